@@ -1,0 +1,175 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Settings every Tattle module compiles with: Swift 6 language mode plus the upcoming features
+/// the house style asks for.
+let strict: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "tattle",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "tattle", targets: ["tattle"]),
+        .executable(name: "tattle-bench", targets: ["tattle-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
+    ],
+    targets: [
+        // libcurl, seen through a module map and typed shims for its variadic C API.
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        // Async HTTP(S) and SMTP over the libcurl multi interface. No domain knowledge.
+        .target(
+            name: "Curl",
+            dependencies: ["CCurl"],
+            swiftSettings: strict
+        ),
+        // TC3 signing, the generic Tencent Cloud API call, and the TAT models and actions.
+        .target(
+            name: "TencentCloud",
+            dependencies: [
+                "Curl",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // A faithful TAT endpoint on loopback: signatures, limits, a scripted fleet, faults.
+        .target(
+            name: "TATSimulator",
+            dependencies: [
+                "TencentCloud",
+                .product(name: "FlyingFox", package: "FlyingFox"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // The event model, snapshots and the pure differ. No I/O, no clock.
+        .target(
+            name: "Events",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
+        // Polling strategy, enrichment of failed tasks, stuck detection.
+        .target(
+            name: "Watcher",
+            dependencies: [
+                "TencentCloud", "Events", "Store",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: strict
+        ),
+        // The ops-edited rules file: model, validation, matching, noise control, templates, presets.
+        .target(
+            name: "Rules",
+            dependencies: [
+                "Events",
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
+        // SQLite (WAL) persistence: snapshot, outbox, noise state, dead letters.
+        .target(
+            name: "Store",
+            dependencies: [
+                "Events",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strict
+        ),
+        // Outbox processing, webhook and SMTP transports, success classification, retries.
+        .target(
+            name: "Delivery",
+            dependencies: [
+                "Curl", "Rules", "Store", "Events",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: strict
+        ),
+        // Configuration, wiring, services, the status endpoint, reload, the demo.
+        .target(
+            name: "TattleApp",
+            dependencies: [
+                "Curl", "TencentCloud", "TATSimulator", "Events", "Watcher", "Rules", "Store", "Delivery",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "FlyingFox", package: "FlyingFox"),
+            ],
+            swiftSettings: strict
+        ),
+        // The command line: argument parsing and exit codes only.
+        .executableTarget(
+            name: "tattle",
+            dependencies: [
+                "TattleApp",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        // Release-built benchmarks: every figure next to a baseline measured in the same run.
+        .executableTarget(
+            name: "tattle-bench",
+            dependencies: [
+                "TattleApp", "Curl", "TencentCloud", "TATSimulator", "Events", "Watcher", "Rules", "Store",
+                "Delivery",
+                .product(name: "FlyingFox", package: "FlyingFox"),
+            ],
+            swiftSettings: strict
+        ),
+        // Loopback servers and process helpers shared by the test targets.
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "Curl", "TencentCloud", "TATSimulator",
+                .product(name: "FlyingFox", package: "FlyingFox"),
+            ],
+            path: "Tests/TestSupport",
+            swiftSettings: strict
+        ),
+        .testTarget(name: "CurlTests", dependencies: ["Curl", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "TencentCloudTests",
+            dependencies: ["TencentCloud", "TATSimulator", "TestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "EventsTests", dependencies: ["Events"], swiftSettings: strict),
+        .testTarget(
+            name: "WatcherTests",
+            dependencies: ["Watcher", "Events", "Store", "TATSimulator", "TestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "RulesTests", dependencies: ["Rules", "Events"], swiftSettings: strict),
+        .testTarget(
+            name: "DeliveryTests",
+            dependencies: ["Delivery", "Store", "Rules", "Events", "Curl", "TestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "TattleAppTests",
+            dependencies: ["TattleApp", "TestSupport"],
+            swiftSettings: strict
+        ),
+    ]
+)
