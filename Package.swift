@@ -89,7 +89,7 @@ let package = Package(
         .target(
             name: "Store",
             dependencies: [
-                "Events",
+                "Events", "Rules",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strict

@@ -1,0 +1,69 @@
+import Foundation
+
+/// The invocation an event belongs to: its metadata as TAT reports it plus derived task counts.
+public struct InvocationInfo: Codable, Sendable, Hashable {
+    /// `inv-…`
+    public var id: String
+    /// `cmd-…`; commands sent with RunCommand are temporary.
+    public var commandId: String?
+    public var commandName: String?
+    public var description: String?
+    /// `CVM` or `LIGHTHOUSE`.
+    public var instanceKind: String?
+    /// `USER` (called by a user) or `INVOKER` (scheduled run); upper-cased.
+    public var source: String?
+    /// The OS user the command runs as.
+    public var username: String?
+    public var createdTime: Date?
+    public var startTime: Date?
+    public var endTime: Date?
+    /// The command timeout in seconds.
+    public var timeout: Int?
+    /// The invocation's current status.
+    public var status: String
+    /// Number of tasks in each status, keyed by the raw status value.
+    public var taskCounts: [String: Int]
+    /// Number of instances (tasks) in the invocation.
+    public var instanceCount: Int
+    /// On a terminal status: every instance whose task did not succeed. `nil` while non-terminal.
+    public var failedInstances: [InstanceOutcome]?
+
+    public init(
+        id: String, commandId: String? = nil, commandName: String? = nil, description: String? = nil,
+        instanceKind: String? = nil, source: String? = nil, username: String? = nil, createdTime: Date? = nil,
+        startTime: Date? = nil, endTime: Date? = nil, timeout: Int? = nil, status: String,
+        taskCounts: [String: Int] = [:], instanceCount: Int = 0, failedInstances: [InstanceOutcome]? = nil
+    ) {
+        self.id = id
+        self.commandId = commandId
+        self.commandName = commandName
+        self.description = description
+        self.instanceKind = instanceKind
+        self.source = source
+        self.username = username
+        self.createdTime = createdTime
+        self.startTime = startTime
+        self.endTime = endTime
+        self.timeout = timeout
+        self.status = status
+        self.taskCounts = taskCounts
+        self.instanceCount = instanceCount
+        self.failedInstances = failedInstances
+    }
+}
+
+/// One instance that did not succeed, listed on an invocation's terminal event.
+public struct InstanceOutcome: Codable, Sendable, Hashable {
+    public var instanceId: String
+    public var taskId: String
+    public var status: String
+    /// Exit code when the details were fetched.
+    public var exitCode: Int?
+
+    public init(instanceId: String, taskId: String, status: String, exitCode: Int? = nil) {
+        self.instanceId = instanceId
+        self.taskId = taskId
+        self.status = status
+        self.exitCode = exitCode
+    }
+}

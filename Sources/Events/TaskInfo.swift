@@ -1,0 +1,78 @@
+import Foundation
+
+/// One instance's task, carried by `task.*` events.
+public struct TaskInfo: Codable, Sendable, Hashable {
+    /// `invt-…`
+    public var id: String
+    /// `ins-…` (CVM), `lhins-…` (Lighthouse) or a managed instance id.
+    public var instanceId: String
+    /// The task's current status.
+    public var status: String
+    /// Present when the task ended badly (FAILED, TIMEOUT, TASK_TIMEOUT, START_FAILED,
+    /// DELIVER_FAILED) and the details could be fetched.
+    public var exitCode: Int?
+    /// TAT's error message for the task, when it has one.
+    public var errorInfo: String?
+    /// Output bytes TAT itself dropped (its output limit is 24 KB).
+    public var dropped: Int?
+    /// The last part of the decoded output, UTF-8 safe and bounded.
+    public var output: OutputTail?
+    public var startTime: Date?
+    public var endTime: Date?
+
+    public init(
+        id: String, instanceId: String, status: String, exitCode: Int? = nil, errorInfo: String? = nil,
+        dropped: Int? = nil, output: OutputTail? = nil, startTime: Date? = nil, endTime: Date? = nil
+    ) {
+        self.id = id
+        self.instanceId = instanceId
+        self.status = status
+        self.exitCode = exitCode
+        self.errorInfo = errorInfo
+        self.dropped = dropped
+        self.output = output
+        self.startTime = startTime
+        self.endTime = endTime
+    }
+}
+
+/// The tail of a task's output: at most a bounded number of bytes, cut on a UTF-8 boundary.
+public struct OutputTail: Codable, Sendable, Hashable {
+    /// The text (invalid UTF-8 in the original output is replaced with U+FFFD).
+    public var text: String
+    /// Bytes of decoded output left out before ``text``.
+    public var omittedBytes: Int
+
+    public init(text: String, omittedBytes: Int) {
+        self.text = text
+        self.omittedBytes = omittedBytes
+    }
+
+    /// The default bound on the tail, in bytes.
+    public static let defaultLimit = 2048
+
+    /// Takes the last `limit` bytes of `output`, moved forward to the next UTF-8 character start so
+    /// no character is split.
+    public init(decodedOutput output: [UInt8], limit: Int = OutputTail.defaultLimit) {
+        var start = max(0, output.count - max(0, limit))
+        while start < output.count, output[start] & 0b1100_0000 == 0b1000_0000 { start += 1 }
+        self.text = String(decoding: output[start...], as: UTF8.self)
+        self.omittedBytes = start
+    }
+}
+
+/// How long an invocation or task has been stuck, for `*.stuck` events.
+public struct StuckInfo: Codable, Sendable, Hashable {
+    /// When Tattle first saw it in the current status.
+    public var since: Date
+    /// Seconds spent in the status when the event fired.
+    public var seconds: Double
+    /// The limit that was exceeded, in seconds.
+    public var limitSeconds: Double
+
+    public init(since: Date, seconds: Double, limitSeconds: Double) {
+        self.since = since
+        self.seconds = seconds
+        self.limitSeconds = limitSeconds
+    }
+}

@@ -1,0 +1,47 @@
+import Events
+import Foundation
+import Rules
+
+/// Everything one watcher cycle changes, committed atomically: the snapshot advance and every
+/// notification derived from it. This is the invariant Tattle's reliability rests on — a crash either
+/// loses both (the next poll re-detects the same change with the same event ids) or keeps both.
+public struct CycleCommit: Sendable {
+    /// Region the snapshot part belongs to.
+    public var region: String
+    /// Invocations whose state is new or changed.
+    public var upserts: [InvocationState]
+    /// Invocation ids no longer tracked (gone from TAT's retention).
+    public var removals: [String]
+    /// Marks the region as baselined (first start records without notifying).
+    public var markBaselined: Bool
+    /// The events detected in this cycle, stored for the outbox rows that reference them.
+    public var events: [Event]
+    /// Notifications to enqueue; a (event id, receiver) pair already present is ignored.
+    public var dispatches: [Dispatch]
+    /// Noise-control memory changes decided while matching.
+    public var noise: [NoiseUpdate]
+
+    public init(
+        region: String, upserts: [InvocationState] = [], removals: [String] = [], markBaselined: Bool = false,
+        events: [Event] = [], dispatches: [Dispatch] = [], noise: [NoiseUpdate] = []
+    ) {
+        self.region = region
+        self.upserts = upserts
+        self.removals = removals
+        self.markBaselined = markBaselined
+        self.events = events
+        self.dispatches = dispatches
+        self.noise = noise
+    }
+}
+
+/// Durable state behind a protocol, so a shared database (PostgreSQL, for HA) can be added later.
+/// The SQLite implementation is ``SQLiteStore``.
+public protocol StateStore: Sendable {
+    /// The committed snapshot of `region`, or `nil` when the region was never baselined.
+    func loadSnapshot(region: String) async throws -> [InvocationState]?
+    /// Commits a cycle in one transaction (see ``CycleCommit``).
+    func commit(_ commit: CycleCommit) async throws
+    /// The noise-control memory, loaded once at start and kept current by the caller.
+    func loadNoiseMemory() async throws -> InMemoryNoiseMemory
+}
