@@ -1,0 +1,56 @@
+import Foundation
+import Synchronization
+
+/// What `/readyz` reports: the daemon is ready when its rules are loaded, a poll succeeded within a
+/// few intervals, and the state database accepts writes.
+public final class Readiness: Sendable {
+    private struct State {
+        var rulesLoaded = false
+        var lastSuccessfulPoll: Date?
+        var startedAt = Date()
+    }
+
+    private let state = Mutex(State())
+    /// Poll interval; readiness allows ``tolerance`` intervals since the last successful poll.
+    public let pollInterval: Double
+    /// Number of intervals without a successful poll before the daemon reports not ready; default 3
+    /// (plus a 30 s allowance for the first poll and API backoff).
+    public let tolerance: Double
+    private let databaseWritable: @Sendable () async -> Bool
+
+    public init(
+        pollInterval: Double, tolerance: Double = 3, databaseWritable: @escaping @Sendable () async -> Bool
+    ) {
+        self.pollInterval = pollInterval
+        self.tolerance = tolerance
+        self.databaseWritable = databaseWritable
+    }
+
+    /// Records that a valid rule set is in force.
+    public func rulesLoaded() { state.withLock { $0.rulesLoaded = true } }
+
+    /// Records a successful poll cycle.
+    public func pollSucceeded(at date: Date = Date()) { state.withLock { $0.lastSuccessfulPoll = date } }
+
+    /// The checks, each with whether it passes and a short reason.
+    public func check(now: Date = Date()) async -> [(name: String, ok: Bool, detail: String)] {
+        let snapshot = state.withLock { $0 }
+        let allowance = pollInterval * tolerance + 30
+        let pollOK: Bool
+        let pollDetail: String
+        if let last = snapshot.lastSuccessfulPoll {
+            let age = now.timeIntervalSince(last)
+            pollOK = age <= allowance
+            pollDetail = String(format: "last successful poll %.1f s ago (limit %.0f s)", age, allowance)
+        } else {
+            pollOK = false
+            pollDetail = "no successful poll yet"
+        }
+        let writable = await databaseWritable()
+        return [
+            ("rules", snapshot.rulesLoaded, snapshot.rulesLoaded ? "rules loaded" : "no valid rules loaded"),
+            ("poll", pollOK, pollDetail),
+            ("database", writable, writable ? "state database writable" : "state database not writable"),
+        ]
+    }
+}
