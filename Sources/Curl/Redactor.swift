@@ -2,7 +2,9 @@
 ///
 /// A URL's userinfo, path and query can hold secrets (webhook tokens, `?key=`), so errors name the
 /// target only as ``target`` (`scheme://host:port`), and ``scrub(_:)`` removes every such part, plus
-/// any extra secret (an SMTP password), from text libcurl produced.
+/// any extra secret (an SMTP password), from text libcurl or a server produced. Single words shorter
+/// than 4 characters (userinfo halves, passwords) are left alone: they would match ordinary text
+/// and cannot be told apart from it anyway.
 struct Redactor: Sendable {
     /// `scheme://host:port`, the port made explicit for the schemes this module speaks.
     let target: String
@@ -28,13 +30,13 @@ struct Redactor: Sendable {
         if let at = authority.lastIndex(of: "@") {
             let userinfo = authority[..<at]
             secrets.append(String(userinfo))
-            secrets.append(contentsOf: userinfo.split(separator: ":").map(String.init))
+            secrets.append(contentsOf: userinfo.split(separator: ":").filter { $0.count >= 4 }.map(String.init))
             authority = authority[authority.index(after: at)...]
         }
         // Path segments and query values of some length are tokens in many webhook URLs.
         let pieces = tail.split { "/?&=#;".contains($0) }
         secrets.append(contentsOf: pieces.filter { $0.count >= 6 }.map(String.init))
-        secrets.append(contentsOf: extraSecrets.compactMap { $0 }.filter { !$0.isEmpty })
+        secrets.append(contentsOf: extraSecrets.compactMap { $0 }.filter { $0.count >= 4 })
 
         self.target = Self.target(scheme: scheme, authority: authority)
         self.secrets = Array(Set(secrets.filter { !$0.isEmpty })).sorted { $0.count > $1.count }

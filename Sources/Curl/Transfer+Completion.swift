@@ -10,8 +10,15 @@ extension Transfer {
             outcome.status = status
             finish(.success(outcome))
         } else {
-            finish(.failure(error(for: code, responseCode: status == 0 ? nil : status)))
+            finish(.failure(error(for: code, responseCode: replyCode(info: status))))
         }
+    }
+
+    /// The reply code to report: libcurl's last one, or for SMTP the code of the refusal line when
+    /// libcurl's last code is not a refusal.
+    private func replyCode(info: Int) -> Int? {
+        if kind == .mail, info < 400, let reply = failureReply, let code = Int(reply.prefix(3)) { return code }
+        return info == 0 ? nil : info
     }
 
     /// Finishes the transfer as cancelled.
@@ -30,14 +37,14 @@ extension Transfer {
         }
         let (kind, retryable) = CurlError.classify(
             curlCode: raw, responseCode: responseCode, kind: self.kind, wasCancelled: isCancelled)
+        // Only text from libcurl and the server is scrubbed: the summary and target are ours.
         var message = "\(String(cString: curl_easy_strerror(code))) (\(redactor.target))"
         let details = String(cString: errorBuffer)
-        if !details.isEmpty { message += ": \(details)" }
-        if self.kind == .mail, let reply = result.lastReply, responseCode != nil {
-            message += "; last server reply: \(reply)"
+        if !details.isEmpty { message += ": \(redactor.scrub(details))" }
+        if self.kind == .mail, let reply = failureReply {
+            message += "; server replied: \(redactor.scrub(reply))"
         }
         return CurlError(
-            code: kind, message: redactor.scrub(message), curlCode: raw, responseCode: responseCode,
-            isRetryable: retryable)
+            code: kind, message: message, curlCode: raw, responseCode: responseCode, isRetryable: retryable)
     }
 }

@@ -13,8 +13,9 @@ extension Transfer {
         }
         let transfer = try Transfer(
             kind: .http, redactor: redactor, upload: [], maxBodySize: configuration.maxResponseBodySize)
-        try transfer.applyCommon(url: request.url, protocols: "http,https", timeout: request.timeout,
-                                 configuration: configuration)
+        try transfer.applyCommon(
+            url: request.url, protocols: "http,https", timeout: request.timeout,
+            configuration: configuration)
         try transfer.set(CURLOPT_FOLLOWLOCATION, 0)
         try transfer.set(CURLOPT_USERAGENT, configuration.userAgent)
         try transfer.set(CURLOPT_ACCEPT_ENCODING, "")  // every encoding libcurl can decode
@@ -25,7 +26,8 @@ extension Transfer {
         case ("HEAD", true):
             try transfer.set(CURLOPT_NOBODY, 1)
         case (_, false), ("POST", true):
-            try transfer.check(tattle_setopt_off_t(transfer.easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count)))
+            try transfer.check(
+                tattle_setopt_off_t(transfer.easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count)))
             // COPYPOSTFIELDS copies POSTFIELDSIZE bytes now, so libcurl can resend them on a retry.
             let copied = request.body.withUnsafeBytes { bytes in
                 let base = bytes.baseAddress.map { UnsafeMutableRawPointer(mutating: $0) }
@@ -57,17 +59,19 @@ extension Transfer {
         }
         let transfer = try Transfer(
             kind: .mail, redactor: redactor, upload: mail.message, maxBodySize: configuration.maxResponseBodySize)
-        try transfer.applyCommon(url: mail.url, protocols: "smtp,smtps", timeout: mail.timeout,
-                                 configuration: configuration)
+        try transfer.applyCommon(
+            url: mail.url, protocols: "smtp,smtps", timeout: mail.timeout,
+            configuration: configuration)
         try transfer.set(CURLOPT_MAIL_FROM, "<\(mail.from)>")
         try transfer.set(CURLOPT_MAIL_RCPT, list: mail.recipients.map { "<\($0)>" })
         try transfer.set(CURLOPT_UPLOAD, 1)
         try transfer.check(tattle_setopt_off_t(transfer.easy, CURLOPT_INFILESIZE_LARGE, curl_off_t(mail.message.count)))
-        try transfer.check(tattle_setopt_read_function(transfer.easy) { buffer, size, count, userdata in
-            guard let buffer, let userdata else { return Int(CURL_READFUNC_ABORT) }
-            let transfer = Unmanaged<Transfer>.fromOpaque(userdata).takeUnretainedValue()
-            return transfer.sendUpload(into: UnsafeMutableRawBufferPointer(start: buffer, count: size * count))
-        })
+        try transfer.check(
+            tattle_setopt_read_function(transfer.easy) { buffer, size, count, userdata in
+                guard let buffer, let userdata else { return Int(CURL_READFUNC_ABORT) }
+                let transfer = Unmanaged<Transfer>.fromOpaque(userdata).takeUnretainedValue()
+                return transfer.sendUpload(into: UnsafeMutableRawBufferPointer(start: buffer, count: size * count))
+            })
         try transfer.check(tattle_setopt_pointer(transfer.easy, CURLOPT_READDATA, transfer.userdata))
         let useSSL: curl_usessl
         switch mail.tls {
@@ -101,24 +105,27 @@ extension Transfer {
         if let path = configuration.caBundlePath { try set(CURLOPT_CAINFO, path) }
         // No CURLOPT_PROXY: libcurl then honours http_proxy / https_proxy / no_proxy itself.
 
-        try check(tattle_setopt_write_function(easy) { data, size, count, userdata in
-            guard let data, let userdata else { return 0 }
-            let transfer = Unmanaged<Transfer>.fromOpaque(userdata).takeUnretainedValue()
-            return transfer.receiveBody(UnsafeRawBufferPointer(start: data, count: size * count))
-        })
+        try check(
+            tattle_setopt_write_function(easy) { data, size, count, userdata in
+                guard let data, let userdata else { return 0 }
+                let transfer = Unmanaged<Transfer>.fromOpaque(userdata).takeUnretainedValue()
+                return transfer.receiveBody(UnsafeRawBufferPointer(start: data, count: size * count))
+            })
         try check(tattle_setopt_pointer(easy, CURLOPT_WRITEDATA, userdata))
-        try check(tattle_setopt_header_function(easy) { data, size, count, userdata in
-            guard let data, let userdata else { return 0 }
-            let transfer = Unmanaged<Transfer>.fromOpaque(userdata).takeUnretainedValue()
-            return transfer.receiveHeaderLine(UnsafeRawBufferPointer(start: data, count: size * count))
-        })
+        try check(
+            tattle_setopt_header_function(easy) { data, size, count, userdata in
+                guard let data, let userdata else { return 0 }
+                let transfer = Unmanaged<Transfer>.fromOpaque(userdata).takeUnretainedValue()
+                return transfer.receiveHeaderLine(UnsafeRawBufferPointer(start: data, count: size * count))
+            })
         try check(tattle_setopt_pointer(easy, CURLOPT_HEADERDATA, userdata))
         // The progress callback is how a cancelled task stops a transfer libcurl is in the middle of.
         try set(CURLOPT_NOPROGRESS, 0)
-        try check(tattle_setopt_xferinfo_function(easy) { userdata, _, _, _, _ in
-            guard let userdata else { return 0 }
-            return Unmanaged<Transfer>.fromOpaque(userdata).takeUnretainedValue().isCancelled ? 1 : 0
-        })
+        try check(
+            tattle_setopt_xferinfo_function(easy) { userdata, _, _, _, _ in
+                guard let userdata else { return 0 }
+                return Unmanaged<Transfer>.fromOpaque(userdata).takeUnretainedValue().isCancelled ? 1 : 0
+            })
         try check(tattle_setopt_pointer(easy, CURLOPT_XFERINFODATA, userdata))
     }
 

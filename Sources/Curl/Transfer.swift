@@ -32,6 +32,8 @@ final class Transfer: @unchecked Sendable {
     private var headers: [HTTPHeader] = []
     private var body: [UInt8] = []
     private var lastReply: String?
+    /// The first SMTP reply with a 4xx or 5xx code: the refusal, not the `221 Bye` after it.
+    private(set) var failureReply: String?
     /// Lists libcurl reads during the transfer; freed after the handle.
     var lists: [UnsafeMutablePointer<curl_slist>] = []
     let errorBuffer: UnsafeMutablePointer<CChar>
@@ -91,6 +93,7 @@ final class Transfer: @unchecked Sendable {
         switch kind {
         case .mail:
             if !line.isEmpty { lastReply = line }
+            if failureReply == nil, let first = line.first, first == "4" || first == "5" { failureReply = line }
         case .http:
             if line.hasPrefix("HTTP/") {
                 headers = []  // a new response (after 100 Continue or a proxy CONNECT) starts

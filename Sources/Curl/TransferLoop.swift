@@ -78,9 +78,11 @@ final class TransferLoop: Sendable {
                 } else if curl_multi_add_handle(multi, transfer.easy) == CURLM_OK {
                     active[transfer.easy] = transfer
                 } else {
-                    transfer.finish(.failure(CurlError(
-                        code: .other, message: "curl_multi_add_handle failed (\(transfer.redactor.target))",
-                        isRetryable: true)))
+                    transfer.finish(
+                        .failure(
+                            CurlError(
+                                code: .other, message: "curl_multi_add_handle failed (\(transfer.redactor.target))",
+                                isRetryable: true)))
                 }
             }
             for transfer in cancelled where active.removeValue(forKey: transfer.easy) != nil {

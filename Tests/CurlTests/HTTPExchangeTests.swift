@@ -1,6 +1,6 @@
 import Curl
-import Testing
 import TestSupport
+import Testing
 
 @Suite("HTTP exchanges against a loopback receiver", .timeLimit(.minutes(1)))
 struct HTTPExchangeTests {

@@ -1,6 +1,6 @@
 import Curl
-import Testing
 import TestSupport
+import Testing
 
 @Suite("HTTP failures map to typed, retry-aware errors", .timeLimit(.minutes(1)))
 struct HTTPFailureTests {
@@ -115,10 +115,12 @@ struct HTTPFailureTests {
         #expect(error.code == .cancelled)
     }
 
-    @Test("Error messages never reveal userinfo, path, query or token", arguments: [
-        "http://user:hunter2@127.0.0.1:PORT/cgi-bin/webhook/send?key=SECRET",
-        "http://no-such-host.invalid/services/T0/B0/SECRET?key=SECRET",
-    ])
+    @Test(
+        "Error messages never reveal userinfo, path, query or token",
+        arguments: [
+            "http://user:hunter2@127.0.0.1:PORT/cgi-bin/webhook/send?key=SECRET",
+            "http://no-such-host.invalid/services/T0/B0/SECRET?key=SECRET",
+        ])
     func messagesAreScrubbed(template: String) async throws {
         let client = CurlClient()
         defer { client.shutdown() }

@@ -1,7 +1,7 @@
 import Curl
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @Suite("SMTP through libcurl against aiosmtpd", .timeLimit(.minutes(1)))
 struct SMTPTests {
@@ -130,12 +130,14 @@ struct SMTPTests {
         #expect(try await server.waitForMessages(count: 1).count == 1)
     }
 
-    @Test("Rejections carry the reply code; 4xx is retryable, 5xx is not", arguments: [
-        (451, SMTPTestServer.RejectionStage.data, true),
-        (550, SMTPTestServer.RejectionStage.data, false),
-        (451, SMTPTestServer.RejectionStage.recipient, true),
-        (550, SMTPTestServer.RejectionStage.recipient, false),
-    ])
+    @Test(
+        "Rejections carry the reply code; 4xx is retryable, 5xx is not",
+        arguments: [
+            (451, SMTPTestServer.RejectionStage.data, true),
+            (550, SMTPTestServer.RejectionStage.data, false),
+            (451, SMTPTestServer.RejectionStage.recipient, true),
+            (550, SMTPTestServer.RejectionStage.recipient, false),
+        ])
     func rejection(code: Int, stage: SMTPTestServer.RejectionStage, retryable: Bool) async throws {
         let server = try await SMTPTestServer.start(reject: code, rejectAt: stage)
         defer { server.stop() }

@@ -1,7 +1,7 @@
 import Curl
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @Suite("TLS verification against a loopback HTTPS server", .timeLimit(.minutes(1)))
 struct TLSTests {

@@ -52,7 +52,12 @@ public final class HTTPReceiver: Sendable {
 
     /// Stops the server and closes its connections.
     public func stop() async {
-        guard let running = server.withLock({ state in defer { state = nil }; return state }) else { return }
+        guard
+            let running = server.withLock({ state in
+                defer { state = nil }
+                return state
+            })
+        else { return }
         await running.server.stop(timeout: 0)
         running.task.cancel()
     }

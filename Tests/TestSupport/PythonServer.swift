@@ -87,7 +87,8 @@ public final class PythonServer: Sendable {
             let lines = outputLines
             if lines.count >= count { return lines }
             if ContinuousClock.now >= deadline {
-                throw TestSupportError("\(lines.count) of \(count) output lines within \(timeout); stderr: \(errorOutput)")
+                throw TestSupportError(
+                    "\(lines.count) of \(count) output lines within \(timeout); stderr: \(errorOutput)")
             }
             try await Task.sleep(for: .milliseconds(10))
         }
@@ -95,7 +96,12 @@ public final class PythonServer: Sendable {
 
     /// Kills the process (SIGKILL). Idempotent.
     public func stop() {
-        guard let process = process.withLock({ state in defer { state = nil }; return state }) else { return }
+        guard
+            let process = process.withLock({ state in
+                defer { state = nil }
+                return state
+            })
+        else { return }
         let pid = process.processIdentifier
         if process.isRunning { kill(pid, SIGKILL) }
         ChildProcesses.unregister(pid)

@@ -32,7 +32,10 @@ public final class SMTPTestServer: Sendable {
         public var text: String { String(decoding: data, as: UTF8.self) }
 
         enum CodingKeys: String, CodingKey {
-            case mailFrom = "mail_from", recipients = "rcpt_tos", data = "data_b64", authLogin = "auth_login"
+            case mailFrom = "mail_from"
+            case recipients = "rcpt_tos"
+            case data = "data_b64"
+            case authLogin = "auth_login"
         }
 
         public init(from decoder: any Decoder) throws {

@@ -7,8 +7,9 @@ public final class TLSHTTPTestServer: Sendable {
 
     /// Starts the server with the leaf certificate of `certificates`.
     public static func start(certificates: TestCertificates) async throws -> TLSHTTPTestServer {
-        TLSHTTPTestServer(process: try await PythonServer.start(
-            script: "tls_http_server.py", arguments: [certificates.certificatePath, certificates.keyPath]))
+        TLSHTTPTestServer(
+            process: try await PythonServer.start(
+                script: "tls_http_server.py", arguments: [certificates.certificatePath, certificates.keyPath]))
     }
 
     private init(process: PythonServer) { self.process = process }

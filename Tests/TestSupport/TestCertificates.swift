@@ -21,20 +21,22 @@ public struct TestCertificates: Sendable {
             keyPath: path("server.key"))
         let extensions = path("server.ext")
         try """
-            subjectAltName = IP:127.0.0.1, DNS:localhost
-            basicConstraints = critical, CA:FALSE
-            keyUsage = critical, digitalSignature, keyEncipherment
-            extendedKeyUsage = serverAuth
+        subjectAltName = IP:127.0.0.1, DNS:localhost
+        basicConstraints = critical, CA:FALSE
+        keyUsage = critical, digitalSignature, keyEncipherment
+        extendedKeyUsage = serverAuth
 
-            """.write(toFile: extensions, atomically: true, encoding: .utf8)
+        """.write(toFile: extensions, atomically: true, encoding: .utf8)
         let ecKey = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
-        try openssl(["req", "-x509"] + ecKey + [
-            "-keyout", path("ca.key"), "-out", certificates.caPath, "-days", "2", "-subj", "/CN=Tattle Test CA",
-            "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
-        ])
-        try openssl(["req"] + ecKey + [
-            "-keyout", certificates.keyPath, "-out", path("server.csr"), "-subj", "/CN=localhost",
-        ])
+        try openssl(
+            ["req", "-x509"] + ecKey + [
+                "-keyout", path("ca.key"), "-out", certificates.caPath, "-days", "2", "-subj", "/CN=Tattle Test CA",
+                "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
+            ])
+        try openssl(
+            ["req"] + ecKey + [
+                "-keyout", certificates.keyPath, "-out", path("server.csr"), "-subj", "/CN=localhost",
+            ])
         try openssl([
             "x509", "-req", "-in", path("server.csr"), "-CA", certificates.caPath, "-CAkey", path("ca.key"),
             "-CAcreateserial", "-out", certificates.certificatePath, "-days", "2", "-extfile", extensions,
