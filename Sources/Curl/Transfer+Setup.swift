@@ -41,6 +41,10 @@ extension Transfer {
 
         // An empty `Expect:` stops libcurl waiting for `100 Continue` before sending larger bodies.
         var lines = ["Expect:"]
+        // Without a caller's Content-Type, send none rather than libcurl's form-urlencoded default.
+        if !request.body.isEmpty, !request.headers.contains(where: { $0.name.lowercased() == "content-type" }) {
+            lines.append("Content-Type:")
+        }
         for header in request.headers {
             lines.append(header.value.isEmpty ? "\(header.name);" : "\(header.name): \(header.value)")
         }

@@ -165,3 +165,42 @@ extension Result {
         return nil
     }
 }
+
+@Suite("Cancellation and shutdown under load", .timeLimit(.minutes(1)))
+struct CancellationLoadTests {
+    @Test("Fifty in-flight requests all end .cancelled, and the client keeps working")
+    func massCancellation() async throws {
+        let slow = try await HTTPReceiver(default: .delay(.seconds(50), then: .status(200))).start()
+        let fast = try await HTTPReceiver().start()
+        let client = CurlClient(configuration: .init(maxConnectionsPerHost: 64))
+        defer { client.shutdown() }
+
+        let tasks = (0..<50).map { index in
+            Task { try await client.execute(HTTPRequest(url: slow.url + "/\(index)")) }
+        }
+        try await slow.waitForRequests(count: 50)
+        for task in tasks { task.cancel() }
+        var codes: [CurlError.Code?] = []
+        for task in tasks { codes.append((await task.result.failure as? CurlError)?.code) }
+        let after = try await client.execute(HTTPRequest(url: fast.url))
+        await slow.stop()
+        await fast.stop()
+
+        #expect(codes.allSatisfy { $0 == .cancelled })
+        #expect(after.status == 200)
+    }
+
+    @Test("Shutdown ends an in-flight request with .cancelled")
+    func shutdownInFlight() async throws {
+        let slow = try await HTTPReceiver(default: .delay(.seconds(50), then: .status(200))).start()
+        let client = CurlClient()
+
+        let task = Task { try await client.execute(HTTPRequest(url: slow.url)) }
+        try await slow.waitForRequests(count: 1)
+        client.shutdown()
+        let result = await task.result
+        await slow.stop()
+
+        #expect((result.failure as? CurlError)?.code == .cancelled)
+    }
+}
