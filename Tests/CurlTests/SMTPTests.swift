@@ -36,7 +36,8 @@ struct SMTPTests {
 
     @Test("Plain SMTP delivers the exact bytes with the right envelope")
     func plainDelivery() async throws {
-        let server = try await SMTPTestServer.start()
+        let maildir = try TemporaryDirectory.make(prefix: "maildir")
+        let server = try await SMTPTestServer.start(maildir: maildir)
         defer { server.stop() }
         let client = CurlClient()
         defer { client.shutdown() }
@@ -50,6 +51,8 @@ struct SMTPTests {
         #expect(received.recipients == ["ops@example.com", "oncall@example.com"])
         #expect(received.data == Self.message)
         #expect(received.authLogin == nil)
+        let stored = try Data(contentsOf: URL(fileURLWithPath: maildir + "/1.eml"))
+        #expect(Array(stored) == Self.message)
     }
 
     @Test("STARTTLS with AUTH works when the client trusts the CA")
