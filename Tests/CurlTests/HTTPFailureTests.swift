@@ -147,6 +147,19 @@ struct HTTPFailureTests {
         #expect(!error.isRetryable)
     }
 
+    @Test("A body over maxResponseBodySize fails with .responseTooLarge")
+    func bodyTooLarge() async throws {
+        let receiver = try await HTTPReceiver(default: .text(200, String(repeating: "x", count: 4096))).start()
+        let client = CurlClient(configuration: .init(maxResponseBodySize: 1024))
+        defer { client.shutdown() }
+
+        let error = try await failure(HTTPRequest(url: receiver.url), client: client)
+        await receiver.stop()
+
+        #expect(error.code == .responseTooLarge)
+        #expect(!error.isRetryable)
+    }
+
     @Test("Non-HTTP schemes are refused", arguments: ["file:///etc/passwd", "ftp://127.0.0.1/x", "gopher://h/"])
     func unsupportedScheme(url: String) async throws {
         let client = CurlClient()

@@ -155,6 +155,22 @@ struct SMTPTests {
         #expect(error.message.contains(String(code)))
     }
 
+    @Test("Addresses with line breaks or brackets and empty recipient lists are refused")
+    func invalidEnvelope() async throws {
+        let client = CurlClient()
+        defer { client.shutdown() }
+        var injected = mail("smtp://127.0.0.1:25", tls: .none)
+        injected.recipients = ["ops@example.com>\r\nRCPT TO:<evil@example.com"]
+        var empty = mail("smtp://127.0.0.1:25", tls: .none)
+        empty.recipients = []
+
+        for request in [injected, empty] {
+            let error = try await failure(request, client: client)
+            #expect(error.code == .invalidRequest)
+            #expect(!error.isRetryable)
+        }
+    }
+
     @Test("A closed SMTP port is a retryable connect error")
     func closedPort() async throws {
         let client = CurlClient()
