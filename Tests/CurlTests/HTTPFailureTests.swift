@@ -47,12 +47,14 @@ struct HTTPFailureTests {
         defer { client.shutdown() }
 
         let error = try await failure(
-            HTTPRequest(url: receiver.url, timeout: Timeout(total: .milliseconds(300))), client: client)
+            HTTPRequest(url: receiver.url, timeout: Timeout(total: .seconds(1))), client: client)
         await receiver.stop()
 
+        // Under load the limit may expire before the server has even read the request: either way
+        // the failure must be a retryable timeout.
         #expect(error.code == .timeout)
         #expect(error.isRetryable)
-        #expect(receiver.requests.count == 1)
+        #expect(error.curlCode == 28)
     }
 
     @Test("Cancelling the task stops the transfer with .cancelled")
