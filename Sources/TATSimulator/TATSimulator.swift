@@ -75,7 +75,7 @@ public actor TATSimulator {
     public func stop() async {
         guard let server else { return }
         self.server = nil
-        await server.stop(timeout: 1)
+        await server.stop(timeout: 0)
         serverTask?.cancel()
         serverTask = nil
     }
