@@ -125,7 +125,8 @@ public struct APIClient: Sendable {
         if let token = credentials.sessionToken { headers.append(HTTPHeader("X-TC-Token", token)) }
         if let language = configuration.language { headers.append(HTTPHeader("X-TC-Language", language.rawValue)) }
         headers.append(HTTPHeader("X-TC-RequestClient", configuration.requestClient))
-        return HTTPRequest(method: "POST", url: endpoint.url, headers: headers, body: body, timeout: configuration.timeout)
+        return HTTPRequest(
+            method: "POST", url: endpoint.url, headers: headers, body: body, timeout: configuration.timeout)
     }
 
     private func attemptOnce(

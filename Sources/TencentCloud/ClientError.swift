@@ -70,7 +70,8 @@ public struct ClientError: Error, Sendable, CustomStringConvertible {
     /// At most `limit` characters of a response body, control characters replaced, for messages.
     static func excerpt(_ body: [UInt8], limit: Int = 200) -> String {
         let text = String(decoding: body.prefix(limit * 4), as: UTF8.self)
-        var out = String(text.prefix(limit).map { $0.isASCII && ($0.asciiValue! < 32 || $0.asciiValue! == 127) ? " " : $0 })
+        var out = String(
+            text.prefix(limit).map { $0.isASCII && ($0.asciiValue! < 32 || $0.asciiValue! == 127) ? " " : $0 })
         if text.count > limit || body.count > limit * 4 { out += "…" }
         return out
     }

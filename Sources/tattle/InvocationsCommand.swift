@@ -45,7 +45,9 @@ struct InvocationsCommand: AsyncParsableCommand {
 
     func query() throws -> InvocationsQuery {
         let parsed = try filters.map { text in
-            do { return try InvocationsQuery.parseFilter(text) } catch { throw ArgumentParser.ValidationError("\(error)") }
+            do { return try InvocationsQuery.parseFilter(text) } catch {
+                throw ArgumentParser.ValidationError("\(error)")
+            }
         }
         return InvocationsQuery(ids: ids, filters: parsed, limit: limit, offset: offset, all: all)
     }

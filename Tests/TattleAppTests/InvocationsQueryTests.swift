@@ -26,7 +26,9 @@ struct InvocationsQueryTests {
     @Test("option combinations that cannot work are reported before any call")
     func problems() {
         #expect(InvocationsQuery(offset: 5, all: true).problems().count == 1)
-        #expect(InvocationsQuery(ids: ["inv-1"], filters: [Filter(name: "command-id", values: ["c"])]).problems().count == 1)
+        #expect(
+            InvocationsQuery(ids: ["inv-1"], filters: [Filter(name: "command-id", values: ["c"])]).problems().count == 1
+        )
         #expect(InvocationsQuery(ids: (0..<101).map { "inv-\($0)" }).problems().count == 1)
         #expect(InvocationsQuery(ids: (0..<101).map { "inv-\($0)" }, all: true).problems().isEmpty)
     }
@@ -36,16 +38,22 @@ struct InvocationsQueryTests {
         let defaults = try APISettings.resolve(region: nil, endpoint: nil, language: nil, environment: [:])
         #expect(defaults == APISettings(region: "ap-guangzhou", endpoint: .tat, language: nil))
         let environment = ["TENCENTCLOUD_REGION": "ap-beijing", "TATTLE_ENDPOINT": "http://127.0.0.1:9000"]
-        let fromEnvironment = try APISettings.resolve(region: nil, endpoint: nil, language: "en-US", environment: environment)
+        let fromEnvironment = try APISettings.resolve(
+            region: nil, endpoint: nil, language: "en-US", environment: environment)
         #expect(fromEnvironment.region == "ap-beijing")
         #expect(fromEnvironment.endpoint.hostHeader == "127.0.0.1:9000")
         #expect(fromEnvironment.language == .english)
         let flags = try APISettings.resolve(
-            region: "ap-shanghai", endpoint: "https://tat.intl.tencentcloudapi.com", language: nil, environment: environment)
+            region: "ap-shanghai", endpoint: "https://tat.intl.tencentcloudapi.com", language: nil,
+            environment: environment)
         #expect(flags.region == "ap-shanghai")
         #expect(flags.endpoint == .tatInternational)
-        #expect(throws: SettingsError.self) { try APISettings.resolve(region: nil, endpoint: "nope", language: nil, environment: [:]) }
-        #expect(throws: SettingsError.self) { try APISettings.resolve(region: nil, endpoint: nil, language: "fr-FR", environment: [:]) }
+        #expect(throws: SettingsError.self) {
+            try APISettings.resolve(region: nil, endpoint: "nope", language: nil, environment: [:])
+        }
+        #expect(throws: SettingsError.self) {
+            try APISettings.resolve(region: nil, endpoint: nil, language: "fr-FR", environment: [:])
+        }
     }
 
     static func withSimulator(_ body: (TATSimulator, TATClient) async throws -> Void) async throws {
@@ -99,7 +107,8 @@ struct InvocationsQueryTests {
     @Test("API errors surface as <Code>: <Message> (RequestId: …)")
     func apiError() async throws {
         try await Self.withSimulator { simulator, client in
-            await simulator.failNext(1, with: .apiError(code: "InvalidParameterValue.InvalidInvocationId", message: "bad id"))
+            await simulator.failNext(
+                1, with: .apiError(code: "InvalidParameterValue.InvalidInvocationId", message: "bad id"))
             do {
                 _ = try await InvocationsQuery(ids: ["inv-zzz"]).run(client: client)
                 Issue.record("expected an error")

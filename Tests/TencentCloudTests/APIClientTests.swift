@@ -61,17 +61,21 @@ struct APIClientTests {
         #expect(request.header("X-TC-Language") == nil)
         #expect(
             request.header("Authorization")?.hasSuffix(
-                "SignedHeaders=content-type;host, Signature=67765f17c15d50fc6186ee3dc52b2879d0b6776a4cb333715306da7d3365cd7e")
+                "SignedHeaders=content-type;host, Signature=67765f17c15d50fc6186ee3dc52b2879d0b6776a4cb333715306da7d3365cd7e"
+            )
                 == true)
         #expect(request.timeout == Timeout(connect: .seconds(5), total: .seconds(30)))
     }
 
     @Test(
         "API errors become APIError with code, message and request id; non-retryable ones are tried once",
-        arguments: ["AuthFailure.SignatureFailure", "AuthFailure.SignatureExpire", "AuthFailure.SecretIdNotFound",
-                    "InvalidParameter", "InvalidParameterValue.InvalidInvocationId", "ResourceNotFound.InvocationNotFound"])
+        arguments: [
+            "AuthFailure.SignatureFailure", "AuthFailure.SignatureExpire", "AuthFailure.SecretIdNotFound",
+            "InvalidParameter", "InvalidParameterValue.InvalidInvocationId", "ResourceNotFound.InvocationNotFound",
+        ])
     func apiErrors(_ code: String) async throws {
-        let transport = ScriptedTransport([], fallback: .respond(status: 200, body: Fixtures.error(code, "nope", requestId: "req-1")))
+        let transport = ScriptedTransport(
+            [], fallback: .respond(status: 200, body: Fixtures.error(code, "nope", requestId: "req-1")))
         let clock = RecordingClock()
         let error = await #expect(throws: APIError.self) {
             try await Self.client(transport, clock: clock).describeInvocations(DescribeInvocationsRequest())
@@ -88,7 +92,9 @@ struct APIClientTests {
 
     @Test(
         "transient API errors are retried with backoff until success",
-        arguments: ["RequestLimitExceeded", "RequestLimitExceeded.UinLimitExceeded", "InternalError", "ServiceUnavailable"])
+        arguments: [
+            "RequestLimitExceeded", "RequestLimitExceeded.UinLimitExceeded", "InternalError", "ServiceUnavailable",
+        ])
     func transientThenSuccess(_ code: String) async throws {
         let transport = ScriptedTransport([
             .respond(status: 200, body: Fixtures.error(code)), .respond(status: 200, body: Fixtures.error(code)),
@@ -113,7 +119,9 @@ struct APIClientTests {
         #expect(clock.sleeps == [.milliseconds(500), .seconds(1), .seconds(2)])
     }
 
-    @Test("HTTP 5xx is a retryable HTTPStatus error; 4xx is not retried", arguments: [(502, 4), (503, 4), (400, 1), (404, 1)])
+    @Test(
+        "HTTP 5xx is a retryable HTTPStatus error; 4xx is not retried",
+        arguments: [(502, 4), (503, 4), (400, 1), (404, 1)])
     func httpStatus(_ status: Int, _ calls: Int) async throws {
         let transport = ScriptedTransport([], fallback: .respond(status: status, body: "<html>bad gateway</html>"))
         let error = await #expect(throws: ClientError.self) {
@@ -128,8 +136,10 @@ struct APIClientTests {
 
     @Test(
         "malformed bodies are MalformedResponse with a short excerpt, not retried",
-        arguments: ["not json at all", "{}", #"{"Response": 5}"#, #"{"Response":{"TotalCount":"many"}}"#,
-                    String(repeating: "x", count: 5000)])
+        arguments: [
+            "not json at all", "{}", #"{"Response": 5}"#, #"{"Response":{"TotalCount":"many"}}"#,
+            String(repeating: "x", count: 5000),
+        ])
     func malformed(_ body: String) async throws {
         let transport = ScriptedTransport([], fallback: .respond(status: 200, body: body))
         let error = await #expect(throws: ClientError.self) {
@@ -168,7 +178,8 @@ struct APIClientTests {
         await #expect(throws: CancellationError.self) { try await task.value }
         #expect(hanging.callCount == 1)
 
-        let limited = ScriptedTransport([], fallback: .respond(status: 200, body: Fixtures.error("RequestLimitExceeded")))
+        let limited = ScriptedTransport(
+            [], fallback: .respond(status: 200, body: Fixtures.error("RequestLimitExceeded")))
         let cancelledTask = Task {
             withUnsafeCurrentTask { $0?.cancel() }
             return try await Self.client(limited).describeInvocations(DescribeInvocationsRequest())

@@ -31,7 +31,8 @@ final class ScriptedTransport: HTTPTransport {
         }
         switch step {
         case .respond(let status, let body):
-            return HTTPResponse(status: status, headers: [HTTPHeader("Content-Type", "application/json")], body: Array(body.utf8))
+            return HTTPResponse(
+                status: status, headers: [HTTPHeader("Content-Type", "application/json")], body: Array(body.utf8))
         case .fail(let error):
             throw error
         case .hang:
