@@ -94,7 +94,10 @@ public struct APIClient: Sendable {
                         "call failed", metadata: ["action": "\(action)", "attempt": "\(attempt)", "error": "\(error)"])
                     throw error
                 }
-                let wait = policy.delay(beforeRetry: attempt, unitRandom: random())
+                var wait = policy.delay(beforeRetry: attempt, unitRandom: random())
+                if let retryAfter = (error as? ClientError)?.retryAfter {
+                    wait = max(wait, min(retryAfter, policy.maxDelay))
+                }
                 logger.debug(
                     "retrying",
                     metadata: ["action": "\(action)", "attempt": "\(attempt)", "wait": "\(wait)", "error": "\(error)"])
