@@ -46,6 +46,14 @@ extension TATSimulator {
         }
     }
 
+    /// Cancels an invocation now, as `CancelInvocation` does: tasks not yet running become CANCELLED,
+    /// running ones CANCELLING, then TERMINATED one simulated second later.
+    public func cancelInvocation(_ invocationId: String) throws(FleetControlError) {
+        guard fleet.cancel(invocationId) else {
+            throw FleetControlError(description: "no invocation \(invocationId)")
+        }
+    }
+
     /// Forgets an invocation, as retention does on the real service. Returns whether it existed.
     @discardableResult
     public func removeInvocation(_ invocationId: String) -> Bool {

@@ -66,6 +66,38 @@ struct SimulatorFleetTests {
         }
     }
 
+    @Test("cancelInvocation: pending tasks CANCELLED, running ones CANCELLING then TERMINATED")
+    func cancel() async throws {
+        let sim = try await TATSimulator()
+        let handle = await sim.addInvocation(InvocationSpec(tasks: [
+            .init(plan: [.after(.seconds(1), .running), .after(.seconds(60), .success)]),
+            .init(plan: [.after(.seconds(30), .delivering)]),
+        ]))
+        await sim.advance(by: .seconds(2))
+        try await sim.cancelInvocation(handle.invocationId)
+        #expect(await sim.taskStatus(taskId: handle.taskIds[0]) == .cancelling)
+        #expect(await sim.taskStatus(taskId: handle.taskIds[1]) == .cancelled)
+        #expect(await sim.invocationStatus(handle.invocationId) == .cancelling)
+        await sim.advance(by: .seconds(1))
+        #expect(await sim.taskStatus(taskId: handle.taskIds[0]) == .terminated)
+        #expect(await sim.invocationStatus(handle.invocationId) == .cancelled)
+    }
+
+    @Test("task paging without filters matches the full listing")
+    func taskPaging() async throws {
+        try await withSimulator { sim, caller async throws in
+            await sim.seedRetained(count: 40, active: 3)
+            let all = try await caller.tasks(#"{"Limit":100}"#)
+            var paged: [String] = []
+            for offset in stride(from: 0, to: all.totalCount, by: 7) {
+                paged += try await caller.tasks(#"{"Limit":7,"Offset":\#(offset)}"#).invocationTaskSet
+                    .compactMap(\.invocationTaskId)
+            }
+            #expect(all.totalCount == all.invocationTaskSet.count)
+            #expect(paged == all.invocationTaskSet.compactMap(\.invocationTaskId))
+        }
+    }
+
     @Test("output longer than 24 KB is cut and counted in Dropped")
     func droppedOutput() async throws {
         try await withSimulator { sim, caller async throws in
