@@ -121,9 +121,11 @@ struct Fleet: Sendable {
             invocation.tasks[index].plan.removeAll()
             if invocation.tasks[index].status == .running {
                 invocation.tasks[index].apply(TaskStep(after: .zero, .cancelling), at: now)
-                invocation.tasks[index].plan = [FleetTask.ScheduledStep(
-                    at: now + .seconds(1),
-                    step: TaskStep(after: .seconds(1), .terminated, exitCode: 143, output: "received SIGTERM\n"))]
+                invocation.tasks[index].plan = [
+                    FleetTask.ScheduledStep(
+                        at: now + .seconds(1),
+                        step: TaskStep(after: .seconds(1), .terminated, exitCode: 143, output: "received SIGTERM\n"))
+                ]
             } else {
                 invocation.tasks[index].apply(TaskStep(after: .zero, .cancelled), at: now)
             }

@@ -75,8 +75,9 @@ extension TATSimulator {
     /// Starts the preset called `name` (`demo`, `busy`, `idle`).
     public func script(named name: String) throws(FleetControlError) {
         guard let script = FleetScript.named(name) else {
-            throw FleetControlError(description: "no fleet script named \(name); known: "
-                                    + FleetScript.presets.keys.sorted().joined(separator: ", "))
+            throw FleetControlError(
+                description: "no fleet script named \(name); known: "
+                    + FleetScript.presets.keys.sorted().joined(separator: ", "))
         }
         fleet.run(script)
     }

@@ -56,8 +56,9 @@ public struct SimulateCommandRunner: Sendable {
             throw OptionsError(description: "--listen needs an IPv4 address such as 127.0.0.1, got \(host)")
         }
         guard octets[0] == 127 || options.allowRemote else {
-            throw OptionsError(description: "refusing to listen on non-loopback \(host): the simulator accepts a "
-                               + "published test key; pass --allow-remote to do it anyway")
+            throw OptionsError(
+                description: "refusing to listen on non-loopback \(host): the simulator accepts a "
+                    + "published test key; pass --allow-remote to do it anyway")
         }
         return (host, port)
     }
@@ -66,8 +67,9 @@ public struct SimulateCommandRunner: Sendable {
     public func validate() throws(OptionsError) {
         _ = try listenAddress()
         guard FleetScript.named(options.script) != nil else {
-            throw OptionsError(description: "--script must be one of "
-                               + FleetScript.presets.keys.sorted().joined(separator: ", ") + ", got \(options.script)")
+            throw OptionsError(
+                description: "--script must be one of "
+                    + FleetScript.presets.keys.sorted().joined(separator: ", ") + ", got \(options.script)")
         }
         guard options.speed > 0, options.speed.isFinite else { throw OptionsError(description: "--speed must be > 0") }
         guard options.retained >= 0, options.active >= 0 else {
@@ -109,9 +111,10 @@ public struct SimulateCommandRunner: Sendable {
             await simulator.seedRetained(count: options.retained, active: options.active)
         }
         if options.faultRate > 0 {
-            await simulator.injectFaults(FaultInjection(
-                probability: options.faultRate,
-                kinds: [.internalError, .requestLimitExceeded, .http503, .slow(.seconds(2)), .truncatedBody]))
+            await simulator.injectFaults(
+                FaultInjection(
+                    probability: options.faultRate,
+                    kinds: [.internalError, .requestLimitExceeded, .http503, .slow(.seconds(2)), .truncatedBody]))
         }
         let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
         try await simulator.start()

@@ -6,8 +6,10 @@ import Testing
 /// Tattle's own `TATClient` (libcurl transport, TC3 signer) against the simulator, end to end.
 @Suite("TATClient against the simulator", .timeLimit(.minutes(1)))
 struct SimulatorClientTests {
-    func client(_ sim: TATSimulator, credentials: Credentials = TATSimulator.testCredentials,
-                signedHeaders: TC3Signer.SignedHeaders = .contentTypeHost) async throws -> TATClient {
+    func client(
+        _ sim: TATSimulator, credentials: Credentials = TATSimulator.testCredentials,
+        signedHeaders: TC3Signer.SignedHeaders = .contentTypeHost
+    ) async throws -> TATClient {
         let endpoint = try #require(Endpoint(parsing: await sim.endpoint))
         var configuration = APIClient.Configuration(endpoint: endpoint, signedHeaders: signedHeaders)
         configuration.retry = RetryPolicy(maxAttempts: 1)
@@ -19,8 +21,10 @@ struct SimulatorClientTests {
         let sim = try await TATSimulator(configuration: .init(requestsPerSecond: nil))
         try await sim.start()
         await sim.seedRetained(count: 230, active: 5)
-        let handle = await sim.addInvocation(InvocationSpec(tasks: [
-            .init(plan: TaskStep.failing(after: .seconds(1), exitCode: 4, output: "panic: boom\n"))]))
+        let handle = await sim.addInvocation(
+            InvocationSpec(tasks: [
+                .init(plan: TaskStep.failing(after: .seconds(1), exitCode: 4, output: "panic: boom\n"))
+            ]))
         await sim.advance(by: .seconds(5))
         let tat = try await client(sim)
 
@@ -30,8 +34,9 @@ struct SimulatorClientTests {
         #expect(all.first?.invocationStatus == "FAILED")
         #expect(await sim.callCount(action: .describeInvocations) == 3)
 
-        let tasks = try await tat.describeInvocationTasks(DescribeInvocationTasksRequest(
-            filters: [Filter(name: "invocation-id", values: [handle.invocationId])], hideOutput: false))
+        let tasks = try await tat.describeInvocationTasks(
+            DescribeInvocationTasksRequest(
+                filters: [Filter(name: "invocation-id", values: [handle.invocationId])], hideOutput: false))
         #expect(tasks.invocationTaskSet.first?.taskResult?.decodedOutput == "panic: boom\n")
         #expect(tasks.invocationTaskSet.first?.taskResult?.exitCode == 4)
 
