@@ -7,7 +7,8 @@ struct Tattle: AsyncParsableCommand {
         commandName: "tattle",
         abstract: "Watch Tencent Cloud TAT command executions and notify people when they change state.",
         subcommands: [
-            InvocationsCommand.self
+            InvocationsCommand.self,
+            SimulateCommand.self,
         ]
     )
 }
