@@ -53,6 +53,13 @@ public struct StuckPolicy: Sendable, Hashable {
         }
     }
 
+    /// The smallest limit any non-terminal status could have with this `timeout` (a cheap lower bound).
+    func smallestLimit(timeout: Int?) -> Double {
+        var smallest = min(runningLimit(timeout: timeout), deliveryLimit.seconds, cancellingLimit.seconds)
+        if let unknown = unknownStatusLimit { smallest = min(smallest, unknown.seconds) }
+        return smallest
+    }
+
     private func runningLimit(timeout: Int?) -> Double {
         guard let timeout, timeout > 0 else { return runningLimitWithoutTimeout.seconds }
         return Double(timeout) + runningGrace.seconds
