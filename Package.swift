@@ -55,6 +55,7 @@ let package = Package(
             dependencies: [
                 "TencentCloud",
                 .product(name: "FlyingFox", package: "FlyingFox"),
+                .product(name: "FlyingSocks", package: "FlyingFox"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict

@@ -1,0 +1,75 @@
+/// The two API queries over the fleet: filter, order newest first by CreatedTime, then page.
+extension Fleet {
+    /// The invocations matching a DescribeInvocations query: the total and the requested page.
+    func invocations(for query: DescribeQuery) -> (total: Int, page: [FleetInvocation]) {
+        let candidates: [FleetInvocation]
+        if let ids = query.ids {
+            candidates = newestFirst(ids.compactMap { invocations[$0] })
+        } else if let ids = query.values(of: "invocation-id") {
+            candidates = newestFirst(ids.compactMap { invocations[$0] })
+        } else {
+            candidates = Array(newestFirst)
+        }
+        let matching = candidates.filter { invocation in
+            query.filters.allSatisfy { filter in
+                switch filter.name {
+                case "invocation-id": filter.values.contains(invocation.id)
+                case "command-id": filter.values.contains(invocation.commandId)
+                case "command-created-by": filter.values.contains("USER")
+                case "instance-kind": filter.values.contains(invocation.instanceKind)
+                default: false
+                }
+            }
+        }
+        return (matching.count, Array(matching.dropFirst(query.offset).prefix(query.limit)))
+    }
+
+    /// The tasks matching a DescribeInvocationTasks query (with their invocations): total and page.
+    /// Tasks are ordered by their invocation, newest first, then in the invocation's task order.
+    func tasks(for query: DescribeQuery) -> (total: Int, page: [(FleetInvocation, FleetTask)]) {
+        var pairs: [(FleetInvocation, FleetTask)] = []
+        if let ids = query.ids ?? query.values(of: "invocation-task-id") {
+            let wanted = Set(ids)
+            let owners = newestFirst(Set(ids.compactMap { owner(ofTask: $0)?.id }).compactMap { invocations[$0] })
+            for invocation in owners {
+                for task in invocation.tasks where wanted.contains(task.id) { pairs.append((invocation, task)) }
+            }
+        } else {
+            let owners: [FleetInvocation]
+            if let ids = query.values(of: "invocation-id") {
+                owners = newestFirst(ids.compactMap { invocations[$0] })
+            } else {
+                owners = Array(newestFirst)
+            }
+            for invocation in owners {
+                for task in invocation.tasks { pairs.append((invocation, task)) }
+            }
+        }
+        let matching = pairs.filter { invocation, task in
+            query.filters.allSatisfy { filter in
+                switch filter.name {
+                case "invocation-task-id": filter.values.contains(task.id)
+                case "invocation-id": filter.values.contains(invocation.id)
+                case "instance-id": filter.values.contains(task.instanceId)
+                case "command-id": filter.values.contains(invocation.commandId)
+                default: false
+                }
+            }
+        }
+        return (matching.count, Array(matching.dropFirst(query.offset).prefix(query.limit)))
+    }
+
+    /// Distinct invocations sorted newest first.
+    private func newestFirst(_ list: [FleetInvocation]) -> [FleetInvocation] {
+        var seen: Set<String> = []
+        return list.filter { seen.insert($0.id).inserted }.sorted { $0.orderKey > $1.orderKey }
+    }
+}
+
+extension DescribeQuery {
+    /// The union of the values of every filter called `name`, nil when there is none.
+    func values(of name: String) -> [String]? {
+        let matching = filters.filter { $0.name == name }
+        return matching.isEmpty ? nil : matching.flatMap(\.values)
+    }
+}

@@ -1,0 +1,148 @@
+import Curl
+import Foundation
+import Logging
+
+/// Calls any Tencent Cloud API 3.0 action: signs with TC3-HMAC-SHA256, sends over HTTP, decodes the
+/// `{"Response":…}` envelope into a result or a typed error, retries transient failures with jittered
+/// exponential backoff, and rate-limits per action.
+///
+/// Errors thrown: `APIError` (the API said no), `ClientError` (network, HTTP status, malformed body,
+/// endpoint), `CancellationError` (the task was cancelled: retries stop at once).
+public struct APIClient: Sendable {
+    /// The keys requests are signed with.
+    public let credentials: Credentials
+    /// Endpoint, signing variant, timeouts, retry and rate limit.
+    public let configuration: Configuration
+    let transport: any HTTPTransport
+    let time: TimeSource
+    let limiter: RateLimiter?
+    let now: @Sendable () -> Date
+    let random: @Sendable () -> Double
+    let logger: Logger
+
+    /// Creates a client.
+    /// - Parameters:
+    ///   - transport: default `CurlClient.shared`.
+    ///   - clock: what backoff and the rate limiter wait on. Default `ContinuousClock()`.
+    ///   - now: the wall clock for `X-TC-Timestamp`. Default `Date.init`.
+    ///   - random: the unit random for jitter. Default uniform in [0, 1].
+    ///   - logger: default label `tattle.tencentcloud`. Secrets are never logged.
+    public init(
+        credentials: Credentials, configuration: Configuration = .init(),
+        transport: any HTTPTransport = CurlClient.shared, clock: any Clock<Duration> = ContinuousClock(),
+        now: @escaping @Sendable () -> Date = { Date() },
+        random: @escaping @Sendable () -> Double = { Double.random(in: 0...1) },
+        logger: Logger = Logger(label: "tattle.tencentcloud")
+    ) {
+        self.credentials = credentials
+        self.configuration = configuration
+        self.transport = transport
+        self.time = TimeSource(clock)
+        self.limiter = configuration.requestsPerSecond.map { RateLimiter(requestsPerSecond: $0, clock: clock) }
+        self.now = now
+        self.random = random
+        self.logger = logger
+    }
+
+    /// Calls `action` and decodes the object inside `Response` as `R`.
+    /// - Parameters:
+    ///   - region: `X-TC-Region`; nil or empty sends none.
+    ///   - body: encoded with `JSONEncoder` `.sortedKeys`; those exact bytes are hashed and sent.
+    public func call<R: Decodable>(
+        service: String, action: String, version: String, region: String?, body: some Encodable,
+        as type: R.Type
+    ) async throws -> R {
+        let response = try await call(service: service, action: action, version: version, region: region, body: body)
+        return try response.decode(type, action: action)
+    }
+
+    /// Calls `action` and returns the raw successful response (after API errors have been thrown).
+    public func call(
+        service: String, action: String, version: String, region: String?, body: some Encodable
+    ) async throws -> APIResponse {
+        let bytes: [UInt8]
+        do {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            bytes = Array(try encoder.encode(body))
+        } catch {
+            throw ClientError(
+                code: .encodingFailed, message: "could not encode the \(action) body: \(error)", isRetryable: false,
+                action: action)
+        }
+        return try await call(service: service, action: action, version: version, region: region, bodyBytes: bytes)
+    }
+
+    /// Calls `action` with a body given as bytes, sent and hashed exactly as given.
+    public func call(
+        service: String, action: String, version: String, region: String?, bodyBytes: [UInt8]
+    ) async throws -> APIResponse {
+        let policy = configuration.retry
+        var attempt = 1
+        while true {
+            try Task.checkCancellation()
+            do {
+                if let limiter { try await limiter.acquire(action) }
+                var response = try await attemptOnce(
+                    service: service, action: action, version: version, region: region, body: bodyBytes)
+                response.attempts = attempt
+                return response
+            } catch {
+                if error is CancellationError || Task.isCancelled { throw CancellationError() }
+                guard RetryPolicy.isRetryable(error), attempt < policy.maxAttempts else {
+                    logger.debug(
+                        "call failed", metadata: ["action": "\(action)", "attempt": "\(attempt)", "error": "\(error)"])
+                    throw error
+                }
+                let wait = policy.delay(beforeRetry: attempt, unitRandom: random())
+                logger.debug(
+                    "retrying",
+                    metadata: ["action": "\(action)", "attempt": "\(attempt)", "wait": "\(wait)", "error": "\(error)"])
+                try await time.sleep(wait)
+                attempt += 1
+            }
+        }
+    }
+
+    /// The signed HTTP request for one attempt, at `timestamp` (exposed for tests and the simulator).
+    public func makeRequest(
+        service: String, action: String, version: String, region: String?, body: [UInt8], timestamp: Int64
+    ) -> HTTPRequest {
+        let endpoint = configuration.endpoint
+        let signature = TC3Signer.sign(
+            credentials: credentials, service: service, host: endpoint.hostHeader, action: action,
+            timestamp: timestamp, contentType: configuration.contentType, body: body,
+            signedHeaders: configuration.signedHeaders)
+        var headers = [
+            HTTPHeader("Authorization", signature.authorization),
+            HTTPHeader("Content-Type", configuration.contentType),
+            HTTPHeader("Host", endpoint.hostHeader),
+            HTTPHeader("X-TC-Action", action),
+            HTTPHeader("X-TC-Timestamp", String(timestamp)),
+            HTTPHeader("X-TC-Version", version),
+        ]
+        if let region, !region.isEmpty { headers.append(HTTPHeader("X-TC-Region", region)) }
+        if let token = credentials.sessionToken { headers.append(HTTPHeader("X-TC-Token", token)) }
+        if let language = configuration.language { headers.append(HTTPHeader("X-TC-Language", language.rawValue)) }
+        headers.append(HTTPHeader("X-TC-RequestClient", configuration.requestClient))
+        return HTTPRequest(method: "POST", url: endpoint.url, headers: headers, body: body, timeout: configuration.timeout)
+    }
+
+    private func attemptOnce(
+        service: String, action: String, version: String, region: String?, body: [UInt8]
+    ) async throws -> APIResponse {
+        let timestamp = Int64(now().timeIntervalSince1970.rounded(.down))
+        let request = makeRequest(
+            service: service, action: action, version: version, region: region, body: body, timestamp: timestamp)
+        let response: HTTPResponse
+        do {
+            response = try await transport.execute(request)
+        } catch let error as CurlError {
+            if error.code == .cancelled { throw CancellationError() }
+            throw ClientError(
+                code: .network, message: "\(action) to \(configuration.endpoint.hostHeader): \(error.message)",
+                isRetryable: error.isRetryable, action: action, underlying: error)
+        }
+        return try ResponseParser.parse(response, action: action)
+    }
+}
