@@ -25,7 +25,8 @@ struct APIError: Error, Sendable, Hashable {
     }
 
     static let invalidAuthorization = APIError(
-        "AuthFailure.InvalidAuthorization", "The `Authorization` header is missing or not a valid TC3-HMAC-SHA256 header.")
+        "AuthFailure.InvalidAuthorization",
+        "The `Authorization` header is missing or not a valid TC3-HMAC-SHA256 header.")
     static let secretIdNotFound = APIError(
         "AuthFailure.SecretIdNotFound", "The SecretId is not found, please ensure that your SecretId is correct.")
     static let signatureFailure = APIError(
@@ -34,7 +35,14 @@ struct APIError: Error, Sendable, Hashable {
     static let signatureExpire = APIError(
         "AuthFailure.SignatureExpire",
         "Signature expired. Timestamp differs from the server time by more than 5 minutes.")
-    static let requestLimitExceeded = APIError(
-        "RequestLimitExceeded", "Your current request times equals to `20` in a second, which exceeds the frequency limit `20` for a second. Please reduce the frequency of calls.")
+    static let requestLimitExceeded = requestLimitExceeded(limit: 20)
+
+    /// `RequestLimitExceeded` worded like the real API's message for a limit of `limit` per second.
+    static func requestLimitExceeded(limit: Int) -> APIError {
+        APIError(
+            "RequestLimitExceeded",
+            "Your current request times equals to `\(limit + 1)` in a second, which exceeds the frequency limit "
+                + "`\(limit)` for a second. Please reduce the frequency of calls.")
+    }
     static let internalError = APIError("InternalError", "An internal error has occurred. Retry your request.")
 }

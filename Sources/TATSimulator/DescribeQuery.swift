@@ -100,24 +100,29 @@ struct DescribeQuery: Sendable, Hashable {
         }
         if let ids {
             guard ids.count <= Self.maxIds else {
-                throw APIError("InvalidParameterValue.LimitExceeded",
-                               "`\(action.idsParameter)` accepts at most \(Self.maxIds) ids, got \(ids.count).")
+                throw APIError(
+                    "InvalidParameterValue.LimitExceeded",
+                    "`\(action.idsParameter)` accepts at most \(Self.maxIds) ids, got \(ids.count).")
             }
             let kind: IdentifierKind = action == .describeInvocations ? .invocation : .invocationTask
             for id in ids where !kind.matches(id) { throw kind.invalid(id) }
         }
         guard filters.count <= Self.maxFilters else {
-            throw APIError("InvalidParameterValue.LimitExceeded",
-                           "At most \(Self.maxFilters) `Filters` are allowed, got \(filters.count).")
+            throw APIError(
+                "InvalidParameterValue.LimitExceeded",
+                "At most \(Self.maxFilters) `Filters` are allowed, got \(filters.count).")
         }
         for filter in filters {
             guard action.filterNames.contains(filter.name) else {
-                throw APIError("InvalidFilter", "The filter name `\(filter.name)` is not supported. Supported: "
-                               + action.filterNames.sorted().joined(separator: ", ") + ".")
+                throw APIError(
+                    "InvalidFilter",
+                    "The filter name `\(filter.name)` is not supported. Supported: "
+                        + action.filterNames.sorted().joined(separator: ", ") + ".")
             }
             guard filter.values.count <= Self.maxValues else {
-                throw APIError("LimitExceeded.FilterValueExceeded",
-                               "Filter `\(filter.name)` accepts at most \(Self.maxValues) values, got \(filter.values.count).")
+                throw APIError(
+                    "LimitExceeded.FilterValueExceeded",
+                    "Filter `\(filter.name)` accepts at most \(Self.maxValues) values, got \(filter.values.count).")
             }
             guard !filter.values.isEmpty else {
                 throw APIError("InvalidParameterValue.InvalidFilter", "Filter `\(filter.name)` has no values.")
@@ -141,8 +146,9 @@ struct DescribeQuery: Sendable, Hashable {
         }
         let allowed: Set<String> = filter.name == "instance-kind" ? ["CVM", "LIGHTHOUSE"] : ["TAT", "USER"]
         for value in filter.values where !allowed.contains(value) {
-            throw APIError("InvalidParameterValue.InvalidFilter",
-                           "Filter `\(filter.name)` does not accept the value `\(value)`.")
+            throw APIError(
+                "InvalidParameterValue.InvalidFilter",
+                "Filter `\(filter.name)` does not accept the value `\(value)`.")
         }
     }
 }

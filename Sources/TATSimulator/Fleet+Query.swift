@@ -2,6 +2,11 @@
 extension Fleet {
     /// The invocations matching a DescribeInvocations query: the total and the requested page.
     func invocations(for query: DescribeQuery) -> (total: Int, page: [FleetInvocation]) {
+        if query.ids == nil, query.filters.isEmpty {
+            // The polling hot path (paging everything): slice the order index, no full copy.
+            let page = order.reversed().dropFirst(query.offset).prefix(query.limit).compactMap { invocations[$0.id] }
+            return (order.count, Array(page))
+        }
         let candidates: [FleetInvocation]
         if let ids = query.ids {
             candidates = newestFirst(ids.compactMap { invocations[$0] })
@@ -34,6 +39,21 @@ extension Fleet {
             for invocation in owners {
                 for task in invocation.tasks where wanted.contains(task.id) { pairs.append((invocation, task)) }
             }
+        } else if query.filters.isEmpty {
+            // No filter: walk newest first, skipping `offset` tasks without copying the rest.
+            var skipped = 0
+            var page: [(FleetInvocation, FleetTask)] = []
+            for invocation in newestFirst where page.count < query.limit {
+                if skipped + invocation.tasks.count <= query.offset {
+                    skipped += invocation.tasks.count
+                    continue
+                }
+                for task in invocation.tasks.dropFirst(query.offset - skipped) where page.count < query.limit {
+                    page.append((invocation, task))
+                }
+                skipped = query.offset
+            }
+            return (taskOwners.count, page)
         } else {
             let owners: [FleetInvocation]
             if let ids = query.values(of: "invocation-id") {

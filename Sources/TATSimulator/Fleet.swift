@@ -11,9 +11,9 @@ struct Fleet: Sendable {
     /// Invocation keys in ascending (created, id) order; queries walk it backwards (newest first).
     private(set) var order: [FleetInvocation.OrderKey] = []
     /// Ids of invocations with scripted steps still to come.
-    private var active: Set<String> = []
+    private(set) var active: Set<String> = []
     /// Task id → invocation id.
-    private var taskOwners: [String: String] = [:]
+    private(set) var taskOwners: [String: String] = [:]
     private var script: ScriptRunner?
 
     init(clock: FleetClock, generator: FleetGenerator) {
@@ -108,6 +108,31 @@ struct Fleet: Sendable {
         invocation.tasks[index].apply(step, at: now)
         invocation.refresh()
         invocations[invocationId] = invocation
+        return true
+    }
+
+    /// Cancels an invocation now, as `CancelInvocation` does: tasks not yet running become CANCELLED,
+    /// running ones CANCELLING and, a second later, TERMINATED. Returns false for an unknown id.
+    mutating func cancel(_ invocationId: String) -> Bool {
+        sync()
+        guard var invocation = invocations[invocationId] else { return false }
+        let now = self.now
+        for index in invocation.tasks.indices where !invocation.tasks[index].status.isTerminal {
+            invocation.tasks[index].plan.removeAll()
+            if invocation.tasks[index].status == .running {
+                invocation.tasks[index].apply(TaskStep(after: .zero, .cancelling), at: now)
+                invocation.tasks[index].plan = [
+                    FleetTask.ScheduledStep(
+                        at: now + .seconds(1),
+                        step: TaskStep(after: .seconds(1), .terminated, exitCode: 143, output: "received SIGTERM\n"))
+                ]
+            } else {
+                invocation.tasks[index].apply(TaskStep(after: .zero, .cancelled), at: now)
+            }
+        }
+        invocation.refresh()
+        invocations[invocationId] = invocation
+        if invocation.hasPendingSteps { active.insert(invocationId) }
         return true
     }
 

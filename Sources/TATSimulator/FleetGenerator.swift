@@ -43,11 +43,14 @@ struct FleetGenerator: Sendable {
         spec.tasks = chosen.enumerated().map { index, instance in
             var plan: [TaskStep]
             if forceFailure && index == 0 {
-                plan = [.after(.milliseconds(300), .delivering), .after(.milliseconds(400), .running),
-                        failureStep(command, after: random.duration(in: .milliseconds(1500)...(.milliseconds(3000))))]
+                plan = [
+                    .after(.milliseconds(300), .delivering), .after(.milliseconds(400), .running),
+                    failureStep(command, after: random.duration(in: .milliseconds(1500)...(.milliseconds(3000)))),
+                ]
             } else {
-                plan = livePlan(command, failureProbability: failureProbability,
-                                timeout: timesOut ? spec.timeout : nil)
+                plan = livePlan(
+                    command, failureProbability: failureProbability,
+                    timeout: timesOut ? spec.timeout : nil)
             }
             if let cancelAt { plan = Self.cancelled(plan, at: cancelAt) }
             return InvocationSpec.Task(instanceId: instance, plan: plan)
@@ -63,9 +66,11 @@ struct FleetGenerator: Sendable {
         spec.tasks = (0..<count).map { _ in
             let roll = random.unit()
             let end: TaskStep =
-                roll < 0.9 ? successStep(command, after: .seconds(3))
-                : roll < 0.98 ? failureStep(command, after: .seconds(3))
-                : .after(.seconds(60), .taskTimeout)
+                roll < 0.9
+                ? successStep(command, after: .seconds(3))
+                : roll < 0.98
+                    ? failureStep(command, after: .seconds(3))
+                    : .after(.seconds(60), .taskTimeout)
             return InvocationSpec.Task(
                 instanceId: instance(kind: spec.instanceKind),
                 plan: [.after(.milliseconds(400), .delivering), .after(.milliseconds(600), .running), end])
@@ -78,17 +83,22 @@ struct FleetGenerator: Sendable {
         let command = random.pick(OutputCatalog.commands)
         var spec = baseSpec(command: command, created: created)
         spec.timeout = max(spec.timeout, Int64(endsIn.seconds) + 60)
-        spec.tasks = [InvocationSpec.Task(
-            instanceId: instance(kind: spec.instanceKind),
-            plan: [.after(.milliseconds(400), .delivering), .after(.milliseconds(600), .running),
-                   random.chance(0.85) ? successStep(command, after: endsIn) : failureStep(command, after: endsIn)])]
+        spec.tasks = [
+            InvocationSpec.Task(
+                instanceId: instance(kind: spec.instanceKind),
+                plan: [
+                    .after(.milliseconds(400), .delivering), .after(.milliseconds(600), .running),
+                    random.chance(0.85) ? successStep(command, after: endsIn) : failureStep(command, after: endsIn),
+                ])
+        ]
         return spec
     }
 
     private mutating func baseSpec(command: OutputCatalog.Command, created: Duration) -> InvocationSpec {
         let lighthouse = random.chance(0.25)
         let invoker = random.chance(0.2)
-        let description = invoker ? "\(command.description) (scheduled by ivk-\(random.identifier()))" : command.description
+        let description =
+            invoker ? "\(command.description) (scheduled by ivk-\(random.identifier()))" : command.description
         return InvocationSpec(
             commandName: command.name, description: description,
             instanceKind: lighthouse ? "LIGHTHOUSE" : "CVM",
@@ -119,7 +129,8 @@ struct FleetGenerator: Sendable {
         plan.append(.after(random.duration(in: .milliseconds(300)...(.seconds(1))), .running))
         let runTime = random.duration(in: command.runTime)
         if let timeout, random.chance(0.7) {
-            plan.append(.after(.seconds(timeout), .timeout, output: OutputCatalog.log(Array(command.successLog.prefix(1)))))
+            plan.append(
+                .after(.seconds(timeout), .timeout, output: OutputCatalog.log(Array(command.successLog.prefix(1)))))
         } else if random.chance(0.01) {
             plan.append(.after(runTime + .seconds(30), .taskTimeout))
         } else if random.chance(failureProbability) {
@@ -132,8 +143,9 @@ struct FleetGenerator: Sendable {
 
     private mutating func successStep(_ command: OutputCatalog.Command, after: Duration) -> TaskStep {
         let huge = command.name == "collect-diagnostics" && random.chance(0.5)
-        return .after(after, .success, exitCode: 0,
-                      output: huge ? OutputCatalog.hugeLog() : OutputCatalog.log(command.successLog))
+        return .after(
+            after, .success, exitCode: 0,
+            output: huge ? OutputCatalog.hugeLog() : OutputCatalog.log(command.successLog))
     }
 
     private mutating func failureStep(_ command: OutputCatalog.Command, after: Duration) -> TaskStep {

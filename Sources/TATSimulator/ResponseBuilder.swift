@@ -10,7 +10,8 @@ enum ResponseBuilder {
             invocationId: record.id, commandId: record.commandId, commandName: record.commandName,
             invocationStatus: record.status.rawValue,
             invocationTaskBasicInfoSet: record.tasks.map {
-                InvocationTaskBasicInfo(invocationTaskId: $0.id, taskStatus: $0.status.rawValue, instanceId: $0.instanceId)
+                InvocationTaskBasicInfo(
+                    invocationTaskId: $0.id, taskStatus: $0.status.rawValue, instanceId: $0.instanceId)
             },
             description: record.description, startTime: clock.date(at: record.created),
             endTime: record.end.map(clock.date(at:)), createdTime: clock.date(at: record.created),

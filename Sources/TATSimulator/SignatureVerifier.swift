@@ -36,22 +36,25 @@ struct SignatureVerifier: Sendable {
             throw .invalidAuthorization
         }
         guard authorization.service == service else {
-            throw APIError("AuthFailure.InvalidAuthorization",
-                           "The credential scope service `\(authorization.service)` is not `\(service)`.")
+            throw APIError(
+                "AuthFailure.InvalidAuthorization",
+                "The credential scope service `\(authorization.service)` is not `\(service)`.")
         }
         guard let key = credentials[authorization.secretId] else { throw .secretIdNotFound }
         guard abs(now.timeIntervalSince1970 - Double(timestamp)) <= tolerance.seconds else {
-            throw APIError("AuthFailure.SignatureExpire",
-                           "Signature expired. Timestamp \(timestamp) differs from the server time "
-                           + "\(Int64(now.timeIntervalSince1970)) by more than \(Int(tolerance.seconds)) seconds.")
+            throw APIError(
+                "AuthFailure.SignatureExpire",
+                "Signature expired. Timestamp \(timestamp) differs from the server time "
+                    + "\(Int64(now.timeIntervalSince1970)) by more than \(Int(tolerance.seconds)) seconds.")
         }
         if let token = key.sessionToken, headers["x-tc-token"] != token {
             throw APIError("AuthFailure.TokenFailure", "The session token is missing or invalid.")
         }
         guard let variant = authorization.signedHeadersVariant else {
-            throw APIError("AuthFailure.SignatureFailure",
-                           "The simulator verifies SignedHeaders `content-type;host` or "
-                           + "`content-type;host;x-tc-action`, not `\(authorization.signedHeaders.joined(separator: ";"))`.")
+            throw APIError(
+                "AuthFailure.SignatureFailure",
+                "The simulator verifies SignedHeaders `content-type;host` or "
+                    + "`content-type;host;x-tc-action`, not `\(authorization.signedHeaders.joined(separator: ";"))`.")
         }
         // The SDKs' optional `X-TC-Content-SHA256: UNSIGNED-PAYLOAD` signs that literal instead of the body.
         let unsigned = headers["x-tc-content-sha256"] == "UNSIGNED-PAYLOAD"

@@ -51,7 +51,9 @@ extension TATSimulator {
         if let regions = configuration.regions, !regions.contains(region) {
             throw APIError("UnsupportedRegion", "The region `\(region)` is not supported by TAT.")
         }
-        guard limiter.admit(actionName, at: configuration.uptime()) else { throw .requestLimitExceeded }
+        guard limiter.admit(actionName, at: configuration.uptime()) else {
+            throw .requestLimitExceeded(limit: limiter.limit ?? 0)
+        }
         let query = try DescribeQuery.parse(action: action, body: request.body)
         callLog.update(sequence) { record in
             record.usedIds = query.ids != nil
@@ -70,21 +72,23 @@ extension TATSimulator {
                 $0.returnedCount = page.count
                 $0.totalCount = total
             }
-            return ResponseBuilder.envelope(DescribeInvocationsResponse(
-                totalCount: total, invocationSet: page.map { ResponseBuilder.invocation($0, clock: clock) },
-                requestId: requestId))
+            return ResponseBuilder.envelope(
+                DescribeInvocationsResponse(
+                    totalCount: total, invocationSet: page.map { ResponseBuilder.invocation($0, clock: clock) },
+                    requestId: requestId))
         case .describeInvocationTasks:
             let (total, page) = fleet.tasks(for: query)
             callLog.update(sequence) {
                 $0.returnedCount = page.count
                 $0.totalCount = total
             }
-            return ResponseBuilder.envelope(DescribeInvocationTasksResponse(
-                totalCount: total,
-                invocationTaskSet: page.map {
-                    ResponseBuilder.task($0.1, of: $0.0, hideOutput: query.hideOutput, clock: clock)
-                },
-                requestId: requestId))
+            return ResponseBuilder.envelope(
+                DescribeInvocationTasksResponse(
+                    totalCount: total,
+                    invocationTaskSet: page.map {
+                        ResponseBuilder.task($0.1, of: $0.0, hideOutput: query.hideOutput, clock: clock)
+                    },
+                    requestId: requestId))
         }
     }
 }

@@ -46,6 +46,14 @@ extension TATSimulator {
         }
     }
 
+    /// Cancels an invocation now, as `CancelInvocation` does: tasks not yet running become CANCELLED,
+    /// running ones CANCELLING, then TERMINATED one simulated second later.
+    public func cancelInvocation(_ invocationId: String) throws(FleetControlError) {
+        guard fleet.cancel(invocationId) else {
+            throw FleetControlError(description: "no invocation \(invocationId)")
+        }
+    }
+
     /// Forgets an invocation, as retention does on the real service. Returns whether it existed.
     @discardableResult
     public func removeInvocation(_ invocationId: String) -> Bool {
@@ -67,8 +75,9 @@ extension TATSimulator {
     /// Starts the preset called `name` (`demo`, `busy`, `idle`).
     public func script(named name: String) throws(FleetControlError) {
         guard let script = FleetScript.named(name) else {
-            throw FleetControlError(description: "no fleet script named \(name); known: "
-                                    + FleetScript.presets.keys.sorted().joined(separator: ", "))
+            throw FleetControlError(
+                description: "no fleet script named \(name); known: "
+                    + FleetScript.presets.keys.sorted().joined(separator: ", "))
         }
         fleet.run(script)
     }

@@ -36,8 +36,9 @@ public actor TATSimulator {
         self.logger = configuration.logger
         let generator = FleetGenerator(
             seed: configuration.seed, cvm: configuration.cvmInstances, lighthouse: configuration.lighthouseInstances)
-        self.fleet = Fleet(clock: FleetClock(mode: configuration.clockMode, origin: configuration.origin),
-                           generator: generator)
+        self.fleet = Fleet(
+            clock: FleetClock(mode: configuration.clockMode, origin: configuration.origin),
+            generator: generator)
         self.limiter = RateLimiter(limit: configuration.requestsPerSecond)
         self.faults = FaultPlan(seed: configuration.seed)
         self.verifier = SignatureVerifier(

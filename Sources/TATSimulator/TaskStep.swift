@@ -38,15 +38,19 @@ public struct TaskStep: Sendable, Hashable {
 
     /// The usual happy path: delivered after 0.5 s, running after 1 s, SUCCESS after `runFor`.
     public static func succeeding(after runFor: Duration = .seconds(3), output: String = "ok\n") -> [TaskStep] {
-        [.after(.milliseconds(500), .delivering), .after(.milliseconds(500), .running),
-         .after(runFor, .success, exitCode: 0, output: output)]
+        [
+            .after(.milliseconds(500), .delivering), .after(.milliseconds(500), .running),
+            .after(runFor, .success, exitCode: 0, output: output),
+        ]
     }
 
     /// Delivered and running like `succeeding`, then FAILED with `exitCode` after `runFor`.
     public static func failing(
         after runFor: Duration = .seconds(3), exitCode: Int64 = 1, output: String? = nil
     ) -> [TaskStep] {
-        [.after(.milliseconds(500), .delivering), .after(.milliseconds(500), .running),
-         .after(runFor, .failed, exitCode: exitCode, output: output)]
+        [
+            .after(.milliseconds(500), .delivering), .after(.milliseconds(500), .running),
+            .after(runFor, .failed, exitCode: exitCode, output: output),
+        ]
     }
 }

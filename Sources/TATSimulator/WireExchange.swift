@@ -45,7 +45,8 @@ struct WireResponse: Sendable {
         guard truncated else { return HTTPResponse(statusCode: code, headers: headers, body: Data(body)) }
         let half = Array(body.prefix(max(body.count / 2, 1)))
         return HTTPResponse(
-            statusCode: code, headers: headers, body: HTTPBodySequence(from: TruncatedBytes(bytes: half), count: body.count))
+            statusCode: code, headers: headers,
+            body: HTTPBodySequence(from: TruncatedBytes(bytes: half), count: body.count))
     }
 
     private static let phrases = [

@@ -16,11 +16,14 @@ struct PythonSDKInteropTests {
     func pythonSDK() async throws {
         let simulator = try await TATSimulator(configuration: .init(seed: 42))
         try await simulator.start()
-        let failing = await simulator.addInvocation(InvocationSpec(
-            commandName: "backup-mysql", tasks: [
-                .init(plan: TaskStep.failing(after: .seconds(2), exitCode: 2, output: "mysqldump: Got error: 2013\n")),
-                .init(plan: TaskStep.succeeding(after: .seconds(1), output: "done\n")),
-            ]))
+        let failing = await simulator.addInvocation(
+            InvocationSpec(
+                commandName: "backup-mysql",
+                tasks: [
+                    .init(
+                        plan: TaskStep.failing(after: .seconds(2), exitCode: 2, output: "mysqldump: Got error: 2013\n")),
+                    .init(plan: TaskStep.succeeding(after: .seconds(1), output: "done\n")),
+                ]))
         for _ in 0..<4 {
             await simulator.advance(by: .seconds(1))
             await simulator.addInvocation()

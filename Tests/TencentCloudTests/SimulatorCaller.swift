@@ -3,7 +3,7 @@ import TATSimulator
 import TencentCloud
 
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// Sends hand-signed TAT requests to a simulator over real loopback HTTP (URLSession), signing with the

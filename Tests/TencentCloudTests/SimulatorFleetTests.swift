@@ -6,20 +6,22 @@ import Testing
 /// The scripted fleet: lifecycles, derived invocation status, determinism, retention and bulk seeding.
 @Suite("TATSimulator fleet", .timeLimit(.minutes(1)))
 struct SimulatorFleetTests {
-    @Test("invocation status derives from task statuses", arguments: [
-        ([FleetTaskStatus.pending, .pending], FleetInvocationStatus.pending),
-        ([.pending, .delivering], .running),
-        ([.running, .success], .running),
-        ([.running, .cancelling], .cancelling),
-        ([.success, .success], .success),
-        ([.success, .failed], .partialFailed),
-        ([.failed, .startFailed], .failed),
-        ([.timeout, .taskTimeout], .timeout),
-        ([.timeout, .failed], .failed),
-        ([.cancelled, .terminated], .cancelled),
-        ([.success, .terminated], .partialCancelled),
-        ([.deliverFailed], .failed),
-    ])
+    @Test(
+        "invocation status derives from task statuses",
+        arguments: [
+            ([FleetTaskStatus.pending, .pending], FleetInvocationStatus.pending),
+            ([.pending, .delivering], .running),
+            ([.running, .success], .running),
+            ([.running, .cancelling], .cancelling),
+            ([.success, .success], .success),
+            ([.success, .failed], .partialFailed),
+            ([.failed, .startFailed], .failed),
+            ([.timeout, .taskTimeout], .timeout),
+            ([.timeout, .failed], .failed),
+            ([.cancelled, .terminated], .cancelled),
+            ([.success, .terminated], .partialCancelled),
+            ([.deliverFailed], .failed),
+        ])
     func derivedStatus(tasks: [FleetTaskStatus], expected: FleetInvocationStatus) {
         #expect(FleetInvocationStatus.derived(from: tasks) == expected)
     }
@@ -27,11 +29,14 @@ struct SimulatorFleetTests {
     @Test("a scripted plan moves PENDING → DELIVERING → RUNNING → FAILED over simulated time")
     func lifecycle() async throws {
         let sim = try await TATSimulator(configuration: .init(origin: Date(timeIntervalSince1970: 1_700_000_000)))
-        let handle = await sim.addInvocation(InvocationSpec(tasks: [
-            .init(plan: [.after(.seconds(1), .delivering), .after(.seconds(1), .running),
-                         .after(.seconds(3), .failed, exitCode: 137, output: "killed\n")]),
-            .init(plan: TaskStep.succeeding(after: .seconds(1))),
-        ]))
+        let handle = await sim.addInvocation(
+            InvocationSpec(tasks: [
+                .init(plan: [
+                    .after(.seconds(1), .delivering), .after(.seconds(1), .running),
+                    .after(.seconds(3), .failed, exitCode: 137, output: "killed\n"),
+                ]),
+                .init(plan: TaskStep.succeeding(after: .seconds(1))),
+            ]))
         let task = handle.taskIds[0]
         #expect(await sim.taskStatus(taskId: task) == .pending)
         #expect(await sim.invocationStatus(handle.invocationId) == .pending)
@@ -61,8 +66,42 @@ struct SimulatorFleetTests {
             let gone = try await caller.invocations(#"{"InvocationIds":["\#(handle.invocationId)"]}"#)
             #expect(gone.totalCount == 0 && gone.invocationSet.isEmpty)
             await #expect(throws: FleetControlError.self) {
-                try await sim.setTaskStatus(invocationId: handle.invocationId, taskId: "invt-zzzzzzzz", status: .success)
+                try await sim.setTaskStatus(
+                    invocationId: handle.invocationId, taskId: "invt-zzzzzzzz", status: .success)
             }
+        }
+    }
+
+    @Test("cancelInvocation: pending tasks CANCELLED, running ones CANCELLING then TERMINATED")
+    func cancel() async throws {
+        let sim = try await TATSimulator()
+        let handle = await sim.addInvocation(
+            InvocationSpec(tasks: [
+                .init(plan: [.after(.seconds(1), .running), .after(.seconds(60), .success)]),
+                .init(plan: [.after(.seconds(30), .delivering)]),
+            ]))
+        await sim.advance(by: .seconds(2))
+        try await sim.cancelInvocation(handle.invocationId)
+        #expect(await sim.taskStatus(taskId: handle.taskIds[0]) == .cancelling)
+        #expect(await sim.taskStatus(taskId: handle.taskIds[1]) == .cancelled)
+        #expect(await sim.invocationStatus(handle.invocationId) == .cancelling)
+        await sim.advance(by: .seconds(1))
+        #expect(await sim.taskStatus(taskId: handle.taskIds[0]) == .terminated)
+        #expect(await sim.invocationStatus(handle.invocationId) == .cancelled)
+    }
+
+    @Test("task paging without filters matches the full listing")
+    func taskPaging() async throws {
+        try await withSimulator { sim, caller async throws in
+            await sim.seedRetained(count: 40, active: 3)
+            let all = try await caller.tasks(#"{"Limit":100}"#)
+            var paged: [String] = []
+            for offset in stride(from: 0, to: all.totalCount, by: 7) {
+                paged += try await caller.tasks(#"{"Limit":7,"Offset":\#(offset)}"#).invocationTaskSet
+                    .compactMap(\.invocationTaskId)
+            }
+            #expect(all.totalCount == all.invocationTaskSet.count)
+            #expect(paged == all.invocationTaskSet.compactMap(\.invocationTaskId))
         }
     }
 
@@ -70,7 +109,8 @@ struct SimulatorFleetTests {
     func droppedOutput() async throws {
         try await withSimulator { sim, caller async throws in
             let long = String(repeating: "x", count: 30_000)
-            let handle = await sim.addInvocation(InvocationSpec(tasks: [.init(plan: TaskStep.succeeding(output: long))]))
+            let handle = await sim.addInvocation(
+                InvocationSpec(tasks: [.init(plan: TaskStep.succeeding(output: long))]))
             await sim.advance(by: .seconds(10))
             let tasks = try await caller.tasks(#"{"HideOutput":false,"InvocationTaskIds":["\#(handle.taskIds[0])"]}"#)
             let result = try #require(tasks.invocationTaskSet.first?.taskResult)
@@ -81,8 +121,9 @@ struct SimulatorFleetTests {
 
     /// The ids and statuses after running `script` for `seconds` simulated seconds from `seed`.
     func trace(seed: UInt64, script: FleetScript, seconds: Int) async throws -> [String] {
-        let sim = try await TATSimulator(configuration: .init(
-            seed: seed, origin: Date(timeIntervalSince1970: 1_700_000_000), script: script))
+        let sim = try await TATSimulator(
+            configuration: .init(
+                seed: seed, origin: Date(timeIntervalSince1970: 1_700_000_000), script: script))
         var trace: [String] = []
         for _ in 0..<seconds {
             await sim.advance(by: .seconds(1))
@@ -127,7 +168,8 @@ struct SimulatorFleetTests {
             let newest = all.invocationSet.prefix(50).compactMap(\.invocationStatus)
             #expect(newest.allSatisfy { $0 == "RUNNING" })
             let oldest = try await caller.invocations(#"{"Limit":100,"Offset":9950}"#)
-            #expect(oldest.invocationSet.compactMap(\.invocationStatus).allSatisfy { TATStatus.isTerminalInvocation($0) })
+            #expect(
+                oldest.invocationSet.compactMap(\.invocationStatus).allSatisfy { TATStatus.isTerminalInvocation($0) })
             let created = all.invocationSet.compactMap(\.createdTime)
             #expect(created == created.sorted(by: >))
         }

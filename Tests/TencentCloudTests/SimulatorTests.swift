@@ -82,16 +82,32 @@ struct SimulatorTests {
     }
 
     static let parameterCases: [(String, String, String)] = [
-        ("DescribeInvocations", #"{"InvocationIds":[\#((0...100).map { _ in "\"inv-abcd1234\"" }.joined(separator: ","))]}"#,
-         "InvalidParameterValue.LimitExceeded"),
-        ("DescribeInvocations", #"{"InvocationIds":["inv-abcd1234"],"Filters":[{"Name":"command-id","Values":["cmd-abcd1234"]}]}"#,
-         "InvalidParameter"),
-        ("DescribeInvocations", "{\"Filters\":[" + Array(repeating: #"{"Name":"instance-kind","Values":["CVM"]}"#, count: 11)
-            .joined(separator: ",") + "]}", "InvalidParameterValue.LimitExceeded"),
-        ("DescribeInvocations", #"{"Filters":[{"Name":"invocation-id","Values":["inv-aaaaaaa1","inv-aaaaaaa2","inv-aaaaaaa3","inv-aaaaaaa4","inv-aaaaaaa5","inv-aaaaaaa6"]}]}"#,
-         "LimitExceeded.FilterValueExceeded"),
+        (
+            "DescribeInvocations",
+            #"{"InvocationIds":[\#((0...100).map { _ in "\"inv-abcd1234\"" }.joined(separator: ","))]}"#,
+            "InvalidParameterValue.LimitExceeded"
+        ),
+        (
+            "DescribeInvocations",
+            #"{"InvocationIds":["inv-abcd1234"],"Filters":[{"Name":"command-id","Values":["cmd-abcd1234"]}]}"#,
+            "InvalidParameter"
+        ),
+        (
+            "DescribeInvocations",
+            "{\"Filters\":["
+                + Array(repeating: #"{"Name":"instance-kind","Values":["CVM"]}"#, count: 11)
+                .joined(separator: ",") + "]}", "InvalidParameterValue.LimitExceeded"
+        ),
+        (
+            "DescribeInvocations",
+            #"{"Filters":[{"Name":"invocation-id","Values":["inv-aaaaaaa1","inv-aaaaaaa2","inv-aaaaaaa3","inv-aaaaaaa4","inv-aaaaaaa5","inv-aaaaaaa6"]}]}"#,
+            "LimitExceeded.FilterValueExceeded"
+        ),
         ("DescribeInvocations", #"{"Filters":[{"Name":"status","Values":["FAILED"]}]}"#, "InvalidFilter"),
-        ("DescribeInvocations", #"{"Filters":[{"Name":"instance-kind","Values":["EKS"]}]}"#, "InvalidParameterValue.InvalidFilter"),
+        (
+            "DescribeInvocations", #"{"Filters":[{"Name":"instance-kind","Values":["EKS"]}]}"#,
+            "InvalidParameterValue.InvalidFilter"
+        ),
         ("DescribeInvocations", #"{"Limit":101}"#, "InvalidParameterValue.Range"),
         ("DescribeInvocations", #"{"Limit":0}"#, "InvalidParameterValue.Range"),
         ("DescribeInvocations", #"{"Offset":-1}"#, "InvalidParameterValue.Range"),
@@ -100,8 +116,14 @@ struct SimulatorTests {
         ("DescribeInvocations", #"{"HideOutput":false}"#, "UnknownParameter"),
         ("DescribeInvocations", #"{"Limit":20,"Order":"desc"}"#, "UnknownParameter"),
         ("DescribeInvocations", #"[1,2]"#, "InvalidParameter"),
-        ("DescribeInvocationTasks", #"{"InvocationTaskIds":["inv-abcd1234"]}"#, "InvalidParameterValue.InvalidInvocationTaskId"),
-        ("DescribeInvocationTasks", #"{"Filters":[{"Name":"instance-id","Values":["i-123"]}]}"#, "InvalidParameterValue.InvalidInstanceId"),
+        (
+            "DescribeInvocationTasks", #"{"InvocationTaskIds":["inv-abcd1234"]}"#,
+            "InvalidParameterValue.InvalidInvocationTaskId"
+        ),
+        (
+            "DescribeInvocationTasks", #"{"Filters":[{"Name":"instance-id","Values":["i-123"]}]}"#,
+            "InvalidParameterValue.InvalidInstanceId"
+        ),
         ("DescribeInvocationTasks", #"{"Filters":[{"Name":"instance-kind","Values":["CVM"]}]}"#, "InvalidFilter"),
         ("DescribeInvocationTasks", #"{"HideOutput":"no"}"#, "InvalidParameter"),
     ]
@@ -155,8 +177,12 @@ struct SimulatorTests {
     @Test("HideOutput defaults to true; false returns the Base64 output")
     func hideOutput() async throws {
         try await withSimulator { sim, caller async throws in
-            let handle = await sim.addInvocation(InvocationSpec(tasks: [.init(plan: TaskStep.failing(
-                after: .seconds(1), exitCode: 3, output: "boom\nTraceback: x\n"))]))
+            let handle = await sim.addInvocation(
+                InvocationSpec(tasks: [
+                    .init(
+                        plan: TaskStep.failing(
+                            after: .seconds(1), exitCode: 3, output: "boom\nTraceback: x\n"))
+                ]))
             await sim.advance(by: .seconds(5))
             let filter = #""Filters":[{"Name":"invocation-id","Values":["\#(handle.invocationId)"]}]"#
             let hidden = try await caller.tasks("{\(filter)}")
