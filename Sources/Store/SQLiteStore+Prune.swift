@@ -8,6 +8,11 @@ extension SQLiteStore {
         public var deliveredRows: Int
         /// Events removed (no outbox row referenced them any more).
         public var events: Int
+
+        public init(deliveredRows: Int, events: Int) {
+            self.deliveredRows = deliveredRows
+            self.events = events
+        }
     }
 
     /// The default retention of delivered rows and their events: 7 days.
