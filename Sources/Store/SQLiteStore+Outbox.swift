@@ -104,19 +104,40 @@ extension SQLiteStore: OutboxStore {
     /// once (pending rows with attempts are the retrying ones `tattle deliveries --state retrying` lists).
     public func rows(in states: Set<DeliveryState>, attemptedOnly: Bool, limit: Int) async throws -> [OutboxRow] {
         guard !states.isEmpty, limit > 0 else { return [] }
-        let raw = try await read { db in
-            let marks = Array(repeating: "?", count: states.count).joined(separator: ", ")
-            var arguments = StatementArguments(states.map(\.rawValue).sorted())
-            arguments += [limit]
+        // Every state: no state filter, so SQLite walks the table backwards instead of sorting it.
+        let filtered = states.count < DeliveryState.allCases.count
+        var conditions: [String] = []
+        var arguments = StatementArguments()
+        if filtered {
+            conditions.append("o.state IN (\(Array(repeating: "?", count: states.count).joined(separator: ", ")))")
+            arguments += StatementArguments(states.map(\.rawValue).sorted())
+        }
+        if attemptedOnly { conditions.append("o.attempts > 0") }
+        arguments += [limit]
+        let raw = try await read { [conditions, arguments] db in
             return try Row.fetchAll(
                 db,
                 sql: """
                     SELECT \(Self.rowColumns) FROM outbox o JOIN event e ON e.id = o.event_id
-                    WHERE o.state IN (\(marks)) \(attemptedOnly ? "AND o.attempts > 0" : "")
+                    \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
                     ORDER BY o.id DESC LIMIT ?
                     """,
                 arguments: arguments
             ).map(RawRow.init)
+        }
+        let (rows, undecodable) = Self.decode(raw)
+        if let (id, message) = undecodable.first { throw StoreError.corruptRow("outbox row \(id): \(message)") }
+        return rows
+    }
+
+    /// The rows with these ids that exist, in id order (for `tattle replay` to say what it skipped).
+    public func rows(ids: [Int64]) async throws -> [OutboxRow] {
+        let ids = Array(Set(ids)).sorted()
+        guard !ids.isEmpty else { return [] }
+        let raw = try await read { db in
+            let select = try db.cachedStatement(
+                sql: "SELECT \(Self.rowColumns) FROM outbox o JOIN event e ON e.id = o.event_id WHERE o.id = ?")
+            return try ids.compactMap { id in try Row.fetchOne(select, arguments: [id]).map(RawRow.init) }
         }
         let (rows, undecodable) = Self.decode(raw)
         if let (id, message) = undecodable.first { throw StoreError.corruptRow("outbox row \(id): \(message)") }

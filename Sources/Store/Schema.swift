@@ -18,9 +18,10 @@ import GRDB
 ///        attempts INTEGER, next_attempt_at REAL, created_at REAL, updated_at REAL,
 ///        last_error TEXT, response_excerpt TEXT, delivered_at REAL,
 ///        UNIQUE (event_id, receiver))                                  -- one notification per pair
-///   outbox_due   ON outbox(max(next_attempt_at, not_before)) WHERE state = 'pending'
+///   outbox_due   ON outbox(state, max(next_attempt_at, not_before))  -- claimDue, nextDueTime
 ///   outbox_group ON outbox(receiver, rule, group_key) WHERE state = 'pending' AND group_key <> ''
-///   outbox_state ON outbox(state, created_at)
+///                                                                   -- completing a group's claim
+///   outbox_state ON outbox(state)                                   -- counts, listings by id
 /// throttle(rule TEXT, group_key TEXT, last_at REAL, PRIMARY KEY (rule, group_key))
 /// failing(key TEXT PRIMARY KEY)
 /// ```
@@ -71,10 +72,10 @@ enum Schema {
                         delivered_at REAL,
                         UNIQUE (event_id, receiver)
                     );
-                    CREATE INDEX outbox_due ON outbox(max(next_attempt_at, not_before)) WHERE state = 'pending';
+                    CREATE INDEX outbox_due ON outbox(state, max(next_attempt_at, not_before));
                     CREATE INDEX outbox_group ON outbox(receiver, rule, group_key)
                         WHERE state = 'pending' AND group_key <> '';
-                    CREATE INDEX outbox_state ON outbox(state, created_at);
+                    CREATE INDEX outbox_state ON outbox(state);
                     CREATE TABLE throttle (
                         rule TEXT NOT NULL,
                         group_key TEXT NOT NULL,
