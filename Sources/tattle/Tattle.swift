@@ -6,6 +6,10 @@ struct Tattle: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tattle",
         abstract: "Watch Tencent Cloud TAT command executions and notify people when they change state.",
-        subcommands: [SimulateCommand.self]
+        subcommands: [
+            SimulateCommand.self,
+            DeliveriesCommand.self,
+            ReplayCommand.self,
+        ]
     )
 }
