@@ -13,7 +13,7 @@ extension CurlClient {
         /// turn off only for tests, never in production.
         public var verifyPeer: Bool
         /// Most connections kept open to one host (`CURLMOPT_MAX_HOST_CONNECTIONS`); more requests
-        /// wait for a free one. Default 16.
+        /// wait for a free one, and that wait counts towards their total timeout. Default 16.
         public var maxConnectionsPerHost: Int
         /// The `User-Agent` header. Default `tattle`.
         public var userAgent: String

@@ -8,7 +8,8 @@ public struct HTTPRequest: Sendable {
     /// appears in a ``CurlError`` beyond `scheme://host:port`.
     public var url: String
     /// Header fields sent in order after libcurl's own (`Host`, `User-Agent`, `Content-Length`).
-    /// A field with the name of one of those replaces it. Default none.
+    /// A field with the name of one of those replaces it. A body is sent with no `Content-Type`
+    /// unless one is given here (not libcurl's form-urlencoded default). Default none.
     public var headers: [HTTPHeader]
     /// The request body; empty means no body. Default empty.
     public var body: [UInt8]

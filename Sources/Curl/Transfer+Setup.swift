@@ -20,12 +20,14 @@ extension Transfer {
         try transfer.set(CURLOPT_USERAGENT, configuration.userAgent)
         try transfer.set(CURLOPT_ACCEPT_ENCODING, "")  // every encoding libcurl can decode
 
+        var sendsBody = false
         switch (method, request.body.isEmpty) {
         case ("GET", true):
             try transfer.set(CURLOPT_HTTPGET, 1)
         case ("HEAD", true):
             try transfer.set(CURLOPT_NOBODY, 1)
         case (_, false), ("POST", true):
+            sendsBody = true
             try transfer.check(
                 tattle_setopt_off_t(transfer.easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count)))
             // COPYPOSTFIELDS copies POSTFIELDSIZE bytes now, so libcurl can resend them on a retry.
@@ -41,6 +43,10 @@ extension Transfer {
 
         // An empty `Expect:` stops libcurl waiting for `100 Continue` before sending larger bodies.
         var lines = ["Expect:"]
+        // Without a caller's Content-Type, send none rather than libcurl's form-urlencoded default.
+        if sendsBody, !request.headers.contains(where: { $0.name.lowercased() == "content-type" }) {
+            lines.append("Content-Type:")
+        }
         for header in request.headers {
             lines.append(header.value.isEmpty ? "\(header.name);" : "\(header.name): \(header.value)")
         }

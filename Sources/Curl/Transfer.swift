@@ -18,8 +18,11 @@ final class Transfer: @unchecked Sendable {
         var lastReply: String?
     }
 
+    /// HTTP or SMTP: decides how header lines are read and errors classified.
     let kind: CurlError.TransferKind
+    /// Keeps the URL's credentials out of error messages.
     let redactor: Redactor
+    /// The libcurl easy handle, cleaned up when the box is released.
     let easy: UnsafeMutableRawPointer
     /// The task waiting for this transfer; resumed exactly once, by ``finish(_:)``.
     var continuation: CheckedContinuation<Result, any Error>?
@@ -36,6 +39,7 @@ final class Transfer: @unchecked Sendable {
     private(set) var failureReply: String?
     /// Lists libcurl reads during the transfer; freed after the handle.
     var lists: [UnsafeMutablePointer<curl_slist>] = []
+    /// `CURLOPT_ERRORBUFFER`: libcurl's detailed text for a failure.
     let errorBuffer: UnsafeMutablePointer<CChar>
 
     /// Wraps a fresh easy handle; fails only when libcurl cannot allocate one.

@@ -63,6 +63,7 @@ struct HTTPExchangeTests {
         #expect(response.header("retry-after") == "7")
         #expect(response.header("X-A") == "1")
         #expect(response.bodyText == "slow down")
+        #expect(receiver.requests.first?.header("Content-Type") == nil)
         #expect(response.isSuccess == false)
     }
 

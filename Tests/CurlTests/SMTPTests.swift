@@ -36,7 +36,8 @@ struct SMTPTests {
 
     @Test("Plain SMTP delivers the exact bytes with the right envelope")
     func plainDelivery() async throws {
-        let server = try await SMTPTestServer.start()
+        let maildir = try TemporaryDirectory.make(prefix: "maildir")
+        let server = try await SMTPTestServer.start(maildir: maildir)
         defer { server.stop() }
         let client = CurlClient()
         defer { client.shutdown() }
@@ -50,6 +51,8 @@ struct SMTPTests {
         #expect(received.recipients == ["ops@example.com", "oncall@example.com"])
         #expect(received.data == Self.message)
         #expect(received.authLogin == nil)
+        let stored = try Data(contentsOf: URL(fileURLWithPath: maildir + "/1.eml"))
+        #expect(Array(stored) == Self.message)
     }
 
     @Test("STARTTLS with AUTH works when the client trusts the CA")
@@ -150,6 +153,22 @@ struct SMTPTests {
         #expect(error.responseCode == code)
         #expect(error.isRetryable == retryable)
         #expect(error.message.contains(String(code)))
+    }
+
+    @Test("Addresses with line breaks or brackets and empty recipient lists are refused")
+    func invalidEnvelope() async throws {
+        let client = CurlClient()
+        defer { client.shutdown() }
+        var injected = mail("smtp://127.0.0.1:25", tls: .none)
+        injected.recipients = ["ops@example.com>\r\nRCPT TO:<evil@example.com"]
+        var empty = mail("smtp://127.0.0.1:25", tls: .none)
+        empty.recipients = []
+
+        for request in [injected, empty] {
+            let error = try await failure(request, client: client)
+            #expect(error.code == .invalidRequest)
+            #expect(!error.isRetryable)
+        }
     }
 
     @Test("A closed SMTP port is a retryable connect error")

@@ -35,8 +35,15 @@ public final class PythonServer: Sendable {
         let stderr = Pipe()
         process.standardOutput = stdout
         process.standardError = stderr
-        stdout.fileHandleForReading.readabilityHandler = { output.append(stdout: $0.availableData) }
-        stderr.fileHandleForReading.readabilityHandler = { output.append(stderr: $0.availableData) }
+        // At end of file the handler would be called again and again with no data: unset it then.
+        stdout.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            if data.isEmpty { handle.readabilityHandler = nil } else { output.append(stdout: data) }
+        }
+        stderr.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            if data.isEmpty { handle.readabilityHandler = nil } else { output.append(stderr: data) }
+        }
         try process.run()
         ChildProcesses.register(process.processIdentifier)
 

@@ -58,18 +58,21 @@ public final class SMTPTestServer: Sendable {
     ///   - auth: require AUTH and accept only this login. Default none.
     ///   - reject: answer with this code (e.g. 451, 550) at `rejectAt`. Default none.
     ///   - rejectAt: where `reject` applies. Default ``RejectionStage/data``.
+    ///   - maildir: also write each message to `<n>.eml` plus a `<n>.json` envelope there. Default none.
     public static func start(
         starttls: TestCertificates? = nil,
         implicitTLS: TestCertificates? = nil,
         auth: (username: String, password: String)? = nil,
         reject: Int? = nil,
-        rejectAt: RejectionStage = .data
+        rejectAt: RejectionStage = .data,
+        maildir: String? = nil
     ) async throws -> SMTPTestServer {
         var arguments: [String] = []
         if let starttls { arguments += ["--starttls", starttls.certificatePath, starttls.keyPath] }
         if let implicitTLS { arguments += ["--implicit-tls", implicitTLS.certificatePath, implicitTLS.keyPath] }
         if let auth { arguments += ["--auth", "\(auth.username):\(auth.password)"] }
         if let reject { arguments += ["--reject", String(reject), "--reject-at", rejectAt.rawValue] }
+        if let maildir { arguments += ["--maildir", maildir] }
         let process = try await PythonServer.start(script: "smtp_server.py", arguments: arguments)
         return SMTPTestServer(process: process, scheme: implicitTLS == nil ? "smtp" : "smtps")
     }
