@@ -51,10 +51,10 @@ extension RegionPoller {
     }
 
     /// (b) Pages from `offset` (100 per page, with the configured filters) until a page brings
-    /// nothing unknown, the listing ends, or the per-cycle page cap is reached (then `resumeOffset`
+    /// nothing unknown (neither `tracked` nor already observed), the listing ends, or the per-cycle page cap is reached (then `resumeOffset`
     /// says where to continue next cycle). Order is not trusted: every row is deduplicated by id.
     func discover(
-        from offset: Int, known: (String) -> Bool, into observed: inout [String: ObservedInvocation]
+        from offset: Int, tracked: [String: InvocationState], into observed: inout [String: ObservedInvocation]
     ) async throws -> (resumeOffset: Int?, totalCount: Int) {
         var offset = offset
         var pages = 0
@@ -68,7 +68,7 @@ extension RegionPoller {
             pages += 1
             var unknown = 0
             for observation in page {
-                if !known(observation.id) { unknown += 1 }
+                if tracked[observation.id] == nil, observed[observation.id] == nil { unknown += 1 }
                 observed[observation.id] = observation
             }
             offset += page.count

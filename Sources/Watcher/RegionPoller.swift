@@ -134,12 +134,11 @@ public actor RegionPoller {
             kind = .fullResync
             if try await listAll(into: &observed) { removable = .allUnobserved }
         } else {
-            let known = { (id: String) in previous[id] != nil || observed[id] != nil }
-            let first = try await discover(from: 0, known: known, into: &observed)
+            let first = try await discover(from: 0, tracked: previous, into: &observed)
             var total = first.totalCount
             nextResume = first.resumeOffset
             if first.resumeOffset == nil, let resume = discoveryResume {
-                let more = try await discover(from: resume, known: known, into: &observed)
+                let more = try await discover(from: resume, tracked: previous, into: &observed)
                 nextResume = more.resumeOffset
                 total = max(total, more.totalCount)
             }

@@ -9,3 +9,5 @@ public protocol TATReader: Sendable {
     func describeInvocationTasks(_ request: DescribeInvocationTasksRequest, region: String?) async throws
         -> DescribeInvocationTasksResponse
 }
+
+extension TATClient: TATReader {}
