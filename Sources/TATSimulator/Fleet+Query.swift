@@ -1,4 +1,7 @@
-/// The two API queries over the fleet: filter, order newest first by CreatedTime, then page.
+/// The two API queries over the fleet: filter, order newest first by CreatedTime (then id), then page.
+///
+/// Well-formed ids that do not exist (never created, or removed as by retention) are simply absent from
+/// the result and from `TotalCount`, with no error: the undocumented case of tat-api.md §6.
 extension Fleet {
     /// The invocations matching a DescribeInvocations query: the total and the requested page.
     func invocations(for query: DescribeQuery) -> (total: Int, page: [FleetInvocation]) {

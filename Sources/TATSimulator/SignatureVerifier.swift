@@ -8,9 +8,9 @@ import TencentCloud
 /// `AuthFailure.InvalidAuthorization`; unknown SecretId → `AuthFailure.SecretIdNotFound`;
 /// `X-TC-Timestamp` more than `tolerance` from the wall clock → `AuthFailure.SignatureExpire`;
 /// a session token that does not match the credential's → `AuthFailure.TokenFailure`; anything else
-/// that does not reproduce the signature → `AuthFailure.SignatureFailure`. The signed-header sets the
-/// shared signer knows are supported: `content-type;host` (the Python SDK) and
-/// `content-type;host;x-tc-action` (the official demo); any other set fails with SignatureFailure.
+/// that does not reproduce the signature → `AuthFailure.SignatureFailure`. `content-type;host` (the
+/// SDKs) and `content-type;host;x-tc-action` (the official demo) are recomputed with the shared
+/// `TC3Signer`; any other set that includes content-type and host with `CanonicalRequest`.
 struct SignatureVerifier: Sendable {
     /// Accepted key pairs by SecretId.
     var credentials: [String: Credentials]
@@ -50,19 +50,29 @@ struct SignatureVerifier: Sendable {
         if let token = key.sessionToken, headers["x-tc-token"] != token {
             throw APIError("AuthFailure.TokenFailure", "The session token is missing or invalid.")
         }
-        guard let variant = authorization.signedHeadersVariant else {
-            throw APIError(
-                "AuthFailure.SignatureFailure",
-                "The simulator verifies SignedHeaders `content-type;host` or "
-                    + "`content-type;host;x-tc-action`, not `\(authorization.signedHeaders.joined(separator: ";"))`.")
-        }
         // The SDKs' optional `X-TC-Content-SHA256: UNSIGNED-PAYLOAD` signs that literal instead of the body.
         let unsigned = headers["x-tc-content-sha256"] == "UNSIGNED-PAYLOAD"
-        let expected = TC3Signer.sign(
-            credentials: key, service: service, host: headers["host"] ?? "", action: action, timestamp: timestamp,
-            contentType: headers["content-type"] ?? "", body: unsigned ? Array("UNSIGNED-PAYLOAD".utf8) : body,
-            signedHeaders: variant)
-        guard expected.date == authorization.date, constantTimeEqual(expected.signature, authorization.signature) else {
+        let payload = unsigned ? Array("UNSIGNED-PAYLOAD".utf8) : body
+        let date = String(TATTimeFormat.format(Date(timeIntervalSince1970: Double(timestamp))).prefix(10))
+        guard date == authorization.date else {
+            throw APIError(
+                "AuthFailure.SignatureFailure",
+                "The credential scope date \(authorization.date) is not the UTC date of X-TC-Timestamp (\(date)).")
+        }
+        let expected: String?
+        if let variant = authorization.signedHeadersVariant {
+            expected =
+                TC3Signer.sign(
+                    credentials: key, service: service, host: headers["host"] ?? "", action: action,
+                    timestamp: timestamp, contentType: headers["content-type"] ?? "", body: payload,
+                    signedHeaders: variant
+                ).signature
+        } else {
+            expected = CanonicalRequest.signature(
+                secretKey: key.secretKey, service: service, signedHeaders: authorization.signedHeaders,
+                headers: headers, timestamp: timestamp, date: date, payload: payload)
+        }
+        guard let expected, constantTimeEqual(expected, authorization.signature) else {
             throw .signatureFailure
         }
         return authorization.secretId

@@ -62,7 +62,8 @@ extension Endpoint {
     public static func parse(_ text: String) throws(ClientError) -> Endpoint {
         guard let endpoint = Endpoint(parsing: text) else {
             throw ClientError(
-                code: .invalidEndpoint, message: "endpoint \"\(text)\" is not http(s)://host[:port]", isRetryable: false)
+                code: .invalidEndpoint, message: "endpoint \"\(text)\" is not http(s)://host[:port]", isRetryable: false
+            )
         }
         return endpoint
     }

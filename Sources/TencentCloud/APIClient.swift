@@ -94,7 +94,10 @@ public struct APIClient: Sendable {
                         "call failed", metadata: ["action": "\(action)", "attempt": "\(attempt)", "error": "\(error)"])
                     throw error
                 }
-                let wait = policy.delay(beforeRetry: attempt, unitRandom: random())
+                var wait = policy.delay(beforeRetry: attempt, unitRandom: random())
+                if let retryAfter = (error as? ClientError)?.retryAfter {
+                    wait = max(wait, min(retryAfter, policy.maxDelay))
+                }
                 logger.debug(
                     "retrying",
                     metadata: ["action": "\(action)", "attempt": "\(attempt)", "wait": "\(wait)", "error": "\(error)"])
@@ -125,7 +128,8 @@ public struct APIClient: Sendable {
         if let token = credentials.sessionToken { headers.append(HTTPHeader("X-TC-Token", token)) }
         if let language = configuration.language { headers.append(HTTPHeader("X-TC-Language", language.rawValue)) }
         headers.append(HTTPHeader("X-TC-RequestClient", configuration.requestClient))
-        return HTTPRequest(method: "POST", url: endpoint.url, headers: headers, body: body, timeout: configuration.timeout)
+        return HTTPRequest(
+            method: "POST", url: endpoint.url, headers: headers, body: body, timeout: configuration.timeout)
     }
 
     private func attemptOnce(

@@ -16,7 +16,8 @@ public struct APIError: Error, Sendable, Hashable, CustomStringConvertible {
     public var action: String?
 
     /// Creates an API error.
-    public init(code: String, message: String, requestId: String? = nil, httpStatus: Int? = 200, action: String? = nil) {
+    public init(code: String, message: String, requestId: String? = nil, httpStatus: Int? = 200, action: String? = nil)
+    {
         self.code = code
         self.message = message
         self.requestId = requestId

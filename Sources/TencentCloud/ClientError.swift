@@ -44,11 +44,14 @@ public struct ClientError: Error, Sendable, CustomStringConvertible {
     public var action: String?
     /// The underlying error (e.g. a `CurlError`), when there is one.
     public var underlying: (any Error & Sendable)?
+    /// The server's `Retry-After` (delta-seconds) on a non-200 answer; the retry waits at least this long,
+    /// up to `RetryPolicy.maxDelay`. Default nil.
+    public var retryAfter: Duration?
 
     /// Creates a client error.
     public init(
         code: Code, message: String, httpStatus: Int? = nil, requestId: String? = nil, isRetryable: Bool,
-        action: String? = nil, underlying: (any Error & Sendable)? = nil
+        action: String? = nil, underlying: (any Error & Sendable)? = nil, retryAfter: Duration? = nil
     ) {
         self.code = code
         self.message = message
@@ -57,6 +60,7 @@ public struct ClientError: Error, Sendable, CustomStringConvertible {
         self.isRetryable = isRetryable
         self.action = action
         self.underlying = underlying
+        self.retryAfter = retryAfter
     }
 
     /// `<Code>: <message>[ (HTTP <status>)][ (RequestId: <id>)]`.
@@ -70,7 +74,8 @@ public struct ClientError: Error, Sendable, CustomStringConvertible {
     /// At most `limit` characters of a response body, control characters replaced, for messages.
     static func excerpt(_ body: [UInt8], limit: Int = 200) -> String {
         let text = String(decoding: body.prefix(limit * 4), as: UTF8.self)
-        var out = String(text.prefix(limit).map { $0.isASCII && ($0.asciiValue! < 32 || $0.asciiValue! == 127) ? " " : $0 })
+        var out = String(
+            text.prefix(limit).map { $0.isASCII && ($0.asciiValue! < 32 || $0.asciiValue! == 127) ? " " : $0 })
         if text.count > limit || body.count > limit * 4 { out += "…" }
         return out
     }

@@ -24,6 +24,14 @@ enum ResponseParser {
         enum CodingKeys: String, CodingKey { case response = "Response" }
     }
 
+    /// `Retry-After` as delta-seconds (0…86400); HTTP dates and anything else are ignored.
+    static func retryAfter(_ text: String) -> Duration? {
+        guard let seconds = Int(text.trimmingCharacters(in: .whitespaces)), (0...86_400).contains(seconds) else {
+            return nil
+        }
+        return .seconds(seconds)
+    }
+
     static func parse(_ response: HTTPResponse, action: String) throws -> APIResponse {
         let envelope = try? JSONDecoder().decode(ErrorEnvelope.self, from: Data(response.body))
         guard response.status == 200 else {
@@ -31,7 +39,8 @@ enum ResponseParser {
                 code: .httpStatus,
                 message: "HTTP \(response.status) for \(action): " + ClientError.excerpt(response.body),
                 httpStatus: response.status, requestId: envelope?.response?.requestId,
-                isRetryable: RetryPolicy.isRetryable(httpStatus: response.status), action: action)
+                isRetryable: RetryPolicy.isRetryable(httpStatus: response.status), action: action,
+                retryAfter: response.header("Retry-After").flatMap(retryAfter))
         }
         guard let inner = envelope?.response else {
             throw ClientError(

@@ -3,6 +3,7 @@
 /// Exponential backoff with full jitter: before retry `n` (1-based) the wait is uniform in
 /// `[0, min(maxDelay, baseDelay · 2^(n-1))]`. Defaults: 4 attempts in all, base 0.5 s, cap 8 s, so the
 /// ceilings are 0.5 s, 1 s, 2 s. Only transient failures are retried (see `isRetryable(apiCode:)`).
+/// A `Retry-After` on a 429/5xx answer raises the wait to that value, never above `maxDelay`.
 public struct RetryPolicy: Sendable, Hashable {
     /// Attempts in all, including the first; 1 disables retries. Default 4.
     public var maxAttempts: Int

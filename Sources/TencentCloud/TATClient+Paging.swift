@@ -24,7 +24,8 @@ extension TATClient {
     ) async throws -> [InvocationTask] {
         try await Self.walk(pageSize: pageSize, maxPages: maxPages, id: \InvocationTask.invocationTaskId) { offset in
             let page = try await describeInvocationTasks(
-                DescribeInvocationTasksRequest(filters: filters, limit: pageSize, offset: offset, hideOutput: hideOutput),
+                DescribeInvocationTasksRequest(
+                    filters: filters, limit: pageSize, offset: offset, hideOutput: hideOutput),
                 region: region)
             return (page.invocationTaskSet, page.totalCount)
         }

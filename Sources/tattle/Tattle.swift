@@ -7,6 +7,7 @@ struct Tattle: AsyncParsableCommand {
         commandName: "tattle",
         abstract: "Watch Tencent Cloud TAT command executions and notify people when they change state.",
         subcommands: [
+            InvocationsCommand.self,
             SimulateCommand.self,
             DeliveriesCommand.self,
             ReplayCommand.self,

@@ -1,5 +1,6 @@
 import Curl
 import Foundation
+import Logging
 import Testing
 
 @testable import TencentCloud
@@ -61,17 +62,21 @@ struct APIClientTests {
         #expect(request.header("X-TC-Language") == nil)
         #expect(
             request.header("Authorization")?.hasSuffix(
-                "SignedHeaders=content-type;host, Signature=67765f17c15d50fc6186ee3dc52b2879d0b6776a4cb333715306da7d3365cd7e")
+                "SignedHeaders=content-type;host, Signature=67765f17c15d50fc6186ee3dc52b2879d0b6776a4cb333715306da7d3365cd7e"
+            )
                 == true)
         #expect(request.timeout == Timeout(connect: .seconds(5), total: .seconds(30)))
     }
 
     @Test(
         "API errors become APIError with code, message and request id; non-retryable ones are tried once",
-        arguments: ["AuthFailure.SignatureFailure", "AuthFailure.SignatureExpire", "AuthFailure.SecretIdNotFound",
-                    "InvalidParameter", "InvalidParameterValue.InvalidInvocationId", "ResourceNotFound.InvocationNotFound"])
+        arguments: [
+            "AuthFailure.SignatureFailure", "AuthFailure.SignatureExpire", "AuthFailure.SecretIdNotFound",
+            "InvalidParameter", "InvalidParameterValue.InvalidInvocationId", "ResourceNotFound.InvocationNotFound",
+        ])
     func apiErrors(_ code: String) async throws {
-        let transport = ScriptedTransport([], fallback: .respond(status: 200, body: Fixtures.error(code, "nope", requestId: "req-1")))
+        let transport = ScriptedTransport(
+            [], fallback: .respond(status: 200, body: Fixtures.error(code, "nope", requestId: "req-1")))
         let clock = RecordingClock()
         let error = await #expect(throws: APIError.self) {
             try await Self.client(transport, clock: clock).describeInvocations(DescribeInvocationsRequest())
@@ -88,7 +93,9 @@ struct APIClientTests {
 
     @Test(
         "transient API errors are retried with backoff until success",
-        arguments: ["RequestLimitExceeded", "RequestLimitExceeded.UinLimitExceeded", "InternalError", "ServiceUnavailable"])
+        arguments: [
+            "RequestLimitExceeded", "RequestLimitExceeded.UinLimitExceeded", "InternalError", "ServiceUnavailable",
+        ])
     func transientThenSuccess(_ code: String) async throws {
         let transport = ScriptedTransport([
             .respond(status: 200, body: Fixtures.error(code)), .respond(status: 200, body: Fixtures.error(code)),
@@ -113,7 +120,9 @@ struct APIClientTests {
         #expect(clock.sleeps == [.milliseconds(500), .seconds(1), .seconds(2)])
     }
 
-    @Test("HTTP 5xx is a retryable HTTPStatus error; 4xx is not retried", arguments: [(502, 4), (503, 4), (400, 1), (404, 1)])
+    @Test(
+        "HTTP 5xx is a retryable HTTPStatus error; 4xx is not retried",
+        arguments: [(502, 4), (503, 4), (400, 1), (404, 1)])
     func httpStatus(_ status: Int, _ calls: Int) async throws {
         let transport = ScriptedTransport([], fallback: .respond(status: status, body: "<html>bad gateway</html>"))
         let error = await #expect(throws: ClientError.self) {
@@ -128,8 +137,10 @@ struct APIClientTests {
 
     @Test(
         "malformed bodies are MalformedResponse with a short excerpt, not retried",
-        arguments: ["not json at all", "{}", #"{"Response": 5}"#, #"{"Response":{"TotalCount":"many"}}"#,
-                    String(repeating: "x", count: 5000)])
+        arguments: [
+            "not json at all", "{}", #"{"Response": 5}"#, #"{"Response":{"TotalCount":"many"}}"#,
+            String(repeating: "x", count: 5000),
+        ])
     func malformed(_ body: String) async throws {
         let transport = ScriptedTransport([], fallback: .respond(status: 200, body: body))
         let error = await #expect(throws: ClientError.self) {
@@ -168,7 +179,8 @@ struct APIClientTests {
         await #expect(throws: CancellationError.self) { try await task.value }
         #expect(hanging.callCount == 1)
 
-        let limited = ScriptedTransport([], fallback: .respond(status: 200, body: Fixtures.error("RequestLimitExceeded")))
+        let limited = ScriptedTransport(
+            [], fallback: .respond(status: 200, body: Fixtures.error("RequestLimitExceeded")))
         let cancelledTask = Task {
             withUnsafeCurrentTask { $0?.cancel() }
             return try await Self.client(limited).describeInvocations(DescribeInvocationsRequest())
@@ -214,6 +226,59 @@ struct APIClientTests {
             #expect(!text.contains(Self.credentials.secretKey))
             #expect(!text.contains("session-token-SECRET"))
             #expect(text.contains("AKID…"))
+        }
+    }
+}
+
+/// Rate limiting, Retry-After and logging of the generic call.
+@Suite("API client limits and logs")
+struct APIClientLimitTests {
+    @Test("calls are rate-limited per action on the injected clock")
+    func rateLimited() async throws {
+        let transport = ScriptedTransport([])
+        let clock = RecordingClock()
+        let client = APIClientTests.client(
+            transport, clock: clock, configuration: APIClient.Configuration(requestsPerSecond: 2))
+        for _ in 0..<4 {
+            _ = try await client.api.call(service: "tat", action: "A", version: "v", region: nil, bodyBytes: [])
+        }
+        _ = try await client.api.call(service: "tat", action: "B", version: "v", region: nil, bodyBytes: [])
+        #expect(transport.callCount == 5)
+        #expect(clock.sleeps == [.milliseconds(500), .milliseconds(500)])
+    }
+
+    @Test(
+        "Retry-After raises the backoff, capped at maxDelay",
+        arguments: [("3", Duration.seconds(3)), ("60", .seconds(8)), ("soon", .milliseconds(500))])
+    func retryAfter(_ header: String, _ expected: Duration) async throws {
+        let transport = ScriptedTransport([
+            .respondWithHeaders(status: 503, headers: [HTTPHeader("Retry-After", header)], body: "busy")
+        ])
+        let clock = RecordingClock()
+        _ = try await APIClientTests.client(transport, clock: clock).api.call(
+            service: "tat", action: "A", version: "v", region: nil, bodyBytes: [])
+        #expect(transport.callCount == 2)
+        #expect(clock.sleeps == [expected])
+    }
+
+    @Test("debug logs of failures and retries never contain the secret key or token")
+    func logsAreClean() async throws {
+        let sink = CapturingLogHandler.Sink()
+        var logger = Logger(label: "test") { _ in CapturingLogHandler(sink: sink) }
+        logger.logLevel = .trace
+        let transport = ScriptedTransport(
+            [.respond(status: 200, body: Fixtures.error("InternalError")), .respond(status: 502, body: "bad")],
+            fallback: .respond(status: 200, body: Fixtures.error("AuthFailure.SignatureFailure")))
+        let api = APIClient(
+            credentials: APIClientTests.credentials, transport: transport, clock: RecordingClock(), logger: logger)
+        await #expect(throws: APIError.self) {
+            try await api.call(service: "tat", action: "A", version: "v", region: nil, bodyBytes: [])
+        }
+        let lines = sink.lines
+        #expect(lines.count >= 3)
+        for line in lines {
+            #expect(!line.contains(APIClientTests.credentials.secretKey))
+            #expect(!line.contains("session-token-SECRET"))
         }
     }
 }

@@ -11,7 +11,9 @@ struct ConfigurationTests {
             "TENCENTCLOUD_SECRET_ID": "AKIDabc", "TENCENTCLOUD_SECRET_KEY": "key", "TENCENTCLOUD_SESSION_TOKEN": "tok",
         ])
         #expect(credentials == Credentials(secretId: "AKIDabc", secretKey: "key", sessionToken: "tok"))
-        let permanent = try Credentials.fromEnvironment(["TENCENTCLOUD_SECRET_ID": "AKIDabc", "TENCENTCLOUD_SECRET_KEY": "key"])
+        let permanent = try Credentials.fromEnvironment([
+            "TENCENTCLOUD_SECRET_ID": "AKIDabc", "TENCENTCLOUD_SECRET_KEY": "key",
+        ])
         #expect(permanent.sessionToken == nil)
     }
 
@@ -44,7 +46,10 @@ struct ConfigurationTests {
         arguments: [
             ("https://tat.tencentcloudapi.com", "tat.tencentcloudapi.com", "https://tat.tencentcloudapi.com/"),
             ("https://tat.tencentcloudapi.com/", "tat.tencentcloudapi.com", "https://tat.tencentcloudapi.com/"),
-            ("https://TAT.intl.tencentcloudapi.com:443", "tat.intl.tencentcloudapi.com", "https://tat.intl.tencentcloudapi.com/"),
+            (
+                "https://TAT.intl.tencentcloudapi.com:443", "tat.intl.tencentcloudapi.com",
+                "https://tat.intl.tencentcloudapi.com/"
+            ),
             ("http://127.0.0.1:8080", "127.0.0.1:8080", "http://127.0.0.1:8080/"),
             ("http://localhost:80", "localhost", "http://localhost/"),
             ("https://example.com:80", "example.com:80", "https://example.com:80/"),
@@ -58,8 +63,10 @@ struct ConfigurationTests {
 
     @Test(
         "bad endpoints are InvalidEndpoint",
-        arguments: ["", "tat.tencentcloudapi.com", "ftp://x", "https://", "https://host/path", "https://host:0",
-                    "https://host:70000", "https://user@host", "https://host?x=1", "https://host:abc"])
+        arguments: [
+            "", "tat.tencentcloudapi.com", "ftp://x", "https://", "https://host/path", "https://host:0",
+            "https://host:70000", "https://user@host", "https://host?x=1", "https://host:abc",
+        ])
     func badEndpoints(_ text: String) {
         let error = #expect(throws: ClientError.self) { try Endpoint.parse(text) }
         #expect(error?.code == .invalidEndpoint)

@@ -81,7 +81,9 @@ enum Fixtures {
         """#
 
     /// An API error envelope.
-    static func error(_ code: String, _ message: String = "something went wrong", requestId: String = "req-err") -> String {
+    static func error(_ code: String, _ message: String = "something went wrong", requestId: String = "req-err")
+        -> String
+    {
         #"{"Response":{"Error":{"Code":"\#(code)","Message":"\#(message)"},"RequestId":"\#(requestId)"}}"#
     }
 }

@@ -7,7 +7,8 @@ import Testing
 @Suite("TAT model decoding")
 struct ModelDecodingTests {
     struct Envelope<R: Decodable>: Decodable {
-        var Response: R
+        var response: R
+        enum CodingKeys: String, CodingKey { case response = "Response" }
     }
 
     static func date(_ text: String) -> Date { TATTimeFormat.parse(text)! }
@@ -16,7 +17,7 @@ struct ModelDecodingTests {
     func describeInvocationsExample() throws {
         let response = try JSONDecoder().decode(
             Envelope<DescribeInvocationsResponse>.self, from: Data(Fixtures.describeInvocations.utf8)
-        ).Response
+        ).response
         #expect(response.totalCount == 1)
         #expect(response.requestId == "90b28bd7-2b6e-4e1c-8a4a-9d3b7e4b6c2a")
         let invocation = try #require(response.invocationSet.first)
@@ -25,7 +26,10 @@ struct ModelDecodingTests {
         #expect(invocation.invocationStatus == "SUCCESS")
         #expect(
             invocation.invocationTaskBasicInfoSet
-                == [InvocationTaskBasicInfo(invocationTaskId: "invt-8ahl1gu3", taskStatus: "SUCCESS", instanceId: "ins-4dosr6un")])
+                == [
+                    InvocationTaskBasicInfo(
+                        invocationTaskId: "invt-8ahl1gu3", taskStatus: "SUCCESS", instanceId: "ins-4dosr6un")
+                ])
         #expect(invocation.startTime == Date(timeIntervalSince1970: 1_604_906_519))
         #expect(invocation.endTime == Date(timeIntervalSince1970: 1_604_906_522))
         #expect(invocation.createdTime == Date(timeIntervalSince1970: 1_604_906_519))
@@ -47,7 +51,7 @@ struct ModelDecodingTests {
     func describeInvocationTasksExample() throws {
         let response = try JSONDecoder().decode(
             Envelope<DescribeInvocationTasksResponse>.self, from: Data(Fixtures.describeInvocationTasks.utf8)
-        ).Response
+        ).response
         #expect(response.totalCount == 1)
         let task = try #require(response.invocationTaskSet.first)
         #expect(task.invocationId == "inv-1vll7hda")
@@ -90,9 +94,11 @@ struct ModelDecodingTests {
         #expect(try JSONDecoder().decode(InvocationTask.self, from: empty) == InvocationTask())
         #expect(try JSONDecoder().decode(TaskResult.self, from: empty) == TaskResult())
         #expect(try JSONDecoder().decode(CommandDocument.self, from: empty) == CommandDocument())
-        #expect(try JSONDecoder().decode(DescribeInvocationsResponse.self, from: empty) == DescribeInvocationsResponse())
         #expect(
-            try JSONDecoder().decode(DescribeInvocationTasksResponse.self, from: Data(#"{"InvocationTaskSet":null}"#.utf8))
+            try JSONDecoder().decode(DescribeInvocationsResponse.self, from: empty) == DescribeInvocationsResponse())
+        #expect(
+            try JSONDecoder().decode(
+                DescribeInvocationTasksResponse.self, from: Data(#"{"InvocationTaskSet":null}"#.utf8))
                 == DescribeInvocationTasksResponse())
     }
 
@@ -118,7 +124,10 @@ struct ModelDecodingTests {
         #expect(task.taskStatus == status)
         let basic = try JSONDecoder().decode(InvocationTaskBasicInfo.self, from: Data(json.utf8))
         #expect(basic.taskStatus == status)
-        #expect(TATStatus.isTerminalTask(status) == !["PENDING", "DELIVERING", "DELIVER_DELAYED", "RUNNING", "CANCELLING", "SOMETHING_NEW"].contains(status))
+        #expect(
+            TATStatus.isTerminalTask(status) == ![
+                "PENDING", "DELIVERING", "DELIVER_DELAYED", "RUNNING", "CANCELLING", "SOMETHING_NEW",
+            ].contains(status))
     }
 
     @Test(
@@ -132,7 +141,12 @@ struct ModelDecodingTests {
         #expect(TATTimeFormat.parse(text) == Date(timeIntervalSince1970: 1_604_906_519))
     }
 
-    @Test("unparseable times give nil", arguments: ["", "yesterday", "2020-13-09T07:21:59Z", "2020-11-09T07:21", "2020-11-09T07:21:59.Z", "2020-11-09T07:21:59+00:00 trailing"])
+    @Test(
+        "unparseable times give nil",
+        arguments: [
+            "", "yesterday", "2020-13-09T07:21:59Z", "2020-11-09T07:21", "2020-11-09T07:21:59.Z",
+            "2020-11-09T07:21:59+00:00 trailing",
+        ])
     func badTimes(_ text: String) {
         #expect(TATTimeFormat.parse(text) == nil)
     }
@@ -172,7 +186,9 @@ struct ModelDecodingTests {
         #expect(String(decoding: try encoder.encode(DescribeInvocationsRequest()), as: UTF8.self) == "{}")
         let decoded = try JSONDecoder().decode(
             DescribeInvocationTasksRequest.self,
-            from: Data(#"{"Offset":0,"Limit":10,"HideOutput":false,"Filters":[{"Name":"invocation-id","Values":["inv-1vll7hda"]}]}"#.utf8))
+            from: Data(
+                #"{"Offset":0,"Limit":10,"HideOutput":false,"Filters":[{"Name":"invocation-id","Values":["inv-1vll7hda"]}]}"#
+                    .utf8))
         #expect(decoded.filters == [Filter(name: "invocation-id", values: ["inv-1vll7hda"])])
         #expect(decoded.limit == 10 && decoded.offset == 0 && decoded.hideOutput == false)
     }

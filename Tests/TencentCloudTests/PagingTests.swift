@@ -14,7 +14,8 @@ struct PagingTests {
         { offset in (Array(source.dropFirst(offset).prefix(pageSize)), total ?? source.count) }
     }
 
-    @Test("walks until the offset reaches TotalCount", arguments: [(0, 1), (1, 1), (99, 1), (100, 1), (101, 2), (250, 3)])
+    @Test(
+        "walks until the offset reaches TotalCount", arguments: [(0, 1), (1, 1), (99, 1), (100, 1), (101, 2), (250, 3)])
     func untilTotal(_ count: Int, _ expectedCalls: Int) async throws {
         let source = (0..<count).map { Item(id: "inv-\($0)") }
         let fetch = Self.pages(source, pageSize: 100)

@@ -46,7 +46,8 @@ struct RetryPolicyTests {
             ("InternalError", true), ("InternalError.DBError", true), ("ServiceUnavailable", true),
             ("AuthFailure.SignatureFailure", false), ("AuthFailure.SignatureExpire", false),
             ("AuthFailure.SecretIdNotFound", false), ("AuthFailure.InvalidSecretId", false),
-            ("AuthFailure.TokenFailure", false), ("InvalidParameter", false), ("InvalidParameterValue.LimitExceeded", false),
+            ("AuthFailure.TokenFailure", false), ("InvalidParameter", false),
+            ("InvalidParameterValue.LimitExceeded", false),
             ("InvalidFilter", false), ("MissingParameter", false), ("UnknownParameter", false),
             ("ResourceNotFound.InvocationNotFound", false), ("UnauthorizedOperation", false), ("LimitExceeded", false),
             ("InvalidAction", false), ("UnsupportedRegion", false), ("FailedOperation.CVMError", false),
@@ -60,8 +61,10 @@ struct RetryPolicyTests {
 
     @Test(
         "HTTP statuses: 5xx and 429 retry, other 4xx and 3xx do not",
-        arguments: [(500, true), (502, true), (503, true), (504, true), (599, true), (429, true), (400, false),
-                    (401, false), (403, false), (404, false), (301, false), (600, false)])
+        arguments: [
+            (500, true), (502, true), (503, true), (504, true), (599, true), (429, true), (400, false),
+            (401, false), (403, false), (404, false), (301, false), (600, false),
+        ])
     func httpStatuses(_ status: Int, _ retryable: Bool) {
         #expect(RetryPolicy.isRetryable(httpStatus: status) == retryable)
     }

@@ -7,6 +7,7 @@ import Synchronization
 final class ScriptedTransport: HTTPTransport {
     enum Step: Sendable {
         case respond(status: Int, body: String)
+        case respondWithHeaders(status: Int, headers: [HTTPHeader], body: String)
         case fail(CurlError)
         /// Waits until cancelled, then throws like curl does.
         case hang
@@ -31,7 +32,10 @@ final class ScriptedTransport: HTTPTransport {
         }
         switch step {
         case .respond(let status, let body):
-            return HTTPResponse(status: status, headers: [HTTPHeader("Content-Type", "application/json")], body: Array(body.utf8))
+            return HTTPResponse(
+                status: status, headers: [HTTPHeader("Content-Type", "application/json")], body: Array(body.utf8))
+        case .respondWithHeaders(let status, let headers, let body):
+            return HTTPResponse(status: status, headers: headers, body: Array(body.utf8))
         case .fail(let error):
             throw error
         case .hang:

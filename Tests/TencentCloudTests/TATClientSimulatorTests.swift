@@ -96,7 +96,8 @@ struct TATClientSimulatorTests {
 
     @Test("a timestamp 10 minutes off is AuthFailure.SignatureExpire, not retried")
     func signatureExpire() async throws {
-        try await Self.withClient(now: { Date().addingTimeInterval(-600) }) { simulator, client, _ in
+        let tenMinutesAgo: @Sendable () -> Date = { Date().addingTimeInterval(-600) }
+        try await Self.withClient(now: tenMinutesAgo) { simulator, client, _ in
             let error = await #expect(throws: APIError.self) {
                 try await client.describeInvocations(DescribeInvocationsRequest())
             }
@@ -107,8 +108,10 @@ struct TATClientSimulatorTests {
 
     @Test(
         "non-retryable API errors surface as they are, after one call",
-        arguments: ["InvalidParameter", "InvalidParameterValue.InvalidInvocationId", "ResourceNotFound.InvocationNotFound",
-                    "UnauthorizedOperation.CamAuthFailed"])
+        arguments: [
+            "InvalidParameter", "InvalidParameterValue.InvalidInvocationId", "ResourceNotFound.InvocationNotFound",
+            "UnauthorizedOperation.CamAuthFailed",
+        ])
     func nonRetryable(_ code: String) async throws {
         try await Self.withClient { simulator, client, clock in
             await simulator.failNext(1, with: .apiError(code: code, message: "scripted \(code)"))

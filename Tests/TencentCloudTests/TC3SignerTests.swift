@@ -103,7 +103,9 @@ struct TC3SignerTests {
             timestamp: Self.timestamp, contentType: vector.contentType, body: Array(vector.body.utf8),
             signedHeaders: vector.signedHeaders)
         #expect(result.signature == vector.signature)
-        #expect(result.authorization.hasSuffix("SignedHeaders=\(vector.signedHeaders.rawValue), Signature=\(vector.signature)"))
+        #expect(
+            result.authorization.hasSuffix(
+                "SignedHeaders=\(vector.signedHeaders.rawValue), Signature=\(vector.signature)"))
         let keys = TC3Signer.signingKeys(secretKey: Self.exampleKeys.secretKey, date: "2019-02-25", service: "tat")
         #expect(TC3Signer.hex(keys.signing) == "eeaf308f68c6099b7ad3aa4ef7faf451ae2ad4994609f85f54ccaa03c885afa2")
     }
@@ -139,19 +141,23 @@ struct TC3SignerTests {
         }
     }
 
-    @Test("malformed Authorization headers do not parse", arguments: [
-        "", "TC3-HMAC-SHA256", "HMAC Credential=a/b/c/tc3_request, SignedHeaders=host, Signature=00",
-        "TC3-HMAC-SHA256 Credential=a/b/c/other, SignedHeaders=host, Signature=00",
-        "TC3-HMAC-SHA256 Credential=a/b/c/tc3_request, SignedHeaders=host",
-    ])
+    @Test(
+        "malformed Authorization headers do not parse",
+        arguments: [
+            "", "TC3-HMAC-SHA256", "HMAC Credential=a/b/c/tc3_request, SignedHeaders=host, Signature=00",
+            "TC3-HMAC-SHA256 Credential=a/b/c/other, SignedHeaders=host, Signature=00",
+            "TC3-HMAC-SHA256 Credential=a/b/c/tc3_request, SignedHeaders=host",
+        ])
     func malformed(_ header: String) {
         #expect(TC3Authorization(parsing: header) == nil)
     }
 
-    @Test("scope dates are UTC calendar dates", arguments: [
-        (Int64(0), "1970-01-01"), (1_551_113_065, "2019-02-25"), (951_782_400, "2000-02-29"),
-        (4_102_444_799, "2099-12-31"), (-1, "1969-12-31"),
-    ])
+    @Test(
+        "scope dates are UTC calendar dates",
+        arguments: [
+            (Int64(0), "1970-01-01"), (1_551_113_065, "2019-02-25"), (951_782_400, "2000-02-29"),
+            (4_102_444_799, "2099-12-31"), (-1, "1969-12-31"),
+        ])
     func scopeDate(_ timestamp: Int64, _ expected: String) {
         #expect(UTCTime.dateString(unixSeconds: timestamp) == expected)
     }

@@ -20,11 +20,21 @@ struct ValidationTests {
 
     static let cases: [Case] = [
         Case(name: "empty", invocations: .init(), tasks: .init(), problem: nil),
-        Case(name: "100 ids", invocations: .init(invocationIds: ids(100)), tasks: .init(invocationTaskIds: ids(100)), problem: nil),
-        Case(name: "101 ids", invocations: .init(invocationIds: ids(101)), tasks: .init(invocationTaskIds: ids(101)), problem: "at most 100"),
-        Case(name: "empty id", invocations: .init(invocationIds: [""]), tasks: .init(invocationTaskIds: [""]), problem: "empty id"),
-        Case(name: "10 filters", invocations: .init(filters: filters(10)), tasks: .init(filters: filters(10)), problem: nil),
-        Case(name: "11 filters", invocations: .init(filters: filters(11)), tasks: .init(filters: filters(11)), problem: "at most 10 allowed"),
+        Case(
+            name: "100 ids", invocations: .init(invocationIds: ids(100)), tasks: .init(invocationTaskIds: ids(100)),
+            problem: nil),
+        Case(
+            name: "101 ids", invocations: .init(invocationIds: ids(101)), tasks: .init(invocationTaskIds: ids(101)),
+            problem: "at most 100"),
+        Case(
+            name: "empty id", invocations: .init(invocationIds: [""]), tasks: .init(invocationTaskIds: [""]),
+            problem: "empty id"),
+        Case(
+            name: "10 filters", invocations: .init(filters: filters(10)), tasks: .init(filters: filters(10)),
+            problem: nil),
+        Case(
+            name: "11 filters", invocations: .init(filters: filters(11)), tasks: .init(filters: filters(11)),
+            problem: "at most 10 allowed"),
         Case(
             name: "5 values", invocations: .init(filters: [Filter(name: "command-id", values: ids(5, "cmd-"))]),
             tasks: .init(filters: [Filter(name: "command-id", values: ids(5, "cmd-"))]), problem: nil),
@@ -37,12 +47,15 @@ struct ValidationTests {
         Case(
             name: "ids with filters", invocations: .init(invocationIds: ["inv-1"], filters: filters(1)),
             tasks: .init(invocationTaskIds: ["invt-1"], filters: filters(1)), problem: "cannot be sent together"),
-        Case(name: "limit 0", invocations: .init(limit: 0), tasks: .init(limit: 0), problem: "Limit must be 1…100, got 0"),
+        Case(
+            name: "limit 0", invocations: .init(limit: 0), tasks: .init(limit: 0), problem: "Limit must be 1…100, got 0"
+        ),
         Case(name: "limit 1", invocations: .init(limit: 1), tasks: .init(limit: 1), problem: nil),
         Case(name: "limit 100", invocations: .init(limit: 100), tasks: .init(limit: 100), problem: nil),
         Case(name: "limit 101", invocations: .init(limit: 101), tasks: .init(limit: 101), problem: "got 101"),
         Case(name: "offset 0", invocations: .init(offset: 0), tasks: .init(offset: 0), problem: nil),
-        Case(name: "offset -1", invocations: .init(offset: -1), tasks: .init(offset: -1), problem: "Offset must be ≥ 0"),
+        Case(
+            name: "offset -1", invocations: .init(offset: -1), tasks: .init(offset: -1), problem: "Offset must be ≥ 0"),
         Case(
             name: "unknown filter", invocations: .init(filters: [Filter(name: "status", values: ["FAILED"])]),
             tasks: .init(filters: [Filter(name: "status", values: ["FAILED"])]), problem: "\"status\" is unknown"),
@@ -61,7 +74,9 @@ struct ValidationTests {
 
     @Test(
         "each action knows its own filter names",
-        arguments: ["invocation-id", "command-id", "command-created-by", "instance-kind", "invocation-task-id", "instance-id"])
+        arguments: [
+            "invocation-id", "command-id", "command-created-by", "instance-kind", "invocation-task-id", "instance-id",
+        ])
     func filterNames(_ name: String) {
         let filter = [Filter(name: name, values: ["x"])]
         let invocationsOK = ["invocation-id", "command-id", "command-created-by", "instance-kind"].contains(name)
@@ -72,7 +87,8 @@ struct ValidationTests {
 
     @Test("validate() collects every problem into one ValidationError")
     func collectsAll() throws {
-        let request = DescribeInvocationsRequest(invocationIds: Self.ids(101), filters: Self.filters(11), limit: 0, offset: -5)
+        let request = DescribeInvocationsRequest(
+            invocationIds: Self.ids(101), filters: Self.filters(11), limit: 0, offset: -5)
         let error = #expect(throws: ValidationError.self) { try request.validate() }
         #expect(error?.action == "DescribeInvocations")
         #expect((error?.problems.count ?? 0) >= 4)
