@@ -11,6 +11,7 @@ struct Tattle: AsyncParsableCommand {
             SimulateCommand.self,
             DeliveriesCommand.self,
             ReplayCommand.self,
+            WatchCommand.self,
         ]
     )
 }
