@@ -159,7 +159,10 @@ let package = Package(
         .testTarget(name: "EventsTests", dependencies: ["Events"], swiftSettings: strict),
         .testTarget(
             name: "WatcherTests",
-            dependencies: ["Watcher", "Events", "Store", "TATSimulator", "TestSupport"],
+            dependencies: [
+                "Watcher", "Events", "Store", "TATSimulator", "TestSupport",
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Events"], swiftSettings: strict),

@@ -1,5 +1,6 @@
 import Events
 import Foundation
+import Metrics
 import Store
 import Synchronization
 import TATSimulator
@@ -88,11 +89,12 @@ struct Harness {
 
     /// A watcher over the shared store and log (a "process": make another one to simulate a restart).
     func watcher(
-        _ configuration: Watcher.Configuration = Watcher.Configuration(regions: [region]), sink: RecordingSink? = nil
+        _ configuration: Watcher.Configuration = Watcher.Configuration(regions: [region]), sink: RecordingSink? = nil,
+        metrics: (any MetricsFactory)? = nil
     ) -> Watcher {
         Watcher(
             configuration: configuration, reader: client, store: store,
-            sink: sink ?? RecordingSink(store: store, log: log), now: now.source)
+            sink: sink ?? RecordingSink(store: store, log: log), now: now.source, metricsFactory: metrics)
     }
 
     /// Moves the fleet and the watcher's wall clock forward together.
