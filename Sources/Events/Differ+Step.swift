@@ -24,7 +24,8 @@ extension Differ {
                         stuckFired: old.stuckFired))
                 continue
             }
-            state.tasks.append(TaskState(id: task.id, instanceId: task.instanceId, status: task.status, statusSince: now))
+            state.tasks.append(
+                TaskState(id: task.id, instanceId: task.instanceId, status: task.status, statusSince: now))
             if let old {
                 taskEvents.append((task, old.status))
             } else if task.status != .pending {

@@ -45,7 +45,8 @@ public struct Differ: Sendable {
 
     /// The first listing of a region: every invocation is recorded; events are emitted only for
     /// invocations created at or after `backfillSince` (none when nil), as if first seen.
-    public func baseline(observed: [ObservedInvocation], backfillSince: Date? = nil, now: Date, region: String) -> Diff {
+    public func baseline(observed: [ObservedInvocation], backfillSince: Date? = nil, now: Date, region: String) -> Diff
+    {
         var groups: [EventGroup] = []
         var upserts: [InvocationState] = []
         upserts.reserveCapacity(observed.count)
@@ -123,7 +124,8 @@ public struct Differ: Sendable {
 
     // MARK: - Removals
 
-    func removals(previous: [String: InvocationState], observed: [ObservedInvocation], scope: RemovalScope) -> [String] {
+    func removals(previous: [String: InvocationState], observed: [ObservedInvocation], scope: RemovalScope) -> [String]
+    {
         switch scope {
         case .none:
             return []

@@ -38,7 +38,8 @@ extension Diff {
             if let task = event.task, TaskStatus(rawValue: task.status).needsDetails { ids.insert(task.id) }
         }
         for event in events where event.type == .invocationStatusChanged {
-            for outcome in event.invocation.failedInstances ?? [] where TaskStatus(rawValue: outcome.status).needsDetails {
+            for outcome in event.invocation.failedInstances ?? []
+            where TaskStatus(rawValue: outcome.status).needsDetails {
                 ids.insert(outcome.taskId)
             }
         }

@@ -114,15 +114,19 @@ public struct WatchCommandRunner: Sendable {
         let client = try settings().makeClient(credentials: credentials)
         let store = try SQLiteStore(directory: options.stateDirectory)
         defer { try? store.close() }
-        let watcher = makeWatcher(configuration: configuration, reader: client, store: store, output: output, logger: logger)
+        let watcher = makeWatcher(
+            configuration: configuration, reader: client, store: store, output: output, logger: logger)
         if options.once {
             try await watcher.pollOnce()
             return
         }
         let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
         logger.info(
-            "watching", metadata: ["regions": "\(configuration.regions.joined(separator: ","))",
-                "state_dir": "\(options.stateDirectory.path)"])
+            "watching",
+            metadata: [
+                "regions": "\(configuration.regions.joined(separator: ","))",
+                "state_dir": "\(options.stateDirectory.path)",
+            ])
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await watcher.run() }
             group.addTask {

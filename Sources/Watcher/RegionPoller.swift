@@ -124,8 +124,9 @@ public actor RegionPoller {
 
         // (b) Discover new invocations, or (c) list everything when a full resync is due.
         let resyncDue =
-            resyncRequested || lastFullResync.map { now >= $0.addingTimeInterval(configuration.fullResyncInterval.seconds) }
-            ?? true
+            resyncRequested
+            || lastFullResync.map { now >= $0.addingTimeInterval(configuration.fullResyncInterval.seconds) }
+                ?? true
         var removable = RemovalScope.ids(absent)
         var kind = CycleReport.Kind.incremental
         var nextResume: Int?

@@ -14,8 +14,10 @@ struct WatcherMetrics: Sendable {
 
     /// `tattle_poll_cycles_total{region,outcome}`.
     func cycle(outcome: String) {
-        Counter(label: "tattle_poll_cycles_total", dimensions: [("region", region), ("outcome", outcome)], factory: factory)
-            .increment()
+        Counter(
+            label: "tattle_poll_cycles_total", dimensions: [("region", region), ("outcome", outcome)], factory: factory
+        )
+        .increment()
     }
 
     /// `tattle_poll_duration_seconds{region}`.
@@ -27,7 +29,8 @@ struct WatcherMetrics: Sendable {
     /// `tattle_api_calls_total{region,action,outcome}`.
     func apiCall(action: String, outcome: String) {
         Counter(
-            label: "tattle_api_calls_total", dimensions: [("region", region), ("action", action), ("outcome", outcome)],
+            label: "tattle_api_calls_total",
+            dimensions: [("region", region), ("action", action), ("outcome", outcome)],
             factory: factory
         ).increment()
     }
@@ -47,7 +50,9 @@ struct WatcherMetrics: Sendable {
 
     /// `tattle_last_successful_poll_timestamp_seconds{region}`.
     func lastSuccess(_ date: Date) {
-        Gauge(label: "tattle_last_successful_poll_timestamp_seconds", dimensions: [("region", region)], factory: factory)
-            .record(date.timeIntervalSince1970)
+        Gauge(
+            label: "tattle_last_successful_poll_timestamp_seconds", dimensions: [("region", region)], factory: factory
+        )
+        .record(date.timeIntervalSince1970)
     }
 }

@@ -32,7 +32,8 @@ struct WatchCommand: AsyncParsableCommand {
     var regions: [String] = []
 
     @Option(
-        help: "The API endpoint, http(s)://host[:port]. Default: $TATTLE_ENDPOINT, else https://tat.tencentcloudapi.com.")
+        help:
+            "The API endpoint, http(s)://host[:port]. Default: $TATTLE_ENDPOINT, else https://tat.tencentcloudapi.com.")
     var endpoint: String?
 
     @Option(help: "The language of API error messages: zh-CN or en-US.")

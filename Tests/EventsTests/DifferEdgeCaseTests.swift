@@ -7,9 +7,11 @@ struct DifferEdgeCaseTests {
     let differ = Differ(stuckPolicy: .disabled)
     let later = Fixture.t0.addingTimeInterval(30)
 
-    @Test("an invocation first seen emits with previousStatus nil, even when terminal", arguments: [
-        InvocationStatus.pending, .running, .success, .failed,
-    ])
+    @Test(
+        "an invocation first seen emits with previousStatus nil, even when terminal",
+        arguments: [
+            InvocationStatus.pending, .running, .success, .failed,
+        ])
     func firstSeen(status: InvocationStatus) throws {
         let observed = Fixture.invocation(status, tasks: [Fixture.task(1, .pending), Fixture.task(2, .success)])
         let diff = differ.diff(previous: [:], observed: [observed], now: later, region: Fixture.region)
@@ -29,7 +31,8 @@ struct DifferEdgeCaseTests {
         let before = Fixture.invocation(.running, tasks: [Fixture.task(1, .running)])
         let after = Fixture.invocation(
             .running, tasks: [Fixture.task(1, .running), Fixture.task(2, .pending), Fixture.task(3, .delivering)])
-        let diff = differ.diff(previous: Fixture.snapshot(before), observed: [after], now: later, region: Fixture.region)
+        let diff = differ.diff(
+            previous: Fixture.snapshot(before), observed: [after], now: later, region: Fixture.region)
         #expect(diff.events.map(\.task?.id) == ["invt-0003"])
         #expect(diff.events.map(\.previousStatus) == [nil])
         #expect(diff.upserts.first?.tasks.map(\.id) == ["invt-0001", "invt-0002", "invt-0003"])
@@ -39,7 +42,8 @@ struct DifferEdgeCaseTests {
     func pendingTaskMovesOn() throws {
         var snapshot = Fixture.snapshot(Fixture.invocation(.running, tasks: [Fixture.task(1, .running)]))
         let withPending = Fixture.invocation(.running, tasks: [Fixture.task(1, .running), Fixture.task(2, .pending)])
-        differ.diff(previous: snapshot, observed: [withPending], now: later, region: Fixture.region).apply(to: &snapshot)
+        differ.diff(previous: snapshot, observed: [withPending], now: later, region: Fixture.region).apply(
+            to: &snapshot)
         let moved = Fixture.invocation(.running, tasks: [Fixture.task(1, .running), Fixture.task(2, .running)])
         let diff = differ.diff(previous: snapshot, observed: [moved], now: later, region: Fixture.region)
         #expect(diff.events.map(\.previousStatus) == ["PENDING"])
@@ -51,14 +55,16 @@ struct DifferEdgeCaseTests {
         let b = Fixture.invocation("inv-b", .success)
         let c = Fixture.invocation("inv-c", .running)
         let previous = Fixture.snapshot(a, b, c)
-        let partial = differ.diff(previous: previous, observed: [c], removable: .none, now: later, region: Fixture.region)
+        let partial = differ.diff(
+            previous: previous, observed: [c], removable: .none, now: later, region: Fixture.region)
         #expect(partial.isEmpty, "a partial poll is never read as vanished")
         let byIds = differ.diff(
             previous: previous, observed: [c], removable: .ids(["inv-a", "inv-c", "inv-zzz"]), now: later,
             region: Fixture.region)
         #expect(byIds.removals == ["inv-a"])
         #expect(byIds.events.isEmpty)
-        let full = differ.diff(previous: previous, observed: [c], removable: .allUnobserved, now: later, region: Fixture.region)
+        let full = differ.diff(
+            previous: previous, observed: [c], removable: .allUnobserved, now: later, region: Fixture.region)
         #expect(full.removals == ["inv-a", "inv-b"])
         #expect(full.events.isEmpty)
         var snapshot = previous
@@ -71,7 +77,8 @@ struct DifferEdgeCaseTests {
         let tasks = (1...10).map { Fixture.task($0, .running) }
         let previous = Fixture.snapshot(Fixture.invocation(.running, tasks: tasks))
         let same = differ.diff(
-            previous: previous, observed: [Fixture.invocation(.running, tasks: tasks)], now: later, region: Fixture.region)
+            previous: previous, observed: [Fixture.invocation(.running, tasks: tasks)], now: later,
+            region: Fixture.region)
         #expect(same.isEmpty)
         let shuffled = differ.diff(
             previous: previous, observed: [Fixture.invocation(.running, tasks: tasks.reversed())], now: later,
@@ -83,7 +90,8 @@ struct DifferEdgeCaseTests {
     func statusSince() throws {
         let before = Fixture.invocation(.running, tasks: [Fixture.task(1, .running), Fixture.task(2, .running)])
         let after = Fixture.invocation(.running, tasks: [Fixture.task(1, .success), Fixture.task(2, .running)])
-        let diff = differ.diff(previous: Fixture.snapshot(before), observed: [after], now: later, region: Fixture.region)
+        let diff = differ.diff(
+            previous: Fixture.snapshot(before), observed: [after], now: later, region: Fixture.region)
         let state = try #require(diff.upserts.only)
         #expect(state.statusSince == Fixture.t0)
         #expect(state.tasks.map(\.statusSince) == [later, Fixture.t0])
@@ -109,7 +117,8 @@ struct DifferEdgeCaseTests {
         let before = Fixture.snapshot(Fixture.invocation(.running, tasks: [Fixture.task(1, .running)]))
         let after = Fixture.invocation(.failed, tasks: [Fixture.task(1, .failed)])
         let one = differ.diff(previous: before, observed: [after], now: later, region: Fixture.region)
-        let two = differ.diff(previous: before, observed: [after], now: later.addingTimeInterval(99), region: Fixture.region)
+        let two = differ.diff(
+            previous: before, observed: [after], now: later.addingTimeInterval(99), region: Fixture.region)
         #expect(one.events.map(\.id) == two.events.map(\.id))
         #expect(
             one.events.first?.id
@@ -133,7 +142,8 @@ struct DifferEdgeCaseTests {
         #expect(silent.events.isEmpty)
         #expect(silent.upserts.map(\.id) == ["inv-old", "inv-new"])
         let backfilled = differ.baseline(
-            observed: [old, recent], backfillSince: Fixture.t0.addingTimeInterval(300), now: later, region: Fixture.region)
+            observed: [old, recent], backfillSince: Fixture.t0.addingTimeInterval(300), now: later,
+            region: Fixture.region)
         #expect(backfilled.events.map(\.invocation.id) == ["inv-new", "inv-new"])
         #expect(backfilled.events.map(\.previousStatus) == [nil, nil])
         #expect(backfilled.upserts.count == 2)
@@ -141,7 +151,8 @@ struct DifferEdgeCaseTests {
 
     @Test("enrichment fills task details and failed instances' exit codes without changing ids")
     func enrichment() throws {
-        let before = Fixture.snapshot(Fixture.invocation(.running, tasks: [Fixture.task(1, .running), Fixture.task(2, .success)]))
+        let before = Fixture.snapshot(
+            Fixture.invocation(.running, tasks: [Fixture.task(1, .running), Fixture.task(2, .success)]))
         let after = Fixture.invocation(.failed, tasks: [Fixture.task(1, .failed), Fixture.task(2, .success)])
         var diff = differ.diff(previous: before, observed: [after], now: later, region: Fixture.region)
         let ids = diff.events.map(\.id)

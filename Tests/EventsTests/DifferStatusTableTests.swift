@@ -13,7 +13,8 @@ struct DifferStatusTableTests {
     func invocationTransition(previous: InvocationStatus, current: InvocationStatus) throws {
         let before = Fixture.invocation(previous, tasks: [Fixture.task(1, .running)])
         let after = Fixture.invocation(current, tasks: [Fixture.task(1, .running)])
-        let diff = differ.diff(previous: Fixture.snapshot(before), observed: [after], now: later, region: Fixture.region)
+        let diff = differ.diff(
+            previous: Fixture.snapshot(before), observed: [after], now: later, region: Fixture.region)
         if previous == current {
             #expect(diff.isEmpty)
             return
@@ -35,7 +36,8 @@ struct DifferStatusTableTests {
     func taskTransition(previous: TaskStatus, current: TaskStatus) throws {
         let before = Fixture.invocation(.running, tasks: [Fixture.task(1, previous), Fixture.task(2, .running)])
         let after = Fixture.invocation(.running, tasks: [Fixture.task(1, current), Fixture.task(2, .running)])
-        let diff = differ.diff(previous: Fixture.snapshot(before), observed: [after], now: later, region: Fixture.region)
+        let diff = differ.diff(
+            previous: Fixture.snapshot(before), observed: [after], now: later, region: Fixture.region)
         if previous == current {
             #expect(diff.isEmpty)
             return
@@ -57,7 +59,8 @@ struct DifferStatusTableTests {
         let before = Fixture.invocation(.running, tasks: [Fixture.task(1, .running)])
         let after = Fixture.invocation(
             InvocationStatus(rawValue: "Hibernating"), tasks: [Fixture.task(1, TaskStatus(rawValue: "frozen"))])
-        let diff = differ.diff(previous: Fixture.snapshot(before), observed: [after], now: later, region: Fixture.region)
+        let diff = differ.diff(
+            previous: Fixture.snapshot(before), observed: [after], now: later, region: Fixture.region)
         #expect(diff.events.map(\.status) == ["HIBERNATING", "FROZEN"])
         #expect(diff.events.first?.invocation.failedInstances == nil)
         #expect(diff.upserts.first?.status.isTerminal == false)
@@ -67,7 +70,8 @@ struct DifferStatusTableTests {
     func missedIntermediate() throws {
         let before = Fixture.invocation(.pending, tasks: [Fixture.task(1, .pending)])
         let after = Fixture.invocation(.success, tasks: [Fixture.task(1, .success)])
-        let diff = differ.diff(previous: Fixture.snapshot(before), observed: [after], now: later, region: Fixture.region)
+        let diff = differ.diff(
+            previous: Fixture.snapshot(before), observed: [after], now: later, region: Fixture.region)
         #expect(diff.events.map(\.type) == [.invocationStatusChanged, .taskStatusChanged])
         #expect(diff.events.map(\.previousStatus) == ["PENDING", "PENDING"])
         #expect(diff.events.map(\.status) == ["SUCCESS", "SUCCESS"])
@@ -76,10 +80,12 @@ struct DifferStatusTableTests {
 
     @Test("terminal failure lists every instance that did not succeed, sorted by task id")
     func failedInstances() throws {
-        let before = Fixture.invocation(.running, tasks: [Fixture.task(3, .running), Fixture.task(1, .running), Fixture.task(2, .running)])
+        let before = Fixture.invocation(
+            .running, tasks: [Fixture.task(3, .running), Fixture.task(1, .running), Fixture.task(2, .running)])
         let after = Fixture.invocation(
             .partialFailed, tasks: [Fixture.task(3, .failed), Fixture.task(1, .success), Fixture.task(2, .taskTimeout)])
-        let diff = differ.diff(previous: Fixture.snapshot(before), observed: [after], now: later, region: Fixture.region)
+        let diff = differ.diff(
+            previous: Fixture.snapshot(before), observed: [after], now: later, region: Fixture.region)
         let event = try #require(diff.events.first)
         #expect(
             event.invocation.failedInstances == [

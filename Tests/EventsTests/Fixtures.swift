@@ -39,7 +39,7 @@ enum Fixture {
         Dictionary(uniqueKeysWithValues: observations.map { ($0.id, state($0, at: at)) })
     }
 
-    static let allInvocationStatuses: [InvocationStatus] = InvocationStatus.known + [InvocationStatus(rawValue: "NEW_THING")]
+    static let allInvocationStatuses: [InvocationStatus] =
+        InvocationStatus.known + [InvocationStatus(rawValue: "NEW_THING")]
     static let allTaskStatuses: [TaskStatus] = TaskStatus.known + [TaskStatus(rawValue: "quarantined")]
 }
-

@@ -14,19 +14,21 @@ struct StuckTests {
         var testDescription: String { "\(status) timeout=\(timeout.map(String.init) ?? "nil") after \(elapsed)s" }
     }
 
-    @Test("task limits", arguments: [
-        Case(status: .running, timeout: 60, elapsed: 179, fires: false),
-        Case(status: .running, timeout: 60, elapsed: 180, fires: true),
-        Case(status: .running, timeout: nil, elapsed: 3599, fires: false),
-        Case(status: .running, timeout: nil, elapsed: 3600, fires: true),
-        Case(status: .pending, timeout: 60, elapsed: 599, fires: false),
-        Case(status: .pending, timeout: 60, elapsed: 600, fires: true),
-        Case(status: .delivering, timeout: 86400, elapsed: 600, fires: true),
-        Case(status: .deliverDelayed, timeout: 86400, elapsed: 600, fires: true),
-        Case(status: .cancelling, timeout: 60, elapsed: 600, fires: true),
-        Case(status: .success, timeout: 60, elapsed: 100_000, fires: false),
-        Case(status: TaskStatus(rawValue: "MYSTERY"), timeout: 60, elapsed: 100_000, fires: false),
-    ])
+    @Test(
+        "task limits",
+        arguments: [
+            Case(status: .running, timeout: 60, elapsed: 179, fires: false),
+            Case(status: .running, timeout: 60, elapsed: 180, fires: true),
+            Case(status: .running, timeout: nil, elapsed: 3599, fires: false),
+            Case(status: .running, timeout: nil, elapsed: 3600, fires: true),
+            Case(status: .pending, timeout: 60, elapsed: 599, fires: false),
+            Case(status: .pending, timeout: 60, elapsed: 600, fires: true),
+            Case(status: .delivering, timeout: 86400, elapsed: 600, fires: true),
+            Case(status: .deliverDelayed, timeout: 86400, elapsed: 600, fires: true),
+            Case(status: .cancelling, timeout: 60, elapsed: 600, fires: true),
+            Case(status: .success, timeout: 60, elapsed: 100_000, fires: false),
+            Case(status: TaskStatus(rawValue: "MYSTERY"), timeout: 60, elapsed: 100_000, fires: false),
+        ])
     func taskLimit(_ c: Case) throws {
         // The invocation itself is CANCELLING-free RUNNING with a long timeout so only the task can fire.
         let observation = Fixture.invocation(.running, tasks: [Fixture.task(1, c.status)], timeout: c.timeout)
@@ -49,10 +51,12 @@ struct StuckTests {
     func firesOnce() throws {
         let running = Fixture.invocation(.running, tasks: [Fixture.task(1, .running)], timeout: 60)
         var snapshot = Fixture.snapshot(running)
-        let first = differ.diff(previous: snapshot, observed: [running], now: Fixture.t0.addingTimeInterval(200), region: Fixture.region)
+        let first = differ.diff(
+            previous: snapshot, observed: [running], now: Fixture.t0.addingTimeInterval(200), region: Fixture.region)
         #expect(first.events.map(\.type) == [.invocationStuck, .taskStuck])
         first.apply(to: &snapshot)
-        let again = differ.diff(previous: snapshot, observed: [running], now: Fixture.t0.addingTimeInterval(5000), region: Fixture.region)
+        let again = differ.diff(
+            previous: snapshot, observed: [running], now: Fixture.t0.addingTimeInterval(5000), region: Fixture.region)
         #expect(again.isEmpty)
 
         let cancelling = Fixture.invocation(.cancelling, tasks: [Fixture.task(1, .cancelling)], timeout: 60)
@@ -61,7 +65,8 @@ struct StuckTests {
         #expect(change.events.map(\.type) == [.invocationStatusChanged, .taskStatusChanged])
         #expect(change.upserts.first?.stuckFired == false)
         change.apply(to: &snapshot)
-        let stuckAgain = differ.diff(previous: snapshot, observed: [cancelling], now: t1.addingTimeInterval(600), region: Fixture.region)
+        let stuckAgain = differ.diff(
+            previous: snapshot, observed: [cancelling], now: t1.addingTimeInterval(600), region: Fixture.region)
         #expect(stuckAgain.events.map(\.type) == [.invocationStuck, .taskStuck])
         #expect(stuckAgain.events.map(\.status) == ["CANCELLING", "CANCELLING"])
     }

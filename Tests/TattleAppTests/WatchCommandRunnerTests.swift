@@ -52,7 +52,9 @@ struct WatchCommandRunnerTests {
         #expect(throws: WatchCommandRunner.OptionsError.self) { try runner.validate() }
     }
 
-    @Test("--once against the simulator: backfilled events as JSON lines, then only what changed", .timeLimit(.minutes(2)))
+    @Test(
+        "--once against the simulator: backfilled events as JSON lines, then only what changed", .timeLimit(.minutes(2))
+    )
     func once() async throws {
         let simulator = try await TATSimulator(configuration: .init(seed: 3, clockMode: .manual))
         try await simulator.start()

@@ -31,7 +31,8 @@ struct FaultAndEconomyTests {
             try await watcher.pollOnce()
             var handles: [InvocationHandle] = []
             for index in 0..<6 {
-                let plan = index % 2 == 0
+                let plan =
+                    index % 2 == 0
                     ? TaskStep.succeeding(after: .seconds(Int64(2 + index)))
                     : TaskStep.failing(after: .seconds(Int64(1 + index)), exitCode: Int64(index))
                 handles.append(await h.simulator.addInvocation(InvocationSpec(tasks: [.init(plan: plan), .init()])))
@@ -65,7 +66,9 @@ struct FaultAndEconomyTests {
                     let status = try #require(await h.simulator.taskStatus(taskId: task))
                     #expect(last[task] == status.rawValue)
                 }
-                let invocation = h.log.events.filter { $0.type == .invocationStatusChanged && $0.invocation.id == handle.invocationId }
+                let invocation = h.log.events.filter {
+                    $0.type == .invocationStatusChanged && $0.invocation.id == handle.invocationId
+                }
                 #expect(invocation.first?.previousStatus == nil)
                 #expect(invocation.last?.status == (await h.simulator.invocationStatus(handle.invocationId))?.rawValue)
                 for (earlier, later) in zip(invocation, invocation.dropFirst()) {
@@ -82,9 +85,11 @@ struct FaultAndEconomyTests {
 
 @Suite("Watcher: backoff")
 struct BackoffTests {
-    @Test("the pause doubles per failure up to the cap", arguments: [
-        (0, 10.0), (1, 20.0), (2, 40.0), (3, 50.0), (10, 50.0), (200, 50.0),
-    ])
+    @Test(
+        "the pause doubles per failure up to the cap",
+        arguments: [
+            (0, 10.0), (1, 20.0), (2, 40.0), (3, 50.0), (10, 50.0), (200, 50.0),
+        ])
     func backoff(failures: Int, seconds: Double) {
         let delay = Watcher.pauseBeforeNextCycle(interval: .seconds(10), failures: failures, maxMultiplier: 5)
         #expect(delay == .milliseconds(Int64(seconds * 1000)))

@@ -24,8 +24,11 @@ struct MetricsTests {
             #expect(watcher.lastSuccessfulPoll == h.now.date)
 
             let region = ("region", Harness.region)
-            #expect(metrics.counterTotal(label: "tattle_poll_cycles_total", dimensions: [region, ("outcome", "success")]) == 2)
-            #expect(metrics.counterTotal(label: "tattle_poll_cycles_total", dimensions: [("outcome", "api_error")]) == 1)
+            #expect(
+                metrics.counterTotal(label: "tattle_poll_cycles_total", dimensions: [region, ("outcome", "success")])
+                    == 2)
+            #expect(
+                metrics.counterTotal(label: "tattle_poll_cycles_total", dimensions: [("outcome", "api_error")]) == 1)
             #expect(
                 metrics.counterTotal(
                     label: "tattle_api_calls_total",
@@ -36,7 +39,8 @@ struct MetricsTests {
                     dimensions: [("action", "DescribeInvocationTasks"), ("outcome", "success")]) == 1)
             #expect(
                 metrics.counterTotal(
-                    label: "tattle_events_total", dimensions: [("type", "task.status_changed"), ("status", "FAILED")]) == 1)
+                    label: "tattle_events_total", dimensions: [("type", "task.status_changed"), ("status", "FAILED")])
+                    == 1)
             #expect(try metrics.expectGauge("tattle_tracked_invocations", [region]).lastValue == 1)
             #expect(
                 try metrics.expectGauge("tattle_last_successful_poll_timestamp_seconds", [region]).lastValue

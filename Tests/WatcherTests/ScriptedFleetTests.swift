@@ -105,9 +105,12 @@ struct ScriptedFleetTests {
             let report = try #require(try await watcher.pollOnce().first)
             #expect(report.diff.events.map(\.line).first == "invocation.status_changed - nil→FAILED")
             #expect(h.log.events.count == 2)
-            #expect(report.diff.events.first?.id == EventID.make(
-                type: .invocationStatusChanged, region: Harness.region, invocationId: report.diff.events[0].invocation.id,
-                taskId: nil, previousStatus: nil, status: "FAILED"))
+            #expect(
+                report.diff.events.first?.id
+                    == EventID.make(
+                        type: .invocationStatusChanged, region: Harness.region,
+                        invocationId: report.diff.events[0].invocation.id,
+                        taskId: nil, previousStatus: nil, status: "FAILED"))
         }
     }
 
@@ -119,7 +122,9 @@ struct ScriptedFleetTests {
             let handle = await h.simulator.addInvocation(
                 InvocationSpec(
                     timeout: 60,
-                    tasks: [.init(plan: [.after(.milliseconds(500), .delivering), .after(.milliseconds(500), .running)])]
+                    tasks: [
+                        .init(plan: [.after(.milliseconds(500), .delivering), .after(.milliseconds(500), .running)])
+                    ]
                 ))
             await h.advance(seconds: 2)
             try await watcher.pollOnce()  // first seen RUNNING
@@ -131,9 +136,10 @@ struct ScriptedFleetTests {
             await h.advance(seconds: 1000)
             try await watcher.pollOnce()
             let stuck = h.log.events.filter { $0.type == .invocationStuck || $0.type == .taskStuck }
-            #expect(stuck.map(\.line) == [
-                "invocation.stuck - RUNNING→RUNNING", "task.stuck \(handle.taskIds[0]) RUNNING→RUNNING",
-            ])
+            #expect(
+                stuck.map(\.line) == [
+                    "invocation.stuck - RUNNING→RUNNING", "task.stuck \(handle.taskIds[0]) RUNNING→RUNNING",
+                ])
             #expect(stuck.first?.stuck?.limitSeconds == 180)
             #expect(stuck.first?.stuck?.seconds == 185)
         }
@@ -145,7 +151,8 @@ struct ScriptedFleetTests {
             var configuration = Watcher.Configuration(regions: [Harness.region])
             configuration.fullResyncInterval = .seconds(60)
             let watcher = h.watcher(configuration)
-            let done = await h.simulator.addInvocation(InvocationSpec(tasks: [.init(plan: TaskStep.succeeding(after: .seconds(1)))]))
+            let done = await h.simulator.addInvocation(
+                InvocationSpec(tasks: [.init(plan: TaskStep.succeeding(after: .seconds(1)))]))
             let running = await h.simulator.addInvocation(
                 InvocationSpec(tasks: [.init(plan: [.after(.milliseconds(500), .running)])]))
             await h.advance(seconds: 5)
