@@ -29,7 +29,14 @@ extension RegionPoller {
                 cycleCalls += 1
                 metrics.apiCall(action: "DescribeInvocationTasks", outcome: error.outcomeLabel)
                 if error.isTransientForEnrichment { throw error }
-                var metadata: Logger.Metadata = ["error": "\(error)", "tasks": "\(batch.count)"]
+                let owners = Set(
+                    diff.events.compactMap { event in
+                        event.task.flatMap { batch.contains($0.id) ? event.invocation.id : nil }
+                    })
+                var metadata: Logger.Metadata = [
+                    "error": "\(error)", "task_ids": "\(batch.joined(separator: ","))",
+                    "invocation_id": "\(owners.sorted().joined(separator: ","))",
+                ]
                 if let requestId = error.tatRequestId { metadata["request_id"] = .string(requestId) }
                 logger.warning("task details refused; events go out without them", metadata: metadata)
             }

@@ -79,4 +79,18 @@ struct StuckTests {
             region: Fixture.region)
         #expect(diff.isEmpty)
     }
+
+    @Test("limits are configurable", arguments: [(59.0, false), (60.0, true)])
+    func configurable(elapsed: Double, fires: Bool) {
+        let policy = StuckPolicy(runningGrace: .seconds(5), deliveryLimit: .seconds(60))
+        let pending = Fixture.invocation(.pending, tasks: [Fixture.task(1, .deliverDelayed)], timeout: 10)
+        let diff = Differ(stuckPolicy: policy).diff(
+            previous: Fixture.snapshot(pending), observed: [pending], now: Fixture.t0.addingTimeInterval(elapsed),
+            region: Fixture.region)
+        #expect(diff.events.map(\.type) == (fires ? [.invocationStuck, .taskStuck] : []))
+        #expect(policy.limit(for: TaskStatus.running, timeout: 10) == 15)
+        #expect(policy.limit(for: InvocationStatus.running, timeout: nil) == 3600)
+        #expect(
+            StuckPolicy(unknownStatusLimit: .seconds(30)).limit(for: TaskStatus(rawValue: "NEW"), timeout: nil) == 30)
+    }
 }
