@@ -1,9 +1,5 @@
 import Curl
 
-/// Something that performs one HTTP exchange: `CurlClient` in production, a scripted fake in unit tests.
-public protocol HTTPTransport: Sendable {
-    /// Sends the request and returns the response of any status; throws only when there is none.
-    func execute(_ request: HTTPRequest) async throws -> HTTPResponse
-}
-
-extension CurlClient: HTTPTransport {}
+/// What `APIClient` sends requests through: Curl's `HTTPExecuting` (`CurlClient` in production, a
+/// scripted fake in unit tests). Kept as a name of this module so callers need not import Curl's.
+public typealias HTTPTransport = HTTPExecuting
