@@ -83,7 +83,8 @@ extension SQLiteStore: OutboxStore {
         let stamp = configuration.now().unixSeconds
         return try await write { db in
             try db.execute(
-                sql: "UPDATE outbox SET state = 'pending', updated_at = ? WHERE state = 'in_flight'", arguments: [stamp])
+                sql: "UPDATE outbox SET state = 'pending', updated_at = ? WHERE state = 'in_flight'", arguments: [stamp]
+            )
             return db.changesCount
         }
     }

@@ -68,7 +68,8 @@ struct StoreBenchmark {
                 createdTime: t0,
                 tasks: (0..<10).map { task in
                     TaskState(
-                        id: String(format: "invt-%08x", number * 10 + task), instanceId: String(format: "ins-%08x", task),
+                        id: String(format: "invt-%08x", number * 10 + task),
+                        instanceId: String(format: "ins-%08x", task),
                         status: .success, statusSince: t0)
                 })
         }
@@ -84,10 +85,12 @@ struct StoreBenchmark {
         let grown = residentBytes() - before
         #expect(loaded?.count == 100_000)
         #expect(loaded?.last?.tasks.count == 10)
-        let size = try FileManager.default.attributesOfItem(
-            atPath: dir.url.appendingPathComponent(SQLiteStore.fileName).path)[.size] as? Int ?? 0
-        let wal = try FileManager.default.attributesOfItem(
-            atPath: dir.url.appendingPathComponent(SQLiteStore.fileName + "-wal").path)[.size] as? Int ?? 0
+        let size =
+            try FileManager.default.attributesOfItem(
+                atPath: dir.url.appendingPathComponent(SQLiteStore.fileName).path)[.size] as? Int ?? 0
+        let wal =
+            try FileManager.default.attributesOfItem(
+                atPath: dir.url.appendingPathComponent(SQLiteStore.fileName + "-wal").path)[.size] as? Int ?? 0
         print(
             """
             [store-bench] snapshot 100k×10: commit \(commit), load \(load), RSS +\(grown / 1_048_576) MiB, \
