@@ -103,6 +103,7 @@ extension SQLiteStore: OutboxStore {
 
     /// Rows in the given states, newest first; with `attemptedOnly`, only rows attempted at least
     /// once (pending rows with attempts are the retrying ones `tattle deliveries --state retrying` lists).
+    /// A row whose stored event no longer decodes is listed with an `unreadable` placeholder event.
     public func rows(in states: Set<DeliveryState>, attemptedOnly: Bool, limit: Int) async throws -> [OutboxRow] {
         guard !states.isEmpty, limit > 0 else { return [] }
         // Every state: no state filter, so SQLite walks the table backwards instead of sorting it.
@@ -126,12 +127,11 @@ extension SQLiteStore: OutboxStore {
                 arguments: arguments
             ).map(RawRow.init)
         }
-        let (rows, undecodable) = Self.decode(raw)
-        if let (id, message) = undecodable.first { throw StoreError.corruptRow("outbox row \(id): \(message)") }
-        return rows
+        return Self.decode(raw, placeholders: true).rows
     }
 
-    /// The rows with these ids that exist, in id order (for `tattle replay` to say what it skipped).
+    /// The rows with these ids that exist, in id order (for `tattle replay` to say what it skipped);
+    /// an event that no longer decodes is replaced as in ``rows(in:attemptedOnly:limit:)``.
     public func rows(ids: [Int64]) async throws -> [OutboxRow] {
         let ids = Array(Set(ids)).sorted()
         guard !ids.isEmpty else { return [] }
@@ -140,9 +140,7 @@ extension SQLiteStore: OutboxStore {
                 sql: "SELECT \(Self.rowColumns) FROM outbox o JOIN event e ON e.id = o.event_id WHERE o.id = ?")
             return try ids.compactMap { id in try Row.fetchOne(select, arguments: [id]).map(RawRow.init) }
         }
-        let (rows, undecodable) = Self.decode(raw)
-        if let (id, message) = undecodable.first { throw StoreError.corruptRow("outbox row \(id): \(message)") }
-        return rows
+        return Self.decode(raw, placeholders: true).rows
     }
 
     public func replay(ids: [Int64]?, now: Date) async throws -> Int {
