@@ -57,6 +57,21 @@ struct StoreBenchmark {
         }
     }
 
+    @Test("Baseline: Event JSON encode and decode alone")
+    func jsonBaseline() throws {
+        let events = (0..<10_000).map { event("evt-\($0)") }
+        var clock = ContinuousClock.now
+        let encoder = Event.encoder
+        let encoded = try events.map { try encoder.encode($0) }
+        let encode = clock.duration(to: .now)
+        clock = .now
+        let decoder = Event.decoder
+        let decoded = try encoded.map { try decoder.decode(Event.self, from: $0) }
+        let decode = clock.duration(to: .now)
+        #expect(decoded == events)
+        print("[store-bench] baseline: Event JSON encode \(rate(10_000, encode)), decode \(rate(10_000, decode))")
+    }
+
     @Test("100,000 invocations × 10 tasks: commit and load")
     func snapshot() async throws {
         let dir = try TemporaryDirectory()
