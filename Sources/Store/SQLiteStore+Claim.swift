@@ -68,13 +68,16 @@ extension SQLiteStore {
                 members, arguments: [row.dispatch.receiver, row.dispatch.rule, row.dispatch.groupKey, now])
             for member in group where seen.insert(member.id).inserted { claimed.append(member) }
         }
-        let update = try db.cachedStatement(sql: "UPDATE outbox SET state = 'in_flight', updated_at = ? WHERE id = ?")
-        for index in claimed.indices {
-            update.setUncheckedArguments([stamp, claimed[index].id])
-            try update.execute()
-            claimed[index].state = DeliveryState.inFlight.rawValue
-        }
+        try db.cachedStatement(
+            sql: "UPDATE outbox SET state = 'in_flight', updated_at = ? WHERE id IN (SELECT value FROM json_each(?))"
+        ).execute(arguments: [stamp, jsonArray(claimed.map(\.id))])
+        for index in claimed.indices { claimed[index].state = DeliveryState.inFlight.rawValue }
         return claimed
+    }
+
+    /// Row ids as a JSON array, the one argument `json_each(?)` expands: one statement per batch.
+    static func jsonArray(_ ids: [Int64]) -> String {
+        "[" + ids.map(String.init).joined(separator: ",") + "]"
     }
 
     /// Decodes raw rows; rows that do not decode come back separately with the reason, or, with

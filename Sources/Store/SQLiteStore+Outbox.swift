@@ -34,12 +34,9 @@ extension SQLiteStore: OutboxStore {
             let update = try db.cachedStatement(
                 sql: """
                     UPDATE outbox SET state = 'delivered', attempts = attempts + 1, delivered_at = ?, updated_at = ?
-                    WHERE id = ? AND state IN ('in_flight', 'pending')
+                    WHERE id IN (SELECT value FROM json_each(?)) AND state IN ('in_flight', 'pending')
                     """)
-            for id in ids {
-                update.setUncheckedArguments([at, at, id])
-                try update.execute()
-            }
+            try update.execute(arguments: [at, at, Self.jsonArray(ids)])
         }
     }
 
@@ -52,12 +49,9 @@ extension SQLiteStore: OutboxStore {
                 sql: """
                     UPDATE outbox SET state = 'pending', attempts = attempts + 1, next_attempt_at = ?,
                         last_error = ?, response_excerpt = ?, updated_at = ?
-                    WHERE id = ? AND state IN ('in_flight', 'pending')
+                    WHERE id IN (SELECT value FROM json_each(?)) AND state IN ('in_flight', 'pending')
                     """)
-            for id in ids {
-                update.setUncheckedArguments([at, error, responseExcerpt, stamp, id])
-                try update.execute()
-            }
+            try update.execute(arguments: [at, error, responseExcerpt, stamp, Self.jsonArray(ids)])
         }
     }
 
@@ -69,12 +63,9 @@ extension SQLiteStore: OutboxStore {
                 sql: """
                     UPDATE outbox SET state = 'dead', attempts = attempts + 1, last_error = ?, response_excerpt = ?,
                         updated_at = ?
-                    WHERE id = ? AND state IN ('in_flight', 'pending')
+                    WHERE id IN (SELECT value FROM json_each(?)) AND state IN ('in_flight', 'pending')
                     """)
-            for id in ids {
-                update.setUncheckedArguments([error, responseExcerpt, stamp, id])
-                try update.execute()
-            }
+            try update.execute(arguments: [error, responseExcerpt, stamp, Self.jsonArray(ids)])
         }
     }
 
