@@ -68,17 +68,23 @@ extension SQLiteStore {
                 members, arguments: [row.dispatch.receiver, row.dispatch.rule, row.dispatch.groupKey, now])
             for member in group where seen.insert(member.id).inserted { claimed.append(member) }
         }
-        let update = try db.cachedStatement(sql: "UPDATE outbox SET state = 'in_flight', updated_at = ? WHERE id = ?")
-        for index in claimed.indices {
-            update.setUncheckedArguments([stamp, claimed[index].id])
-            try update.execute()
-            claimed[index].state = DeliveryState.inFlight.rawValue
-        }
+        try db.cachedStatement(
+            sql: "UPDATE outbox SET state = 'in_flight', updated_at = ? WHERE id IN (SELECT value FROM json_each(?))"
+        ).execute(arguments: [stamp, jsonArray(claimed.map(\.id))])
+        for index in claimed.indices { claimed[index].state = DeliveryState.inFlight.rawValue }
         return claimed
     }
 
-    /// Decodes raw rows; rows that do not decode come back separately with the reason.
-    static func decode(_ raw: [RawRow]) -> (rows: [OutboxRow], undecodable: [(Int64, String)]) {
+    /// Row ids as a JSON array, the one argument `json_each(?)` expands: one statement per batch.
+    static func jsonArray(_ ids: [Int64]) -> String {
+        "[" + ids.map(String.init).joined(separator: ",") + "]"
+    }
+
+    /// Decodes raw rows; rows that do not decode come back separately with the reason, or, with
+    /// `placeholders` (listings), as rows carrying ``unreadableEvent(_:)`` so they stay visible.
+    static func decode(
+        _ raw: [RawRow], placeholders: Bool = false
+    ) -> (rows: [OutboxRow], undecodable: [(Int64, String)]) {
         let decoder = Event.decoder
         var events: [String: Event] = [:]
         var rows: [OutboxRow] = []
@@ -91,6 +97,8 @@ extension SQLiteStore {
             } else {
                 do {
                     event = try decoder.decode(Event.self, from: row.json)
+                } catch  where placeholders {
+                    event = unreadableEvent(row)
                 } catch {
                     undecodable.append((row.id, "stored event \(row.dispatch.eventId) does not decode: \(error)"))
                     continue
@@ -109,6 +117,17 @@ extension SQLiteStore {
                     responseExcerpt: row.responseExcerpt))
         }
         return (rows, undecodable)
+    }
+}
+
+extension SQLiteStore {
+    /// Stands in for a stored event that no longer decodes, in listings only: type `unreadable`,
+    /// status `UNREADABLE`, the row's event id. Claims never return it (they mark the row dead).
+    static func unreadableEvent(_ row: RawRow) -> Event {
+        Event(
+            id: row.dispatch.eventId, type: EventType(rawValue: "unreadable"), region: "",
+            detectedAt: Date(timeIntervalSince1970: row.createdAt), previousStatus: nil, status: "UNREADABLE",
+            invocation: InvocationInfo(id: "?", status: "UNREADABLE"))
     }
 }
 

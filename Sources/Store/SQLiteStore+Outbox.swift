@@ -34,12 +34,9 @@ extension SQLiteStore: OutboxStore {
             let update = try db.cachedStatement(
                 sql: """
                     UPDATE outbox SET state = 'delivered', attempts = attempts + 1, delivered_at = ?, updated_at = ?
-                    WHERE id = ? AND state IN ('in_flight', 'pending')
+                    WHERE id IN (SELECT value FROM json_each(?)) AND state IN ('in_flight', 'pending')
                     """)
-            for id in ids {
-                update.setUncheckedArguments([at, at, id])
-                try update.execute()
-            }
+            try update.execute(arguments: [at, at, Self.jsonArray(ids)])
         }
     }
 
@@ -52,12 +49,9 @@ extension SQLiteStore: OutboxStore {
                 sql: """
                     UPDATE outbox SET state = 'pending', attempts = attempts + 1, next_attempt_at = ?,
                         last_error = ?, response_excerpt = ?, updated_at = ?
-                    WHERE id = ? AND state IN ('in_flight', 'pending')
+                    WHERE id IN (SELECT value FROM json_each(?)) AND state IN ('in_flight', 'pending')
                     """)
-            for id in ids {
-                update.setUncheckedArguments([at, error, responseExcerpt, stamp, id])
-                try update.execute()
-            }
+            try update.execute(arguments: [at, error, responseExcerpt, stamp, Self.jsonArray(ids)])
         }
     }
 
@@ -69,12 +63,9 @@ extension SQLiteStore: OutboxStore {
                 sql: """
                     UPDATE outbox SET state = 'dead', attempts = attempts + 1, last_error = ?, response_excerpt = ?,
                         updated_at = ?
-                    WHERE id = ? AND state IN ('in_flight', 'pending')
+                    WHERE id IN (SELECT value FROM json_each(?)) AND state IN ('in_flight', 'pending')
                     """)
-            for id in ids {
-                update.setUncheckedArguments([error, responseExcerpt, stamp, id])
-                try update.execute()
-            }
+            try update.execute(arguments: [error, responseExcerpt, stamp, Self.jsonArray(ids)])
         }
     }
 
@@ -83,7 +74,8 @@ extension SQLiteStore: OutboxStore {
         let stamp = configuration.now().unixSeconds
         return try await write { db in
             try db.execute(
-                sql: "UPDATE outbox SET state = 'pending', updated_at = ? WHERE state = 'in_flight'", arguments: [stamp])
+                sql: "UPDATE outbox SET state = 'pending', updated_at = ? WHERE state = 'in_flight'", arguments: [stamp]
+            )
             return db.changesCount
         }
     }
@@ -102,6 +94,7 @@ extension SQLiteStore: OutboxStore {
 
     /// Rows in the given states, newest first; with `attemptedOnly`, only rows attempted at least
     /// once (pending rows with attempts are the retrying ones `tattle deliveries --state retrying` lists).
+    /// A row whose stored event no longer decodes is listed with an `unreadable` placeholder event.
     public func rows(in states: Set<DeliveryState>, attemptedOnly: Bool, limit: Int) async throws -> [OutboxRow] {
         guard !states.isEmpty, limit > 0 else { return [] }
         // Every state: no state filter, so SQLite walks the table backwards instead of sorting it.
@@ -125,12 +118,11 @@ extension SQLiteStore: OutboxStore {
                 arguments: arguments
             ).map(RawRow.init)
         }
-        let (rows, undecodable) = Self.decode(raw)
-        if let (id, message) = undecodable.first { throw StoreError.corruptRow("outbox row \(id): \(message)") }
-        return rows
+        return Self.decode(raw, placeholders: true).rows
     }
 
-    /// The rows with these ids that exist, in id order (for `tattle replay` to say what it skipped).
+    /// The rows with these ids that exist, in id order (for `tattle replay` to say what it skipped);
+    /// an event that no longer decodes is replaced as in ``rows(in:attemptedOnly:limit:)``.
     public func rows(ids: [Int64]) async throws -> [OutboxRow] {
         let ids = Array(Set(ids)).sorted()
         guard !ids.isEmpty else { return [] }
@@ -139,9 +131,7 @@ extension SQLiteStore: OutboxStore {
                 sql: "SELECT \(Self.rowColumns) FROM outbox o JOIN event e ON e.id = o.event_id WHERE o.id = ?")
             return try ids.compactMap { id in try Row.fetchOne(select, arguments: [id]).map(RawRow.init) }
         }
-        let (rows, undecodable) = Self.decode(raw)
-        if let (id, message) = undecodable.first { throw StoreError.corruptRow("outbox row \(id): \(message)") }
-        return rows
+        return Self.decode(raw, placeholders: true).rows
     }
 
     public func replay(ids: [Int64]?, now: Date) async throws -> Int {

@@ -53,7 +53,9 @@ extension SQLiteStore: StateStore {
             while let row = try throttles.next() {
                 updates.append(.notified(rule: row[0], groupKey: row[1], at: Date(timeIntervalSince1970: row[2])))
             }
-            for key in try String.fetchAll(db, sql: "SELECT key FROM failing") { updates.append(.failing(key: key, true)) }
+            for key in try String.fetchAll(db, sql: "SELECT key FROM failing") {
+                updates.append(.failing(key: key, true))
+            }
             memory.apply(updates)
             return memory
         }
@@ -132,16 +134,16 @@ extension SQLiteStore: StateStore {
     private static func applyNoise(_ updates: [NoiseUpdate], _ db: Database) throws {
         for update in updates {
             switch update {
-            case let .notified(rule, groupKey, at):
+            case .notified(let rule, let groupKey, let at):
                 try db.cachedStatement(
                     sql: """
                         INSERT INTO throttle (rule, group_key, last_at) VALUES (?, ?, ?)
                         ON CONFLICT (rule, group_key) DO UPDATE SET last_at = excluded.last_at
                         """
                 ).execute(arguments: [rule, groupKey, at.unixSeconds])
-            case let .failing(key, true):
+            case .failing(let key, true):
                 try db.cachedStatement(sql: "INSERT OR IGNORE INTO failing (key) VALUES (?)").execute(arguments: [key])
-            case let .failing(key, false):
+            case .failing(let key, false):
                 try db.cachedStatement(sql: "DELETE FROM failing WHERE key = ?").execute(arguments: [key])
             }
         }

@@ -83,7 +83,8 @@ public enum DeliveriesCommands {
         let states = Dictionary(found.map { ($0.id, $0.state) }, uniquingKeysWith: { first, _ in first })
         let skipped = Array(Set(ids).subtracting(dead)).sorted()
         for id in skipped {
-            lines.append("Skipped \(id): " + (states[id].map { "it is \($0.rawValue), not dead" } ?? "no such delivery"))
+            lines.append(
+                "Skipped \(id): " + (states[id].map { "it is \($0.rawValue), not dead" } ?? "no such delivery"))
         }
         return Output(text: lines.joined(separator: "\n"), succeeded: skipped.isEmpty)
     }

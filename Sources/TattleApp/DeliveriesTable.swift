@@ -10,12 +10,15 @@ enum DeliveriesTable {
     static let maxErrorWidth = 80
 
     static func render(_ rows: [OutboxRow], now: Date) -> String {
-        let cells = [headers] + rows.map { row in
-            [
-                String(row.id), displayState(row), row.dispatch.receiver, row.dispatch.rule, describeEvent(row.event),
-                String(row.attempts), timing(row, now: now), row.lastError ?? "",
-            ]
-        }
+        let cells =
+            [headers]
+            + rows.map { row in
+                [
+                    String(row.id), displayState(row), row.dispatch.receiver, row.dispatch.rule,
+                    describeEvent(row.event),
+                    String(row.attempts), timing(row, now: now), row.lastError ?? "",
+                ]
+            }
         let cut = cells.map { line in
             line.enumerated().map { column, cell in
                 clip(oneLine(cell), to: column == headers.count - 1 ? maxErrorWidth : maxWidth)

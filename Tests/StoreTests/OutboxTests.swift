@@ -49,7 +49,8 @@ struct OutboxTests {
         #expect(group.map(\.dispatch.eventId) == ["evt-g1", "evt-g2"])
         #expect(Set(group.map(\.dispatch.groupKey)) == ["cmd-1"])
         #expect(try await store.claimDue(now: t0 + 39, limit: 10).isEmpty)
-        #expect(Set(try await store.claimDue(now: t0 + 40, limit: 10).map(\.dispatch.eventId)) == ["evt-other", "evt-mail"])
+        #expect(
+            Set(try await store.claimDue(now: t0 + 40, limit: 10).map(\.dispatch.eventId)) == ["evt-other", "evt-mail"])
     }
 
     @Test("A group member backing off from a failure does not ride along with a newer due member")
@@ -71,13 +72,15 @@ struct OutboxTests {
         let claimed = try await store.claimDue(now: t0, limit: 10)
         try await store.scheduleRetry(ids: [claimed[0].id], at: t0 + 1, error: "HTTP 500", responseExcerpt: nil)
         _ = try await store.claimDue(now: t0 + 1, limit: 10)
-        try await store.markDead(ids: [claimed[0].id, claimed[1].id], error: "HTTP 400 bad keyword", responseExcerpt: "{\"errcode\":310000}")
+        try await store.markDead(
+            ids: [claimed[0].id, claimed[1].id], error: "HTTP 400 bad keyword", responseExcerpt: "{\"errcode\":310000}")
         try await store.markDelivered(ids: [claimed[2].id], at: t0 + 2)
 
         let dead = try await store.rows(in: [.dead], limit: 10)
         #expect(dead.map(\.id) == [claimed[1].id, claimed[0].id])
         #expect(dead.first { $0.id == claimed[0].id }?.attempts == 2)
-        #expect(dead.allSatisfy { $0.lastError == "HTTP 400 bad keyword" && $0.responseExcerpt == "{\"errcode\":310000}" })
+        #expect(
+            dead.allSatisfy { $0.lastError == "HTTP 400 bad keyword" && $0.responseExcerpt == "{\"errcode\":310000}" })
         // Marking a dead or delivered row again changes nothing.
         try await store.markDelivered(ids: [claimed[0].id], at: t0 + 3)
         try await store.scheduleRetry(ids: [claimed[2].id], at: t0 + 9, error: "x", responseExcerpt: nil)

@@ -57,6 +57,21 @@ struct StoreBenchmark {
         }
     }
 
+    @Test("Baseline: Event JSON encode and decode alone")
+    func jsonBaseline() throws {
+        let events = (0..<10_000).map { event("evt-\($0)") }
+        var clock = ContinuousClock.now
+        let encoder = Event.encoder
+        let encoded = try events.map { try encoder.encode($0) }
+        let encode = clock.duration(to: .now)
+        clock = .now
+        let decoder = Event.decoder
+        let decoded = try encoded.map { try decoder.decode(Event.self, from: $0) }
+        let decode = clock.duration(to: .now)
+        #expect(decoded == events)
+        print("[store-bench] baseline: Event JSON encode \(rate(10_000, encode)), decode \(rate(10_000, decode))")
+    }
+
     @Test("100,000 invocations × 10 tasks: commit and load")
     func snapshot() async throws {
         let dir = try TemporaryDirectory()
@@ -68,7 +83,8 @@ struct StoreBenchmark {
                 createdTime: t0,
                 tasks: (0..<10).map { task in
                     TaskState(
-                        id: String(format: "invt-%08x", number * 10 + task), instanceId: String(format: "ins-%08x", task),
+                        id: String(format: "invt-%08x", number * 10 + task),
+                        instanceId: String(format: "ins-%08x", task),
                         status: .success, statusSince: t0)
                 })
         }
@@ -84,10 +100,12 @@ struct StoreBenchmark {
         let grown = residentBytes() - before
         #expect(loaded?.count == 100_000)
         #expect(loaded?.last?.tasks.count == 10)
-        let size = try FileManager.default.attributesOfItem(
-            atPath: dir.url.appendingPathComponent(SQLiteStore.fileName).path)[.size] as? Int ?? 0
-        let wal = try FileManager.default.attributesOfItem(
-            atPath: dir.url.appendingPathComponent(SQLiteStore.fileName + "-wal").path)[.size] as? Int ?? 0
+        let size =
+            try FileManager.default.attributesOfItem(
+                atPath: dir.url.appendingPathComponent(SQLiteStore.fileName).path)[.size] as? Int ?? 0
+        let wal =
+            try FileManager.default.attributesOfItem(
+                atPath: dir.url.appendingPathComponent(SQLiteStore.fileName + "-wal").path)[.size] as? Int ?? 0
         print(
             """
             [store-bench] snapshot 100k×10: commit \(commit), load \(load), RSS +\(grown / 1_048_576) MiB, \
