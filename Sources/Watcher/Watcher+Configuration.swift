@@ -4,7 +4,7 @@ import TencentCloud
 extension Watcher {
     /// How the watcher polls. Every property has a default.
     public struct Configuration: Sendable {
-        /// Time between the starts of two cycles. Default 10 s; fractions allowed.
+        /// The pause after a successful cycle before the next one. Default 10 s; fractions allowed.
         public var interval: Duration
         /// Regions to watch, one poller each. Default `["ap-guangzhou"]`.
         public var regions: [String]
