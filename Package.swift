@@ -160,10 +160,19 @@ let package = Package(
         .testTarget(name: "EventsTests", dependencies: ["Events"], swiftSettings: strict),
         .testTarget(
             name: "WatcherTests",
-            dependencies: ["Watcher", "Events", "Store", "TATSimulator", "TestSupport"],
+            dependencies: [
+                "Watcher", "Events", "Store", "TATSimulator", "TestSupport",
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Events"], swiftSettings: strict),
+        // GRDB too: one test opens a raw connection to leave a transaction uncommitted.
+        .testTarget(
+            name: "StoreTests",
+            dependencies: ["Store", "Events", "Rules", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "DeliveryTests",
             dependencies: ["Delivery", "Store", "Rules", "Events", "Curl", "TestSupport"],

@@ -9,6 +9,9 @@ struct Tattle: AsyncParsableCommand {
         subcommands: [
             InvocationsCommand.self,
             SimulateCommand.self,
+            DeliveriesCommand.self,
+            ReplayCommand.self,
+            WatchCommand.self,
         ]
     )
 }

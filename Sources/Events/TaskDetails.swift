@@ -1,0 +1,72 @@
+import Foundation
+
+/// What `DescribeInvocationTasks` adds about a task that ended badly; merged into events by
+/// ``Diff/enrich(with:)``.
+public struct TaskDetails: Sendable, Hashable {
+    /// The command's exit code.
+    public var exitCode: Int?
+    /// TAT's error message.
+    public var errorInfo: String?
+    /// Output bytes TAT dropped.
+    public var dropped: Int?
+    /// The bounded tail of the decoded output.
+    public var output: OutputTail?
+    public var startTime: Date?
+    public var endTime: Date?
+
+    /// Creates details; everything defaults to nil.
+    public init(
+        exitCode: Int? = nil, errorInfo: String? = nil, dropped: Int? = nil, output: OutputTail? = nil,
+        startTime: Date? = nil, endTime: Date? = nil
+    ) {
+        self.exitCode = exitCode
+        self.errorInfo = errorInfo
+        self.dropped = dropped
+        self.output = output
+        self.startTime = startTime
+        self.endTime = endTime
+    }
+}
+
+extension Diff {
+    /// The task ids whose details are worth fetching, sorted and unique: tasks of
+    /// `task.status_changed` events whose status ``TaskStatus/needsDetails``, and the failed
+    /// instances of terminal `invocation.status_changed` events with such a status.
+    public var taskIdsNeedingDetails: [String] {
+        var ids = Set<String>()
+        for event in events where event.type == .taskStatusChanged {
+            if let task = event.task, TaskStatus(rawValue: task.status).needsDetails { ids.insert(task.id) }
+        }
+        for event in events where event.type == .invocationStatusChanged {
+            for outcome in event.invocation.failedInstances ?? []
+            where TaskStatus(rawValue: outcome.status).needsDetails {
+                ids.insert(outcome.taskId)
+            }
+        }
+        return ids.sorted()
+    }
+
+    /// Fills exit code, error, dropped bytes, output tail and times of task events, and the exit codes
+    /// of failed instances, from `details` keyed by task id. Event ids do not change.
+    public mutating func enrich(with details: [String: TaskDetails]) {
+        guard !details.isEmpty else { return }
+        for index in events.indices {
+            if events[index].type == .taskStatusChanged, let task = events[index].task, let found = details[task.id] {
+                var enriched = task
+                enriched.exitCode = found.exitCode ?? task.exitCode
+                enriched.errorInfo = found.errorInfo ?? task.errorInfo
+                enriched.dropped = found.dropped ?? task.dropped
+                enriched.output = found.output ?? task.output
+                enriched.startTime = found.startTime ?? task.startTime
+                enriched.endTime = found.endTime ?? task.endTime
+                events[index].task = enriched
+            }
+            if var failed = events[index].invocation.failedInstances {
+                for slot in failed.indices {
+                    if let code = details[failed[slot].taskId]?.exitCode { failed[slot].exitCode = code }
+                }
+                events[index].invocation.failedInstances = failed
+            }
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import Events
+import Foundation
+import Logging
+import Metrics
+import Store
+
+/// Watches TAT invocations in every configured region: one ``RegionPoller`` per region, each
+/// polling on its own schedule with its own backoff, all handing their cycles to one ``CycleSink``.
+public final class Watcher: Sendable {
+    /// How the watcher polls.
+    public let configuration: Configuration
+    /// One poller per configured region, in configuration order.
+    public let pollers: [RegionPoller]
+    let clock: any Clock<Duration>
+    let logger: Logger
+
+    /// Creates a watcher. Nothing runs until ``run()`` or ``pollOnce()``.
+    /// - Parameters:
+    ///   - reader: the TAT API (a `TATClient`).
+    ///   - store: where each region's snapshot is loaded from at start.
+    ///   - sink: where each successful cycle is committed.
+    ///   - clock: what the pause between cycles sleeps on. Default `ContinuousClock()`.
+    ///   - now: the wall clock for `detectedAt`, `statusSince` and stuck limits. Default `Date.init`.
+    ///   - logger: default label `tattle.watcher`.
+    ///   - metricsFactory: default nil (the global `MetricsSystem`).
+    public init(
+        configuration: Configuration, reader: any TATReader, store: any StateStore, sink: any CycleSink,
+        clock: any Clock<Duration> = ContinuousClock(), now: @escaping @Sendable () -> Date = { Date() },
+        logger: Logger = Logger(label: "tattle.watcher"), metricsFactory: (any MetricsFactory)? = nil
+    ) {
+        self.configuration = configuration
+        self.clock = clock
+        self.logger = logger
+        var seen = Set<String>()
+        self.pollers = configuration.regions.filter { seen.insert($0).inserted }.map { region in
+            RegionPoller(
+                region: region, configuration: configuration, reader: reader, store: store, sink: sink, now: now,
+                logger: logger, metrics: WatcherMetrics(region: region, factory: metricsFactory))
+        }
+    }
+
+    /// The oldest of the regions' last successful polls; nil until every region has committed once.
+    /// Cheap (no actor hop), for readiness checks.
+    public var lastSuccessfulPoll: Date? {
+        var oldest: Date?
+        for poller in pollers {
+            guard let last = poller.lastSuccessfulPoll else { return nil }
+            oldest = oldest.map { min($0, last) } ?? last
+        }
+        return oldest
+    }
+
+    /// Runs one cycle in every region, concurrently. Throws the first failure after all regions ran.
+    @discardableResult
+    public func pollOnce() async throws -> [CycleReport] {
+        try await withThrowingTaskGroup(of: (Int, Result<CycleReport, any Error>).self) { group in
+            for (index, poller) in pollers.enumerated() {
+                group.addTask {
+                    do { return (index, .success(try await poller.poll())) } catch { return (index, .failure(error)) }
+                }
+            }
+            var results: [(Int, Result<CycleReport, any Error>)] = []
+            for try await result in group { results.append(result) }
+            return try results.sorted { $0.0 < $1.0 }.map { try $0.1.get() }
+        }
+    }
+
+    /// Polls every region until the task is cancelled: a cycle, then a pause of `interval` (after a
+    /// failure, exponentially longer up to `maxBackoffMultiplier` × interval). Cancellation ends the
+    /// pause at once and abandons a running cycle without committing it.
+    public func run() async {
+        await withTaskGroup(of: Void.self) { group in
+            for poller in pollers {
+                group.addTask { [clock, configuration] in
+                    await poller.run(clock: clock, configuration: configuration)
+                }
+            }
+        }
+        logger.info("watcher stopped")
+    }
+}
+
+extension RegionPoller {
+    /// The loop behind ``Watcher/run()`` for one region.
+    func run(clock: any Clock<Duration>, configuration: Watcher.Configuration) async {
+        while !Task.isCancelled {
+            do {
+                try await poll()
+            } catch is CancellationError {
+                return
+            } catch {
+                // Logged and counted by poll(); the backoff below spaces out the retries.
+            }
+            let delay = pollDelay(
+                interval: configuration.interval, failures: consecutiveFailures,
+                maxMultiplier: configuration.maxBackoffMultiplier)
+            do { try await clock.sleep(for: delay) } catch { return }
+        }
+    }
+}

@@ -1,0 +1,58 @@
+import Events
+import Foundation
+import Metrics
+
+/// The watcher's metrics, created through an injectable factory (default: the global `MetricsSystem`).
+struct WatcherMetrics: Sendable {
+    let factory: any MetricsFactory
+    let region: String
+
+    init(region: String, factory: (any MetricsFactory)?) {
+        self.region = region
+        self.factory = factory ?? MetricsSystem.factory
+    }
+
+    /// `tattle_poll_cycles_total{region,outcome}`.
+    func cycle(outcome: String) {
+        Counter(
+            label: "tattle_poll_cycles_total", dimensions: [("region", region), ("outcome", outcome)], factory: factory
+        )
+        .increment()
+    }
+
+    /// `tattle_poll_duration_seconds{region}`.
+    func duration(_ duration: Duration) {
+        Metrics.Timer(label: "tattle_poll_duration_seconds", dimensions: [("region", region)], factory: factory)
+            .recordNanoseconds(Int64(duration.seconds * 1e9))
+    }
+
+    /// `tattle_api_calls_total{region,action,outcome}`.
+    func apiCall(action: String, outcome: String) {
+        Counter(
+            label: "tattle_api_calls_total",
+            dimensions: [("region", region), ("action", action), ("outcome", outcome)],
+            factory: factory
+        ).increment()
+    }
+
+    /// `tattle_events_total{region,type,status}`.
+    func event(type: String, status: String) {
+        Counter(
+            label: "tattle_events_total", dimensions: [("region", region), ("type", type), ("status", status)],
+            factory: factory
+        ).increment()
+    }
+
+    /// `tattle_tracked_invocations{region}`.
+    func tracked(_ count: Int) {
+        Gauge(label: "tattle_tracked_invocations", dimensions: [("region", region)], factory: factory).record(count)
+    }
+
+    /// `tattle_last_successful_poll_timestamp_seconds{region}`.
+    func lastSuccess(_ date: Date) {
+        Gauge(
+            label: "tattle_last_successful_poll_timestamp_seconds", dimensions: [("region", region)], factory: factory
+        )
+        .record(date.timeIntervalSince1970)
+    }
+}
