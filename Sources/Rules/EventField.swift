@@ -1,0 +1,136 @@
+import Events
+import Foundation
+
+/// A value read from an event by a field path.
+enum FieldValue: Sendable, Hashable {
+    case missing
+    case string(String)
+    case number(Double)
+    case bool(Bool)
+
+    /// The value as text (for grouping keys, globs and regexes); `nil` when missing.
+    var text: String? {
+        switch self {
+        case .missing: nil
+        case let .string(value): value
+        case let .bool(value): value ? "true" : "false"
+        case let .number(value):
+            value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+        }
+    }
+
+    /// The value as a number, when it is one or a string that reads as one.
+    var number: Double? {
+        switch self {
+        case let .number(value): value
+        case let .string(value): Double(value)
+        default: nil
+        }
+    }
+}
+
+/// A compiled field path over the event's JSON form (`invocation.commandName`, `task.exitCode`,
+/// `invocation.taskCounts.FAILED`), plus a few derived fields (see `docs/rules.md`).
+struct EventField: Sendable {
+    /// The path as written.
+    let path: String
+    let read: @Sendable (Event) -> FieldValue
+
+    /// Compiles `path`, or returns `nil` when no event field has that path.
+    init?(_ path: String) {
+        self.path = path
+        if let read = Self.table[path] {
+            self.read = read
+            return
+        }
+        let countsPrefix = "invocation.taskCounts."
+        if path.hasPrefix(countsPrefix), path.count > countsPrefix.count {
+            let status = String(path.dropFirst(countsPrefix.count))
+            self.read = { .number(Double($0.invocation.taskCounts[status] ?? 0)) }
+            return
+        }
+        return nil
+    }
+
+    /// Every static path, for "did you mean" suggestions and the docs.
+    static var knownPaths: [String] { table.keys.sorted() + ["invocation.taskCounts.<STATUS>"] }
+
+    private static func string(_ value: String?) -> FieldValue { value.map(FieldValue.string) ?? .missing }
+    private static func number(_ value: Int?) -> FieldValue { value.map { .number(Double($0)) } ?? .missing }
+    private static func number(_ value: Double?) -> FieldValue { value.map(FieldValue.number) ?? .missing }
+    private static func date(_ value: Date?) -> FieldValue {
+        value.map { .string($0.formatted(.iso8601)) } ?? .missing
+    }
+    private static func duration(_ start: Date?, _ end: Date?) -> FieldValue {
+        guard let start, let end else { return .missing }
+        return .number(end.timeIntervalSince(start))
+    }
+
+    private static let table: [String: @Sendable (Event) -> FieldValue] = [
+        "version": { .number(Double($0.version)) },
+        "id": { .string($0.id) },
+        "type": { .string($0.type.rawValue) },
+        "region": { .string($0.region) },
+        "detectedAt": { date($0.detectedAt) },
+        "previousStatus": { string($0.previousStatus) },
+        "status": { .string($0.status) },
+        "isFailure": { .bool(StatusClass.isFailure($0)) },
+        "isTerminal": { .bool(StatusClass.isTerminal($0)) },
+        "invocation": { _ in .bool(true) },
+        "invocation.id": { .string($0.invocation.id) },
+        "invocation.commandId": { string($0.invocation.commandId) },
+        "invocation.commandName": { string($0.invocation.commandName) },
+        "invocation.description": { string($0.invocation.description) },
+        "invocation.instanceKind": { string($0.invocation.instanceKind) },
+        "invocation.source": { string($0.invocation.source) },
+        "invocation.username": { string($0.invocation.username) },
+        "invocation.createdTime": { date($0.invocation.createdTime) },
+        "invocation.startTime": { date($0.invocation.startTime) },
+        "invocation.endTime": { date($0.invocation.endTime) },
+        "invocation.timeout": { number($0.invocation.timeout) },
+        "invocation.status": { .string($0.invocation.status) },
+        "invocation.instanceCount": { .number(Double($0.invocation.instanceCount)) },
+        "invocation.failedInstances": { $0.invocation.failedInstances == nil ? .missing : .bool(true) },
+        "invocation.failedInstanceCount": { number($0.invocation.failedInstances?.count) },
+        "invocation.durationSeconds": { duration($0.invocation.startTime, $0.invocation.endTime) },
+        "task": { $0.task == nil ? .missing : .bool(true) },
+        "task.id": { string($0.task?.id) },
+        "task.instanceId": { string($0.task?.instanceId) },
+        "task.status": { string($0.task?.status) },
+        "task.exitCode": { number($0.task?.exitCode) },
+        "task.errorInfo": { string($0.task?.errorInfo) },
+        "task.dropped": { number($0.task?.dropped) },
+        "task.output": { $0.task?.output == nil ? .missing : .bool(true) },
+        "task.output.text": { string($0.task?.output?.text) },
+        "task.output.omittedBytes": { number($0.task?.output?.omittedBytes) },
+        "task.startTime": { date($0.task?.startTime) },
+        "task.endTime": { date($0.task?.endTime) },
+        "task.durationSeconds": { duration($0.task?.startTime, $0.task?.endTime) },
+        "stuck": { $0.stuck == nil ? .missing : .bool(true) },
+        "stuck.since": { date($0.stuck?.since) },
+        "stuck.seconds": { number($0.stuck?.seconds) },
+        "stuck.limitSeconds": { number($0.stuck?.limitSeconds) },
+    ]
+}
+
+/// How statuses are classed for recovery, `isFailure` and the default templates.
+enum StatusClass {
+    /// Whether the event reports a failed, timed-out or (for stuck events) stuck state.
+    static func isFailure(_ event: Event) -> Bool {
+        if event.type == .invocationStuck || event.type == .taskStuck { return true }
+        return event.type.isTaskLevel
+            ? TaskStatus(rawValue: event.status).needsDetails
+            : InvocationStatus(rawValue: event.status).isFailure
+    }
+
+    /// Whether the event's status is final.
+    static func isTerminal(_ event: Event) -> Bool {
+        event.type.isTaskLevel
+            ? TaskStatus(rawValue: event.status).isTerminal : InvocationStatus(rawValue: event.status).isTerminal
+    }
+
+    /// Whether the event reports success (what clears a recorded failure).
+    static func isSuccess(_ event: Event) -> Bool {
+        (event.type == .invocationStatusChanged || event.type == .taskStatusChanged) && event.status == "SUCCESS"
+    }
+}
