@@ -28,7 +28,7 @@ struct BoundedRegex: Sendable {
         do {
             self.box = Box(try NSRegularExpression(pattern: pattern))
         } catch {
-            throw RegexProblem(message: "invalid regex: \(error.localizedDescription)")
+            throw RegexProblem(message: "invalid regular expression (check brackets, parentheses and escapes)")
         }
         self.pattern = pattern
     }

@@ -30,6 +30,11 @@ final class Loader {
             context.error(.root, "the file is \(data.count) bytes; the limit is \(Self.maxFileBytes)")
             return nil
         }
+        if let message = context.locator.syntaxErrorMessage, message.hasPrefix("nesting deeper") {
+            // Refuse before the decoder recurses into a hostile file.
+            reportSyntax(CocoaError(.coderInvalidValue))
+            return nil
+        }
         let tree: JSONTree
         do {
             tree = try JSONTree.parse(data)

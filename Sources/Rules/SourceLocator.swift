@@ -129,6 +129,9 @@ struct SourceLocator {
             while let next = byte(position), !Self.delimiters.contains(next) { position += 1 }
             let word = String(decoding: bytes[start..<position], as: UTF8.self)
             if !Self.isLiteral(word) { throw ScanError(offset: start, message: "invalid value '\(word.prefix(20))'") }
+            if let number = Double(word), !number.isFinite, !word.lowercased().contains("inf") {
+                throw ScanError(offset: start, message: "number out of range '\(word.prefix(20))'")
+            }
         }
     }
 
