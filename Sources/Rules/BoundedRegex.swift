@@ -11,6 +11,8 @@ struct BoundedRegex: Sendable {
 
     let pattern: String
     private let box: Box
+    /// Literal text an anchored pattern (`^deploy-…`) must start with: checked before the regex runs.
+    private let requiredPrefix: String
 
     /// `NSRegularExpression` is immutable after creation and documented as safe to use from
     /// several threads at once; the box only carries it across isolation domains.
@@ -31,10 +33,28 @@ struct BoundedRegex: Sendable {
             throw RegexProblem(message: "invalid regular expression (check brackets, parentheses and escapes)")
         }
         self.pattern = pattern
+        self.requiredPrefix = Self.anchoredLiteralPrefix(pattern)
+    }
+
+    /// The literal characters after a leading `^`, up to the first metacharacter (dropping the last
+    /// one when a quantifier follows it).
+    static func anchoredLiteralPrefix(_ pattern: String) -> String {
+        // An alternation anywhere may make the anchor optional (`^a|b`): no prefix then.
+        guard pattern.hasPrefix("^"), !pattern.contains("|") else { return "" }
+        var literal: [Character] = []
+        for char in pattern.dropFirst() {
+            if "\\.[](){}|*+?^$".contains(char) {
+                if "*?{".contains(char), !literal.isEmpty { literal.removeLast() }
+                break
+            }
+            literal.append(char)
+        }
+        return String(literal)
     }
 
     /// Whether the (capped) text contains a match.
     func matches(_ text: String) -> Bool {
+        if !requiredPrefix.isEmpty, !text.utf8.starts(with: requiredPrefix.utf8) { return false }
         let capped = Truncation.prefix(text, maxBytes: Self.maxInputBytes)
         let range = NSRange(capped.startIndex..<capped.endIndex, in: capped)
         return box.regex.firstMatch(in: capped, options: [], range: range) != nil

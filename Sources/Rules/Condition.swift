@@ -57,6 +57,15 @@ indirect enum Condition: Sendable {
         }
     }
 
+    /// Relative cost of evaluating the condition, to test cheap parts first.
+    var cost: Int {
+        switch self {
+        case let .all(children), let .any(children): children.reduce(0) { $0 + $1.cost }
+        case let .not(child): child.cost
+        case let .field(_, test): test.cost
+        }
+    }
+
     /// A short text form of the condition.
     var summary: String {
         switch self {
@@ -116,6 +125,17 @@ indirect enum FieldTest: Sendable {
             let compiled = tests.map { $0.compile() }
             if compiled.count == 1 { return compiled[0] }
             return { value in compiled.allSatisfy { $0(value) } }
+        }
+    }
+
+    /// Relative cost: regexes are far dearer than comparisons.
+    var cost: Int {
+        switch self {
+        case .equals, .oneOf, .exists, .compare: 1
+        case .glob: 2
+        case .regex: 20
+        case let .not(test): test.cost
+        case let .all(tests): tests.reduce(0) { $0 + $1.cost }
         }
     }
 

@@ -9,7 +9,8 @@ enum DefaultTemplates {
         Command: {{commandName}}{{#invocation.commandId}} ({{.}}){{/invocation.commandId}}
         Invocation: {{invocation.id}} · Region: {{region}}
         Status: {{statusTransition}}{{#stuck}} for {{duration}} (limit {{limit}}){{/stuck}}
-        {{#invocation.description}}Description: {{.}}
+        {{#invocation.description}}
+        Description: {{.}}
         {{/invocation.description}}
         {{#instances}}
         - {{instanceId}}: {{status}}{{#exitCode}} (exit code {{.}}){{/exitCode}}{{#errorInfo}} — {{.}}{{/errorInfo}}

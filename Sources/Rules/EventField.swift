@@ -118,15 +118,23 @@ enum StatusClass {
     /// Whether the event reports a failed, timed-out or (for stuck events) stuck state.
     static func isFailure(_ event: Event) -> Bool {
         if event.type == .invocationStuck || event.type == .taskStuck { return true }
-        return event.type.isTaskLevel
-            ? TaskStatus(rawValue: event.status).needsDetails
-            : InvocationStatus(rawValue: event.status).isFailure
+        // Event statuses are the upper-case raw values; compare directly (no allocation).
+        switch event.status {
+        case "FAILED", "TIMEOUT": return true
+        case "PARTIAL_FAILED": return !event.type.isTaskLevel
+        case "TASK_TIMEOUT", "START_FAILED", "DELIVER_FAILED": return event.type.isTaskLevel
+        default: return false
+        }
     }
 
     /// Whether the event's status is final.
     static func isTerminal(_ event: Event) -> Bool {
-        event.type.isTaskLevel
-            ? TaskStatus(rawValue: event.status).isTerminal : InvocationStatus(rawValue: event.status).isTerminal
+        switch event.status {
+        case "SUCCESS", "FAILED", "TIMEOUT", "CANCELLED": return true
+        case "PARTIAL_FAILED", "PARTIAL_CANCELLED": return !event.type.isTaskLevel
+        case "TASK_TIMEOUT", "START_FAILED", "DELIVER_FAILED", "TERMINATED": return event.type.isTaskLevel
+        default: return false
+        }
     }
 
     /// Whether the event reports success (what clears a recorded failure).

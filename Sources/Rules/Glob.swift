@@ -62,10 +62,11 @@ struct Glob: Sendable, Hashable {
 
     func matches(_ text: String) -> Bool {
         switch kind {
-        case let .exact(literal): return text == literal
-        case let .prefix(literal): return text.hasPrefix(literal)
-        case let .suffix(literal): return text.hasSuffix(literal)
-        case let .contains(literal): return literal.isEmpty || text.contains(literal)
+        // Literal forms compare UTF-8 bytes (no Unicode normalisation: fast, and exact like the rest).
+        case let .exact(literal): return text.utf8.elementsEqual(literal.utf8)
+        case let .prefix(literal): return text.utf8.starts(with: literal.utf8)
+        case let .suffix(literal): return text.utf8.reversed().starts(with: literal.utf8.reversed())
+        case let .contains(literal): return literal.isEmpty || text.utf8.firstRange(of: literal.utf8) != nil
         case let .general(tokens): return Self.match(tokens, Array(text.unicodeScalars))
         }
     }

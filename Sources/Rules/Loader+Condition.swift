@@ -48,7 +48,9 @@ extension Loader {
             }
         }
         guard ok else { return nil }
-        return parts.count == 1 ? parts[0] : .all(parts)
+        // Cheap tests first: `all` stops at the first that fails.
+        let ordered = parts.enumerated().sorted { ($0.element.cost, $0.offset) < ($1.element.cost, $1.offset) }.map(\.element)
+        return ordered.count == 1 ? ordered[0] : .all(ordered)
     }
 
     /// Parses the test of one field: a value (equals), an array (in), null (absent) or an operator object.

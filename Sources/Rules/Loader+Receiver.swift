@@ -71,7 +71,7 @@ extension Loader {
         }
         receiver.secret = context.string(members["secret"], path + "secret")
         if let secret = receiver.secret, secret.isEmpty { receiver.secret = nil }
-        if platform == .webhook, let secret = receiver.secret, !secret.hasPrefix("whsec_") {
+        if platform == .webhook, let secret = receiver.secret, !secret.hasPrefix("whsec_"), !secret.contains("${") {
             context.warning(path + "secret", "Standard Webhooks secrets look like \"whsec_<base64>\"; this one is used as raw bytes")
         }
         if receiver.secret != nil, ![.dingtalk, .feishu, .lark, .webhook].contains(platform) {

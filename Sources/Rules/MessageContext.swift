@@ -43,6 +43,13 @@ struct EventContext: MustacheParent {
     let isRecovery: Bool
 
     func child(named name: String) -> Any? {
+        // Known but absent values are NSNull, which renders empty without Mustache climbing to an
+        // outer context (a group's first event) for the same name.
+        if let value = lookup(name) { return value }
+        return TemplateSchema.event[name] != nil ? NSNull() : nil
+    }
+
+    private func lookup(_ name: String) -> Any? {
         switch name {
         case "id": return event.id
         case "version": return event.version
@@ -68,11 +75,18 @@ struct EventContext: MustacheParent {
         case "exitCode": return event.task?.exitCode
         case "errorInfo": return event.task?.errorInfo.flatMap { $0.isEmpty ? nil : $0 }
         case "instanceId": return event.task?.instanceId
-        case "outputTail": return event.task?.output.flatMap { $0.text.isEmpty ? nil : $0.text }
+        case "outputTail": return Self.outputTail(event)
         case "outputOmittedBytes": return event.task?.output.flatMap { $0.omittedBytes > 0 ? $0.omittedBytes : nil }
         case "console": return Headline.consoleURL(event)
         default: return nil
         }
+    }
+
+    /// The output tail without trailing line breaks, or `nil` when empty.
+    static func outputTail(_ event: Event) -> String? {
+        guard var text = event.task?.output?.text else { return nil }
+        while let last = text.last, last.isNewline || last == " " { text.removeLast() }
+        return text.isEmpty ? nil : text
     }
 
     /// The instances worth listing: the task of a task event, or the invocation's failed instances.
@@ -105,6 +119,11 @@ struct InstanceContext: MustacheParent {
     let errorInfo: String?
 
     func child(named name: String) -> Any? {
+        if let value = lookup(name) { return value }
+        return TemplateSchema.instance[name] != nil ? NSNull() : nil
+    }
+
+    private func lookup(_ name: String) -> Any? {
         switch name {
         case "instanceId": instanceId
         case "taskId": taskId
@@ -120,6 +139,11 @@ struct InvocationContext: MustacheParent {
     let invocation: InvocationInfo
 
     func child(named name: String) -> Any? {
+        if let value = lookup(name) { return value }
+        return TemplateSchema.invocation[name] != nil ? NSNull() : nil
+    }
+
+    private func lookup(_ name: String) -> Any? {
         switch name {
         case "id": invocation.id
         case "commandId": invocation.commandId
@@ -149,6 +173,11 @@ struct TaskContext: MustacheParent {
     let task: TaskInfo
 
     func child(named name: String) -> Any? {
+        if let value = lookup(name) { return value }
+        return TemplateSchema.task[name] != nil ? NSNull() : nil
+    }
+
+    private func lookup(_ name: String) -> Any? {
         switch name {
         case "id": task.id
         case "instanceId": task.instanceId
@@ -169,6 +198,11 @@ struct StuckContext: MustacheParent {
     let stuck: StuckInfo
 
     func child(named name: String) -> Any? {
+        if let value = lookup(name) { return value }
+        return TemplateSchema.stuck[name] != nil ? NSNull() : nil
+    }
+
+    private func lookup(_ name: String) -> Any? {
         switch name {
         case "since": Format.date(stuck.since)
         case "seconds": Int(stuck.seconds.rounded())

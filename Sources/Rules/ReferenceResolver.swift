@@ -42,7 +42,7 @@ public struct StaticReferenceResolver: ReferenceResolver {
 /// Substitution of `${env:…}` / `${file:…}` inside a string value.
 enum References {
     /// The string with every reference replaced, and the references that could not be resolved
-    /// (`env:NAME` / `file:PATH`; their text is replaced by nothing).
+    /// (`env:NAME` / `file:PATH`; their text is kept as written).
     static func resolve(_ text: String, with resolver: any ReferenceResolver) -> (String, missing: [String]) {
         guard text.contains("${") else { return (text, []) }
         var output = ""
@@ -58,10 +58,16 @@ enum References {
             let reference = String(rest[start.upperBound..<end])
             if reference.hasPrefix("env:") {
                 let name = String(reference.dropFirst(4))
-                if let value = resolver.environment(name) { output += value } else { missing.append(reference) }
+                if let value = resolver.environment(name) { output += value } else {
+                    missing.append(reference)
+                    output += rest[start.lowerBound...end]
+                }
             } else if reference.hasPrefix("file:") {
                 let path = String(reference.dropFirst(5))
-                if let value = resolver.file(path) { output += value } else { missing.append(reference) }
+                if let value = resolver.file(path) { output += value } else {
+                    missing.append(reference)
+                    output += rest[start.lowerBound...end]
+                }
             } else {
                 output += rest[start.lowerBound...end]
             }

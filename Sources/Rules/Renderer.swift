@@ -18,12 +18,27 @@ struct Renderer: Sendable {
 
     static func text(rule: Rule?, receiver: ReceiverConfig, events: [Event], isRecovery: Bool) -> Text {
         let context = MessageContext(events: events, isRecovery: isRecovery, rule: rule?.name ?? "", receiver: receiver.receiver.name)
-        let titleTemplate = receiver.templates.title ?? rule?.templates.title ?? defaultTitle
-        let bodyTemplate = receiver.templates.body ?? rule?.templates.body
-            ?? (isRecovery ? defaultRecoveryBody : events.count > 1 ? defaultGroupBody : defaultBody)
-        let title = oneLine(titleTemplate.render(context))
-        let body = tidy(bodyTemplate.render(context))
+        // Without overrides the defaults are produced natively (same text as the Mustache defaults).
+        let title: String
+        if let template = receiver.templates.title ?? rule?.templates.title {
+            title = oneLine(template.render(context))
+        } else {
+            title = oneLine(DefaultText.title(events, isRecovery: isRecovery))
+        }
+        let body: String
+        if let template = receiver.templates.body ?? rule?.templates.body {
+            body = tidy(template.render(context))
+        } else {
+            body = DefaultText.body(events, isRecovery: isRecovery)
+        }
         return Text(title: title, body: body, context: context)
+    }
+
+    /// The default title and body rendered through Mustache: the reference ``DefaultText`` must match.
+    static func mustacheDefaults(events: [Event], isRecovery: Bool) -> (title: String, body: String) {
+        let context = MessageContext(events: events, isRecovery: isRecovery, rule: "", receiver: "")
+        let body = isRecovery ? defaultRecoveryBody : events.count > 1 ? defaultGroupBody : defaultBody
+        return (oneLine(defaultTitle.render(context)), tidy(body.render(context)))
     }
 
     static func render(rule: Rule?, receiver config: ReceiverConfig, events: [Event], isRecovery: Bool) throws(RenderError)

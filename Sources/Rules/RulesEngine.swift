@@ -14,7 +14,7 @@ public struct RulesEngine: Sendable {
     /// Rules are evaluated in file order; the first matching rule without `continue: true` stops
     /// matching (recovery checks still run for every rule). A receiver gets the event once even when
     /// several rules send it there. Apply ``Evaluation/updates`` to the memory before evaluating the
-    /// next event (or use ``evaluate(_:now:memory:explain:)-(Event…)`` for a batch).
+    /// next event, or evaluate a batch with the `[Event]` overload, which does that itself.
     ///
     /// - Parameter explain: Also trace rules that did not match, with the reason (slower; for
     ///   `tattle test-rule`). Default false: only rules that matched or recovered are traced.
