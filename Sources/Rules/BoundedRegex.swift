@@ -24,7 +24,8 @@ struct BoundedRegex: Sendable {
     /// Compiles `pattern`, or throws a message saying why it is refused.
     init(_ pattern: String) throws(RegexProblem) {
         if pattern.count > Self.maxPatternLength {
-            throw RegexProblem(message: "regex is \(pattern.count) characters long; the limit is \(Self.maxPatternLength)")
+            throw RegexProblem(
+                message: "regex is \(pattern.count) characters long; the limit is \(Self.maxPatternLength)")
         }
         if let problem = Self.hazard(in: pattern) { throw RegexProblem(message: problem) }
         do {
@@ -102,7 +103,8 @@ struct BoundedRegex: Sendable {
                 let had = groupHasQuantifier.popLast() ?? false
                 if had, !groupHasQuantifier.isEmpty { groupHasQuantifier[groupHasQuantifier.count - 1] = true }
                 if had, isQuantifier(at: index + 1) {
-                    return "nested quantifier (a quantified group that contains a quantifier, like (a+)+) can make matching exponential"
+                    return
+                        "nested quantifier (a quantified group that contains a quantifier, like (a+)+) can make matching exponential"
                 }
             default:
                 if isQuantifier(at: index), !groupHasQuantifier.isEmpty {

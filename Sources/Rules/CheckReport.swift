@@ -11,7 +11,8 @@ public struct CheckReport: Sendable {
         let warnings = diagnostics.count - errors
         func plural(_ count: Int, _ word: String) -> String { "\(count) \(word)\(count == 1 ? "" : "s")" }
         if errors == 0, let ruleSet {
-            let summary = "OK: \(plural(ruleSet.rules.count, "rule")), \(plural(ruleSet.receiverConfigs.count, "receiver"))"
+            let summary =
+                "OK: \(plural(ruleSet.rules.count, "rule")), \(plural(ruleSet.receiverConfigs.count, "receiver"))"
             lines.append(summary + (warnings == 0 ? "; no problems" : "; \(plural(warnings, "warning"))"))
         } else {
             lines.append("\(plural(errors, "error")), \(plural(warnings, "warning"))")

@@ -12,9 +12,9 @@ indirect enum Condition: Sendable {
     static let always = Condition.all([])
 
     /// Compiles the tree into one closure (no tree walk or lookups at match time).
-    func compile() -> @Sendable (Event) -> Bool {
+    func compile() -> @Sendable (EventRef) -> Bool {
         switch self {
-        case let .all(children):
+        case .all(let children):
             let compiled = children.map { $0.compile() }
             switch compiled.count {
             case 0: return { _ in true }
@@ -24,14 +24,14 @@ indirect enum Condition: Sendable {
                 return { first($0) && second($0) }
             default: return { event in compiled.allSatisfy { $0(event) } }
             }
-        case let .any(children):
+        case .any(let children):
             let compiled = children.map { $0.compile() }
             if compiled.count == 1 { return compiled[0] }
             return { event in compiled.contains { $0(event) } }
-        case let .not(child):
+        case .not(let child):
             let compiled = child.compile()
             return { !compiled($0) }
-        case let .field(field, test):
+        case .field(let field, let test):
             let read = field.read
             let check = test.compile()
             return { check(read($0)) }
@@ -41,17 +41,17 @@ indirect enum Condition: Sendable {
     /// Why `event` does not match, or `nil` when it does (for `tattle test-rule`, not the hot path).
     func mismatch(_ event: Event) -> String? {
         switch self {
-        case let .all(children):
+        case .all(let children):
             for child in children { if let reason = child.mismatch(event) { return reason } }
             return nil
-        case let .any(children):
+        case .any(let children):
             let reasons = children.compactMap { $0.mismatch(event) }
             return reasons.count == children.count && !children.isEmpty
                 ? "none of: " + reasons.joined(separator: "; ") : nil
-        case let .not(child):
+        case .not(let child):
             return child.mismatch(event) == nil ? "not(\(child.summary)) is false" : nil
-        case let .field(field, test):
-            let value = field.read(event)
+        case .field(let field, let test):
+            let value = field.read(EventRef(event))
             if test.compile()(value) { return nil }
             return "\(field.path) is \(value.text.map { "\"\($0)\"" } ?? "absent"), wanted \(test.summary)"
         }
@@ -60,19 +60,20 @@ indirect enum Condition: Sendable {
     /// Relative cost of evaluating the condition, to test cheap parts first.
     var cost: Int {
         switch self {
-        case let .all(children), let .any(children): children.reduce(0) { $0 + $1.cost }
-        case let .not(child): child.cost
-        case let .field(_, test): test.cost
+        case .all(let children), .any(let children): children.reduce(0) { $0 + $1.cost }
+        case .not(let child): child.cost
+        case .field(_, let test): test.cost
         }
     }
 
     /// A short text form of the condition.
     var summary: String {
         switch self {
-        case let .all(children): children.count == 1 ? children[0].summary : "all(\(children.map(\.summary).joined(separator: ", ")))"
-        case let .any(children): "any(\(children.map(\.summary).joined(separator: ", ")))"
-        case let .not(child): "not(\(child.summary))"
-        case let .field(field, test): "\(field.path) \(test.summary)"
+        case .all(let children):
+            children.count == 1 ? children[0].summary : "all(\(children.map(\.summary).joined(separator: ", ")))"
+        case .any(let children): "any(\(children.map(\.summary).joined(separator: ", ")))"
+        case .not(let child): "not(\(child.summary))"
+        case .field(let field, let test): "\(field.path) \(test.summary)"
         }
     }
 }
@@ -95,33 +96,33 @@ indirect enum FieldTest: Sendable {
 
     func compile() -> @Sendable (FieldValue) -> Bool {
         switch self {
-        case let .equals(expected):
+        case .equals(let expected):
             switch expected {
             case .missing: return { $0 == .missing }
-            case let .number(number): return { $0.number == number }
+            case .number(let number): return { $0.number == number }
             default:
                 let text = expected.text
                 return { $0.text == text }
             }
-        case let .oneOf(set, _):
+        case .oneOf(let set, _):
             return { value in value.text.map { set.contains($0) } ?? false }
-        case let .glob(glob):
+        case .glob(let glob):
             return { value in value.text.map { glob.matches($0) } ?? false }
-        case let .regex(regex):
+        case .regex(let regex):
             return { value in value.text.map { regex.matches($0) } ?? false }
-        case let .exists(wanted):
+        case .exists(let wanted):
             return { ($0 != .missing) == wanted }
-        case let .compare(op, bound):
+        case .compare(let op, let bound):
             switch op {
             case .gt: return { ($0.number).map { $0 > bound } ?? false }
             case .gte: return { ($0.number).map { $0 >= bound } ?? false }
             case .lt: return { ($0.number).map { $0 < bound } ?? false }
             case .lte: return { ($0.number).map { $0 <= bound } ?? false }
             }
-        case let .not(test):
+        case .not(let test):
             let compiled = test.compile()
             return { !compiled($0) }
-        case let .all(tests):
+        case .all(let tests):
             let compiled = tests.map { $0.compile() }
             if compiled.count == 1 { return compiled[0] }
             return { value in compiled.allSatisfy { $0(value) } }
@@ -134,21 +135,21 @@ indirect enum FieldTest: Sendable {
         case .equals, .oneOf, .exists, .compare: 1
         case .glob: 2
         case .regex: 20
-        case let .not(test): test.cost
-        case let .all(tests): tests.reduce(0) { $0 + $1.cost }
+        case .not(let test): test.cost
+        case .all(let tests): tests.reduce(0) { $0 + $1.cost }
         }
     }
 
     var summary: String {
         switch self {
-        case let .equals(value): "equals \(value.text.map { "\"\($0)\"" } ?? "null")"
-        case let .oneOf(_, display): "in [\(display.joined(separator: ", "))]"
-        case let .glob(glob): "glob \"\(glob.pattern)\""
-        case let .regex(regex): "regex /\(regex.pattern)/"
-        case let .exists(wanted): wanted ? "exists" : "absent"
-        case let .compare(op, bound): "\(op.rawValue) \(FieldValue.number(bound).text ?? "")"
-        case let .not(test): "not(\(test.summary))"
-        case let .all(tests): tests.map(\.summary).joined(separator: " and ")
+        case .equals(let value): "equals \(value.text.map { "\"\($0)\"" } ?? "null")"
+        case .oneOf(_, let display): "in [\(display.joined(separator: ", "))]"
+        case .glob(let glob): "glob \"\(glob.pattern)\""
+        case .regex(let regex): "regex /\(regex.pattern)/"
+        case .exists(let wanted): wanted ? "exists" : "absent"
+        case .compare(let op, let bound): "\(op.rawValue) \(FieldValue.number(bound).text ?? "")"
+        case .not(let test): "not(\(test.summary))"
+        case .all(let tests): tests.map(\.summary).joined(separator: " and ")
         }
     }
 }

@@ -25,7 +25,9 @@ enum DefaultText {
             }
         } else {
             header(event, into: &text, stuck: true)
-            if let description = event.invocation.description, !description.isEmpty { text += "Description: \(description)\n" }
+            if let description = event.invocation.description, !description.isEmpty {
+                text += "Description: \(description)\n"
+            }
             for instance in EventContext.instances(event) {
                 text += "- \(instance.instanceId): \(instance.status)"
                 if let code = instance.exitCode { text += " (exit code \(code))" }
@@ -34,7 +36,9 @@ enum DefaultText {
             }
             if let output = EventContext.outputTail(event) {
                 text += "Output (last part"
-                if let omitted = event.task?.output?.omittedBytes, omitted > 0 { text += ", \(omitted) bytes before omitted" }
+                if let omitted = event.task?.output?.omittedBytes, omitted > 0 {
+                    text += ", \(omitted) bytes before omitted"
+                }
                 text += "):\n```\n" + output + "\n```\n"
             }
         }

@@ -58,19 +58,26 @@ public struct RuleTrace: Sendable, Hashable, CustomStringConvertible {
         var text: String
         switch outcome {
         case .disabled: text = "disabled"
-        case let .notMatched(reason): text = "not matched" + (reason.map { ": \($0)" } ?? "")
-        case let .skipped(rule): text = "not evaluated: rule \"\(rule)\" matched first and does not continue"
-        case let .muted(window): text = "matched, muted by window \"\(window)\""
-        case let .throttled(key, until):
-            text = "matched, throttled" + (key.isEmpty ? "" : " (group \"\(key)\")") + " until \(until.formatted(.iso8601))"
-        case let .notified(key, notBefore, joined):
-            text = "matched, notifying" + (key.isEmpty ? "" : (joined ? " (joined open group \"\(key)\")" : " (new group \"\(key)\")"))
+        case .notMatched(let reason): text = "not matched" + (reason.map { ": \($0)" } ?? "")
+        case .skipped(let rule): text = "not evaluated: rule \"\(rule)\" matched first and does not continue"
+        case .muted(let window): text = "matched, muted by window \"\(window)\""
+        case .throttled(let key, let until):
+            text =
+                "matched, throttled" + (key.isEmpty ? "" : " (group \"\(key)\")")
+                + " until \(until.formatted(.iso8601))"
+        case .notified(let key, let notBefore, let joined):
+            text =
+                "matched, notifying"
+                + (key.isEmpty ? "" : (joined ? " (joined open group \"\(key)\")" : " (new group \"\(key)\")"))
                 + " at \(notBefore.formatted(.iso8601))"
-        case let .recovered(_, notBefore): text = "recovery: the command had failed and now succeeded; notifying at \(notBefore.formatted(.iso8601))"
-        case let .recoveryMuted(window): text = "recovery cleared, notice muted by window \"\(window)\""
+        case .recovered(_, let notBefore):
+            text = "recovery: the command had failed and now succeeded; notifying at \(notBefore.formatted(.iso8601))"
+        case .recoveryMuted(let window): text = "recovery cleared, notice muted by window \"\(window)\""
         }
         if !receivers.isEmpty { text += " → " + receivers.joined(separator: ", ") }
-        if !duplicateReceivers.isEmpty { text += " (already sent by an earlier rule: \(duplicateReceivers.joined(separator: ", ")))" }
+        if !duplicateReceivers.isEmpty {
+            text += " (already sent by an earlier rule: \(duplicateReceivers.joined(separator: ", ")))"
+        }
         return "rule \"\(rule)\": " + text
     }
 }

@@ -12,9 +12,9 @@ enum FieldValue: Sendable, Hashable {
     var text: String? {
         switch self {
         case .missing: nil
-        case let .string(value): value
-        case let .bool(value): value ? "true" : "false"
-        case let .number(value):
+        case .string(let value): value
+        case .bool(let value): value ? "true" : "false"
+        case .number(let value):
             value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
         }
     }
@@ -22,11 +22,18 @@ enum FieldValue: Sendable, Hashable {
     /// The value as a number, when it is one or a string that reads as one.
     var number: Double? {
         switch self {
-        case let .number(value): value
-        case let .string(value): Double(value)
+        case .number(let value): value
+        case .string(let value): Double(value)
         default: nil
         }
     }
+}
+
+/// An event behind a reference, so compiled matchers pass one pointer instead of copying the
+/// event struct through every closure call.
+final class EventRef: Sendable {
+    let event: Event
+    init(_ event: Event) { self.event = event }
 }
 
 /// A compiled field path over the event's JSON form (`invocation.commandName`, `task.exitCode`,
@@ -34,7 +41,7 @@ enum FieldValue: Sendable, Hashable {
 struct EventField: Sendable {
     /// The path as written.
     let path: String
-    let read: @Sendable (Event) -> FieldValue
+    let read: @Sendable (EventRef) -> FieldValue
 
     /// Compiles `path`, or returns `nil` when no event field has that path.
     init?(_ path: String) {
@@ -46,7 +53,7 @@ struct EventField: Sendable {
         let countsPrefix = "invocation.taskCounts."
         if path.hasPrefix(countsPrefix), path.count > countsPrefix.count {
             let status = String(path.dropFirst(countsPrefix.count))
-            self.read = { .number(Double($0.invocation.taskCounts[status] ?? 0)) }
+            self.read = { .number(Double($0.event.invocation.taskCounts[status] ?? 0)) }
             return
         }
         return nil
@@ -66,50 +73,50 @@ struct EventField: Sendable {
         return .number(end.timeIntervalSince(start))
     }
 
-    private static let table: [String: @Sendable (Event) -> FieldValue] = [
-        "version": { .number(Double($0.version)) },
-        "id": { .string($0.id) },
-        "type": { .string($0.type.rawValue) },
-        "region": { .string($0.region) },
-        "detectedAt": { date($0.detectedAt) },
-        "previousStatus": { string($0.previousStatus) },
-        "status": { .string($0.status) },
-        "isFailure": { .bool(StatusClass.isFailure($0)) },
-        "isTerminal": { .bool(StatusClass.isTerminal($0)) },
+    private static let table: [String: @Sendable (EventRef) -> FieldValue] = [
+        "version": { .number(Double($0.event.version)) },
+        "id": { .string($0.event.id) },
+        "type": { .string($0.event.type.rawValue) },
+        "region": { .string($0.event.region) },
+        "detectedAt": { date($0.event.detectedAt) },
+        "previousStatus": { string($0.event.previousStatus) },
+        "status": { .string($0.event.status) },
+        "isFailure": { .bool(StatusClass.isFailure($0.event)) },
+        "isTerminal": { .bool(StatusClass.isTerminal($0.event)) },
         "invocation": { _ in .bool(true) },
-        "invocation.id": { .string($0.invocation.id) },
-        "invocation.commandId": { string($0.invocation.commandId) },
-        "invocation.commandName": { string($0.invocation.commandName) },
-        "invocation.description": { string($0.invocation.description) },
-        "invocation.instanceKind": { string($0.invocation.instanceKind) },
-        "invocation.source": { string($0.invocation.source) },
-        "invocation.username": { string($0.invocation.username) },
-        "invocation.createdTime": { date($0.invocation.createdTime) },
-        "invocation.startTime": { date($0.invocation.startTime) },
-        "invocation.endTime": { date($0.invocation.endTime) },
-        "invocation.timeout": { number($0.invocation.timeout) },
-        "invocation.status": { .string($0.invocation.status) },
-        "invocation.instanceCount": { .number(Double($0.invocation.instanceCount)) },
-        "invocation.failedInstances": { $0.invocation.failedInstances == nil ? .missing : .bool(true) },
-        "invocation.failedInstanceCount": { number($0.invocation.failedInstances?.count) },
-        "invocation.durationSeconds": { duration($0.invocation.startTime, $0.invocation.endTime) },
-        "task": { $0.task == nil ? .missing : .bool(true) },
-        "task.id": { string($0.task?.id) },
-        "task.instanceId": { string($0.task?.instanceId) },
-        "task.status": { string($0.task?.status) },
-        "task.exitCode": { number($0.task?.exitCode) },
-        "task.errorInfo": { string($0.task?.errorInfo) },
-        "task.dropped": { number($0.task?.dropped) },
-        "task.output": { $0.task?.output == nil ? .missing : .bool(true) },
-        "task.output.text": { string($0.task?.output?.text) },
-        "task.output.omittedBytes": { number($0.task?.output?.omittedBytes) },
-        "task.startTime": { date($0.task?.startTime) },
-        "task.endTime": { date($0.task?.endTime) },
-        "task.durationSeconds": { duration($0.task?.startTime, $0.task?.endTime) },
-        "stuck": { $0.stuck == nil ? .missing : .bool(true) },
-        "stuck.since": { date($0.stuck?.since) },
-        "stuck.seconds": { number($0.stuck?.seconds) },
-        "stuck.limitSeconds": { number($0.stuck?.limitSeconds) },
+        "invocation.id": { .string($0.event.invocation.id) },
+        "invocation.commandId": { string($0.event.invocation.commandId) },
+        "invocation.commandName": { string($0.event.invocation.commandName) },
+        "invocation.description": { string($0.event.invocation.description) },
+        "invocation.instanceKind": { string($0.event.invocation.instanceKind) },
+        "invocation.source": { string($0.event.invocation.source) },
+        "invocation.username": { string($0.event.invocation.username) },
+        "invocation.createdTime": { date($0.event.invocation.createdTime) },
+        "invocation.startTime": { date($0.event.invocation.startTime) },
+        "invocation.endTime": { date($0.event.invocation.endTime) },
+        "invocation.timeout": { number($0.event.invocation.timeout) },
+        "invocation.status": { .string($0.event.invocation.status) },
+        "invocation.instanceCount": { .number(Double($0.event.invocation.instanceCount)) },
+        "invocation.failedInstances": { $0.event.invocation.failedInstances == nil ? .missing : .bool(true) },
+        "invocation.failedInstanceCount": { number($0.event.invocation.failedInstances?.count) },
+        "invocation.durationSeconds": { duration($0.event.invocation.startTime, $0.event.invocation.endTime) },
+        "task": { $0.event.task == nil ? .missing : .bool(true) },
+        "task.id": { string($0.event.task?.id) },
+        "task.instanceId": { string($0.event.task?.instanceId) },
+        "task.status": { string($0.event.task?.status) },
+        "task.exitCode": { number($0.event.task?.exitCode) },
+        "task.errorInfo": { string($0.event.task?.errorInfo) },
+        "task.dropped": { number($0.event.task?.dropped) },
+        "task.output": { $0.event.task?.output == nil ? .missing : .bool(true) },
+        "task.output.text": { string($0.event.task?.output?.text) },
+        "task.output.omittedBytes": { number($0.event.task?.output?.omittedBytes) },
+        "task.startTime": { date($0.event.task?.startTime) },
+        "task.endTime": { date($0.event.task?.endTime) },
+        "task.durationSeconds": { duration($0.event.task?.startTime, $0.event.task?.endTime) },
+        "stuck": { $0.event.stuck == nil ? .missing : .bool(true) },
+        "stuck.since": { date($0.event.stuck?.since) },
+        "stuck.seconds": { number($0.event.stuck?.seconds) },
+        "stuck.limitSeconds": { number($0.event.stuck?.limitSeconds) },
     ]
 }
 

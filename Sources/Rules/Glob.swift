@@ -39,7 +39,7 @@ struct Glob: Sendable, Hashable {
         func literal(_ slice: ArraySlice<Token>) -> String? {
             var text = String.UnicodeScalarView()
             for token in slice {
-                guard case let .literal(scalar) = token else { return nil }
+                guard case .literal(let scalar) = token else { return nil }
                 text.append(scalar)
             }
             return String(text)
@@ -63,11 +63,11 @@ struct Glob: Sendable, Hashable {
     func matches(_ text: String) -> Bool {
         switch kind {
         // Literal forms compare UTF-8 bytes (no Unicode normalisation: fast, and exact like the rest).
-        case let .exact(literal): return text.utf8.elementsEqual(literal.utf8)
-        case let .prefix(literal): return text.utf8.starts(with: literal.utf8)
-        case let .suffix(literal): return text.utf8.reversed().starts(with: literal.utf8.reversed())
-        case let .contains(literal): return literal.isEmpty || text.utf8.firstRange(of: literal.utf8) != nil
-        case let .general(tokens): return Self.match(tokens, Array(text.unicodeScalars))
+        case .exact(let literal): return text.utf8.elementsEqual(literal.utf8)
+        case .prefix(let literal): return text.utf8.starts(with: literal.utf8)
+        case .suffix(let literal): return text.utf8.reversed().starts(with: literal.utf8.reversed())
+        case .contains(let literal): return literal.isEmpty || text.utf8.firstRange(of: literal.utf8) != nil
+        case .general(let tokens): return Self.match(tokens, Array(text.unicodeScalars))
         }
     }
 
@@ -88,7 +88,7 @@ struct Glob: Sendable, Hashable {
                     p += 1
                     t += 1
                     continue
-                case let .literal(scalar) where scalar == text[t]:
+                case .literal(let scalar) where scalar == text[t]:
                     p += 1
                     t += 1
                     continue

@@ -6,7 +6,8 @@ import Foundation
 enum Headline {
     /// The command's name, falling back to its id, then the invocation id.
     static func commandName(_ event: Event) -> String {
-        event.invocation.commandName.flatMap { $0.isEmpty ? nil : $0 } ?? event.invocation.commandId ?? event.invocation.id
+        event.invocation.commandName.flatMap { $0.isEmpty ? nil : $0 } ?? event.invocation.commandId
+            ?? event.invocation.id
     }
 
     static func emoji(_ event: Event, isRecovery: Bool) -> String {
@@ -48,7 +49,8 @@ enum Headline {
             return "\(name) stuck in \(event.status)\(on)\(duration) (\(event.region))"
         default:
             let failed = EventContext.failedCount(event)
-            let count = failed > 0 && event.invocation.instanceCount > 0
+            let count =
+                failed > 0 && event.invocation.instanceCount > 0
                 ? " on \(failed)/\(event.invocation.instanceCount) instances" : ""
             return "\(name) \(event.status)\(count) (\(event.region))"
         }
@@ -56,11 +58,9 @@ enum Headline {
 
     /// The TAT execution log page of the event's region in the Tencent Cloud console.
     static func consoleURL(_ event: Event) -> String {
-        var components = URLComponents()
-        components.scheme = "https"
-        components.host = "console.cloud.tencent.com"
-        components.path = "/tat/log"
-        components.queryItems = [URLQueryItem(name: "region", value: event.region)]
-        return components.string ?? "https://console.cloud.tencent.com/tat/log"
+        let region = event.region
+        let plain = region.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D }
+        let encoded = plain ? region : (region.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+        return "https://console.cloud.tencent.com/tat/log?region=" + encoded
     }
 }

@@ -25,23 +25,23 @@ enum JSONText {
     private static func write(_ value: Value, into out: inout [UInt8]) {
         switch value {
         case .null: out += Array("null".utf8)
-        case let .bool(flag): out += flag ? Array("true".utf8) : Array("false".utf8)
-        case let .int(number): out += Array(String(number).utf8)
-        case let .double(number):
+        case .bool(let flag): out += flag ? Array("true".utf8) : Array("false".utf8)
+        case .int(let number): out += Array(String(number).utf8)
+        case .double(let number):
             out += number.isFinite ? Array("\(number)".utf8) : Array("null".utf8)
-        case let .string(text):
+        case .string(let text):
             out.append(UInt8(ascii: "\""))
             appendEscaped(text, into: &out)
             out.append(UInt8(ascii: "\""))
-        case let .raw(bytes): out += bytes
-        case let .array(items):
+        case .raw(let bytes): out += bytes
+        case .array(let items):
             out.append(UInt8(ascii: "["))
             for (index, item) in items.enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
                 write(item, into: &out)
             }
             out.append(UInt8(ascii: "]"))
-        case let .object(members):
+        case .object(let members):
             out.append(UInt8(ascii: "{"))
             for (index, (key, member)) in members.enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }

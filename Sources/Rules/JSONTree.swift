@@ -50,11 +50,11 @@ enum JSONTree: Sendable, Hashable, Decodable {
     var foundationObject: Any {
         switch self {
         case .null: NSNull()
-        case let .bool(value): value
-        case let .number(value): value
-        case let .string(value): value
-        case let .array(values): values.map(\.foundationObject)
-        case let .object(values): values.mapValues(\.foundationObject)
+        case .bool(let value): value
+        case .number(let value): value
+        case .string(let value): value
+        case .array(let values): values.map(\.foundationObject)
+        case .object(let values): values.mapValues(\.foundationObject)
         }
     }
 }
@@ -81,8 +81,8 @@ struct JSONPath: Hashable, Sendable, CustomStringConvertible {
         var text = ""
         for component in components {
             switch component {
-            case let .index(index): text += "[\(index)]"
-            case let .key(key):
+            case .index(let index): text += "[\(index)]"
+            case .key(let key):
                 let simple = !key.isEmpty && key.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
                 if simple {
                     text += text.isEmpty ? key : ".\(key)"

@@ -17,16 +17,19 @@ final class LoadContext {
     func report(_ severity: Diagnostic.Severity, _ path: JSONPath, _ message: String, atKey: Bool = false) {
         let position = locator.position(of: path, preferKey: atKey)
         diagnostics.append(
-            Diagnostic(severity, path: path.description, message: message, line: position?.line, column: position?.column)
+            Diagnostic(
+                severity, path: path.description, message: message, line: position?.line, column: position?.column)
         )
     }
 
     func error(_ path: JSONPath, _ message: String, atKey: Bool = false) { report(.error, path, message, atKey: atKey) }
-    func warning(_ path: JSONPath, _ message: String, atKey: Bool = false) { report(.warning, path, message, atKey: atKey) }
+    func warning(_ path: JSONPath, _ message: String, atKey: Bool = false) {
+        report(.warning, path, message, atKey: atKey)
+    }
 
     /// The members of an object, reporting a wrong type and every key not in `allowed`.
     func object(_ value: JSONTree, _ path: JSONPath, allowed: [String]) -> [String: JSONTree]? {
-        guard case let .object(members) = value else {
+        guard case .object(let members) = value else {
             error(path, "expected an object, found \(value.typeName)")
             return nil
         }
@@ -39,7 +42,7 @@ final class LoadContext {
     /// A string, with `${env:…}`/`${file:…}` references resolved.
     func string(_ value: JSONTree?, _ path: JSONPath, resolve: Bool = true) -> String? {
         guard let value else { return nil }
-        guard case let .string(text) = value else {
+        guard case .string(let text) = value else {
             error(path, "expected a string, found \(value.typeName)")
             return nil
         }
@@ -53,7 +56,7 @@ final class LoadContext {
 
     func bool(_ value: JSONTree?, _ path: JSONPath) -> Bool? {
         guard let value else { return nil }
-        guard case let .bool(flag) = value else {
+        guard case .bool(let flag) = value else {
             error(path, "expected true or false, found \(value.typeName)")
             return nil
         }
@@ -62,19 +65,24 @@ final class LoadContext {
 
     func number(_ value: JSONTree?, _ path: JSONPath, range: ClosedRange<Double>) -> Double? {
         guard let value else { return nil }
-        guard case let .number(number) = value else {
+        guard case .number(let number) = value else {
             error(path, "expected a number, found \(value.typeName)")
             return nil
         }
         guard number.isFinite, range.contains(number) else {
-            error(path, "\(FieldValue.number(number).text ?? "value") is out of range \(Int(range.lowerBound))…\(Int(range.upperBound))")
+            error(
+                path,
+                "\(FieldValue.number(number).text ?? "value") is out of range \(Int(range.lowerBound))…\(Int(range.upperBound))"
+            )
             return nil
         }
         return number
     }
 
     func integer(_ value: JSONTree?, _ path: JSONPath, range: ClosedRange<Int>) -> Int? {
-        guard let number = number(value, path, range: Double(range.lowerBound)...Double(range.upperBound)) else { return nil }
+        guard let number = number(value, path, range: Double(range.lowerBound)...Double(range.upperBound)) else {
+            return nil
+        }
         guard number == number.rounded() else {
             error(path, "expected a whole number, found \(number)")
             return nil
@@ -87,18 +95,24 @@ final class LoadContext {
         guard let value else { return nil }
         let seconds: Double?
         switch value {
-        case let .number(number): seconds = number
-        case let .string(text): seconds = DurationText.seconds(text)
+        case .number(let number): seconds = number
+        case .string(let text): seconds = DurationText.seconds(text)
         default:
             error(path, "expected a duration such as \"30s\", \"10m\", \"2h\", found \(value.typeName)")
             return nil
         }
         guard let seconds, seconds.isFinite else {
-            error(path, "invalid duration \(value.shortText): use a number with ms, s, m, h or d, e.g. \"500ms\", \"30s\", \"10m\", \"2h\", \"1d\"")
+            error(
+                path,
+                "invalid duration \(value.shortText): use a number with ms, s, m, h or d, e.g. \"500ms\", \"30s\", \"10m\", \"2h\", \"1d\""
+            )
             return nil
         }
         guard range.contains(seconds) else {
-            error(path, "duration \(value.shortText) is out of range \(DurationText.format(range.lowerBound))…\(DurationText.format(range.upperBound))")
+            error(
+                path,
+                "duration \(value.shortText) is out of range \(DurationText.format(range.lowerBound))…\(DurationText.format(range.upperBound))"
+            )
             return nil
         }
         return seconds
@@ -108,7 +122,7 @@ final class LoadContext {
     func strings(_ value: JSONTree?, _ path: JSONPath, resolve: Bool = true) -> [String]? {
         guard let value else { return nil }
         if case .string = value { return string(value, path, resolve: resolve).map { [$0] } }
-        guard case let .array(items) = value else {
+        guard case .array(let items) = value else {
             error(path, "expected an array of strings, found \(value.typeName)")
             return nil
         }
@@ -124,9 +138,9 @@ extension JSONTree {
     /// The value as written, shortened, for messages.
     var shortText: String {
         switch self {
-        case let .string(text): "\"\(text.count > 40 ? String(text.prefix(40)) + "…" : text)\""
-        case let .number(number): FieldValue.number(number).text ?? "\(number)"
-        case let .bool(flag): flag ? "true" : "false"
+        case .string(let text): "\"\(text.count > 40 ? String(text.prefix(40)) + "…" : text)\""
+        case .number(let number): FieldValue.number(number).text ?? "\(number)"
+        case .bool(let flag): flag ? "true" : "false"
         case .null: "null"
         case .array: "an array"
         case .object: "an object"

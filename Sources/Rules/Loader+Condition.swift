@@ -11,7 +11,7 @@ extension Loader {
             context.error(path, "match is nested deeper than \(Self.maxMatchDepth) levels")
             return nil
         }
-        guard case let .object(members) = value else {
+        guard case .object(let members) = value else {
             context.error(path, "expected a match object such as {\"status\": \"FAILED\"}, found \(value.typeName)")
             return nil
         }
@@ -22,19 +22,29 @@ extension Loader {
             let childPath = path + key
             switch key {
             case "all", "any":
-                guard case let .array(items) = child else {
+                guard case .array(let items) = child else {
                     context.error(childPath, "\"\(key)\" takes an array of match objects, found \(child.typeName)")
                     ok = false
                     continue
                 }
-                if items.isEmpty { context.warning(childPath, "empty \"\(key)\" " + (key == "all" ? "always holds" : "never holds")) }
+                if items.isEmpty {
+                    context.warning(childPath, "empty \"\(key)\" " + (key == "all" ? "always holds" : "never holds"))
+                }
                 var children: [Condition] = []
                 for (index, item) in items.enumerated() {
-                    if let parsed = loadCondition(item, childPath + index, depth: depth + 1) { children.append(parsed) } else { ok = false }
+                    if let parsed = loadCondition(item, childPath + index, depth: depth + 1) {
+                        children.append(parsed)
+                    } else {
+                        ok = false
+                    }
                 }
                 parts.append(key == "all" ? .all(children) : .any(children))
             case "not":
-                if let parsed = loadCondition(child, childPath, depth: depth + 1) { parts.append(.not(parsed)) } else { ok = false }
+                if let parsed = loadCondition(child, childPath, depth: depth + 1) {
+                    parts.append(.not(parsed))
+                } else {
+                    ok = false
+                }
             default:
                 guard let field = field(key, childPath, atKey: true) else {
                     ok = false
@@ -49,7 +59,8 @@ extension Loader {
         }
         guard ok else { return nil }
         // Cheap tests first: `all` stops at the first that fails.
-        let ordered = parts.enumerated().sorted { ($0.element.cost, $0.offset) < ($1.element.cost, $1.offset) }.map(\.element)
+        let ordered = parts.enumerated().sorted { ($0.element.cost, $0.offset) < ($1.element.cost, $1.offset) }.map(
+            \.element)
         return ordered.count == 1 ? ordered[0] : .all(ordered)
     }
 
@@ -64,9 +75,9 @@ extension Loader {
         case .string, .number, .bool:
             checkValue(value, path, field: field)
             return .equals(Self.literal(value))
-        case let .array(items):
+        case .array(let items):
             return loadOneOf(items, path, field: field)
-        case let .object(members):
+        case .object(let members):
             if members.isEmpty {
                 context.error(path, "empty operator object: use one of \(Self.operatorKeys.joined(separator: ", "))")
                 return nil
@@ -83,21 +94,28 @@ extension Loader {
                         checkValue(operand, operandPath, field: field)
                         tests.append(.equals(Self.literal(operand)))
                     default:
-                        context.error(operandPath, "\"equals\" takes a string, number, boolean or null, found \(operand.typeName)")
+                        context.error(
+                            operandPath, "\"equals\" takes a string, number, boolean or null, found \(operand.typeName)"
+                        )
                         ok = false
                     }
                 case "in":
-                    guard case let .array(items) = operand else {
+                    guard case .array(let items) = operand else {
                         context.error(operandPath, "\"in\" takes an array of values, found \(operand.typeName)")
                         ok = false
                         continue
                     }
                     if let test = loadOneOf(items, operandPath, field: field) { tests.append(test) } else { ok = false }
                 case "not":
-                    if let test = loadTest(operand, operandPath, field: field, depth: depth + 1) { tests.append(.not(test)) } else { ok = false }
+                    if let test = loadTest(operand, operandPath, field: field, depth: depth + 1) {
+                        tests.append(.not(test))
+                    } else {
+                        ok = false
+                    }
                 case "glob":
-                    guard case let .string(pattern) = operand else {
-                        context.error(operandPath, "\"glob\" takes a string such as \"deploy-*\", found \(operand.typeName)")
+                    guard case .string(let pattern) = operand else {
+                        context.error(
+                            operandPath, "\"glob\" takes a string such as \"deploy-*\", found \(operand.typeName)")
                         ok = false
                         continue
                     }
@@ -108,7 +126,7 @@ extension Loader {
                         tests.append(.glob(Glob(pattern)))
                     }
                 case "regex":
-                    guard case let .string(pattern) = operand else {
+                    guard case .string(let pattern) = operand else {
                         context.error(operandPath, "\"regex\" takes a string, found \(operand.typeName)")
                         ok = false
                         continue
@@ -122,14 +140,16 @@ extension Loader {
                 case "exists":
                     if let flag = context.bool(operand, operandPath) { tests.append(.exists(flag)) } else { ok = false }
                 case "gt", "gte", "lt", "lte":
-                    guard case let .number(bound) = operand, bound.isFinite else {
+                    guard case .number(let bound) = operand, bound.isFinite else {
                         context.error(operandPath, "\"\(key)\" takes a number, found \(operand.typeName)")
                         ok = false
                         continue
                     }
                     tests.append(.compare(FieldTest.Comparison(rawValue: key)!, bound))
                 default:
-                    context.error(operandPath, "unknown operator \"\(key)\"" + Suggest.hint(for: key, among: Self.operatorKeys), atKey: true)
+                    context.error(
+                        operandPath, "unknown operator \"\(key)\"" + Suggest.hint(for: key, among: Self.operatorKeys),
+                        atKey: true)
                     ok = false
                 }
             }
@@ -158,23 +178,28 @@ extension Loader {
 
     static func literal(_ value: JSONTree) -> FieldValue {
         switch value {
-        case let .string(text): .string(text)
-        case let .number(number): .number(number)
-        case let .bool(flag): .bool(flag)
+        case .string(let text): .string(text)
+        case .number(let number): .number(number)
+        case .bool(let flag): .bool(flag)
         default: .missing
         }
     }
 
     /// Warns about values a field never takes: unknown statuses (`"failed"` for `FAILED`) and event types.
     private func checkValue(_ value: JSONTree, _ path: JSONPath, field: EventField) {
-        guard case let .string(text) = value else { return }
+        guard case .string(let text) = value else { return }
         if Self.statusFields.contains(field.path) {
             let known = Array(Set(InvocationStatus.known.map(\.rawValue) + TaskStatus.known.map(\.rawValue))).sorted()
             if !known.contains(text) {
-                context.warning(path, "\"\(text)\" is not a known TAT status" + Suggest.hint(for: text, among: known) + " (statuses are upper case)")
+                context.warning(
+                    path,
+                    "\"\(text)\" is not a known TAT status" + Suggest.hint(for: text, among: known)
+                        + " (statuses are upper case)")
             }
         } else if field.path == "type", !EventType.all.map(\.rawValue).contains(text) {
-            context.warning(path, "\"\(text)\" is not an event type" + Suggest.hint(for: text, among: EventType.all.map(\.rawValue)))
+            context.warning(
+                path, "\"\(text)\" is not an event type" + Suggest.hint(for: text, among: EventType.all.map(\.rawValue))
+            )
         }
     }
 
@@ -182,7 +207,7 @@ extension Loader {
     func loadMute(_ value: JSONTree, _ path: JSONPath) -> [MuteWindow]? {
         let items: [JSONTree]
         switch value {
-        case let .array(list): items = list
+        case .array(let list): items = list
         case .object, .string: items = [value]
         default:
             context.error(path, "expected an array of mute windows, found \(value.typeName)")
@@ -191,7 +216,7 @@ extension Loader {
         var windows: [MuteWindow] = []
         for (index, item) in items.enumerated() {
             let itemPath = path + index
-            if case let .string(text) = item {
+            if case .string(let text) = item {
                 var window = MuteWindow(name: text, timeZone: timeZone)
                 if let days = MuteWindow.parseWeekdays(text) {
                     window.weekdays = days
@@ -200,25 +225,40 @@ extension Loader {
                 } else if let date = MuteWindow.parseDate(text) {
                     window.dates = [date]
                 } else {
-                    context.error(itemPath, "\"\(text)\" is not a weekday (\"sat\", \"mon-fri\"), a time range (\"22:00-07:00\") or a date (\"2026-12-25\")")
+                    context.error(
+                        itemPath,
+                        "\"\(text)\" is not a weekday (\"sat\", \"mon-fri\"), a time range (\"22:00-07:00\") or a date (\"2026-12-25\")"
+                    )
                     continue
                 }
                 windows.append(window)
                 continue
             }
-            guard let members = context.object(item, itemPath, allowed: ["name", "weekdays", "times", "dates", "timeZone"]) else { continue }
+            guard
+                let members = context.object(
+                    item, itemPath, allowed: ["name", "weekdays", "times", "dates", "timeZone"])
+            else { continue }
             var window = MuteWindow(name: "", timeZone: timeZone)
             if let zone = context.string(members["timeZone"], itemPath + "timeZone", resolve: false) {
-                if let parsed = Self.timeZone(zone) { window.timeZone = parsed } else {
-                    context.error(itemPath + "timeZone", "unknown time zone \"\(zone)\": use an IANA name such as \"Asia/Shanghai\" or \"UTC\"")
+                if let parsed = Self.timeZone(zone) {
+                    window.timeZone = parsed
+                } else {
+                    context.error(
+                        itemPath + "timeZone",
+                        "unknown time zone \"\(zone)\": use an IANA name such as \"Asia/Shanghai\" or \"UTC\"")
                 }
             }
             var summary: [String] = []
             if let days = context.strings(members["weekdays"], itemPath + "weekdays", resolve: false) {
                 var set: Set<Int> = []
                 for (dayIndex, day) in days.enumerated() {
-                    if let parsed = MuteWindow.parseWeekdays(day) { set.formUnion(parsed) } else {
-                        context.error(itemPath + "weekdays" + dayIndex, "\"\(day)\" is not a weekday: use mon, tue, wed, thu, fri, sat, sun or a range like \"mon-fri\"")
+                    if let parsed = MuteWindow.parseWeekdays(day) {
+                        set.formUnion(parsed)
+                    } else {
+                        context.error(
+                            itemPath + "weekdays" + dayIndex,
+                            "\"\(day)\" is not a weekday: use mon, tue, wed, thu, fri, sat, sun or a range like \"mon-fri\""
+                        )
                     }
                 }
                 window.weekdays = set
@@ -227,8 +267,13 @@ extension Loader {
             if let ranges = context.strings(members["times"], itemPath + "times", resolve: false) {
                 var parsed: [MuteWindow.TimeRange] = []
                 for (rangeIndex, text) in ranges.enumerated() {
-                    if let range = MuteWindow.parseTimeRange(text) { parsed.append(range) } else {
-                        context.error(itemPath + "times" + rangeIndex, "\"\(text)\" is not a time range: use \"HH:MM-HH:MM\" such as \"22:00-07:00\" (24-hour clock, may cross midnight)")
+                    if let range = MuteWindow.parseTimeRange(text) {
+                        parsed.append(range)
+                    } else {
+                        context.error(
+                            itemPath + "times" + rangeIndex,
+                            "\"\(text)\" is not a time range: use \"HH:MM-HH:MM\" such as \"22:00-07:00\" (24-hour clock, may cross midnight)"
+                        )
                     }
                 }
                 window.times = parsed
@@ -237,7 +282,9 @@ extension Loader {
             if let dates = context.strings(members["dates"], itemPath + "dates", resolve: false) {
                 var set: Set<Int> = []
                 for (dateIndex, text) in dates.enumerated() {
-                    if let date = MuteWindow.parseDate(text) { set.insert(date) } else {
+                    if let date = MuteWindow.parseDate(text) {
+                        set.insert(date)
+                    } else {
                         context.error(itemPath + "dates" + dateIndex, "\"\(text)\" is not a date: use \"YYYY-MM-DD\"")
                     }
                 }

@@ -8,7 +8,8 @@ extension Loader {
 
     /// Payload formats by platform; the first is the default.
     static let formats: [Platform: [String]] = [
-        .wecom: ["text", "markdown"], .dingtalk: ["text", "markdown"], .feishu: ["text", "post"], .lark: ["text", "post"],
+        .wecom: ["text", "markdown"], .dingtalk: ["text", "markdown"], .feishu: ["text", "post"],
+        .lark: ["text", "post"],
         .slack: ["blocks", "text"], .teams: ["card"], .discord: ["embed", "content"], .webhook: ["event", "template"],
         .email: ["text"],
     ]
@@ -19,20 +20,29 @@ extension Loader {
         guard let members = context.object(value, path, allowed: Self.receiverKeys) else { return nil }
         guard let typeName = context.string(members["type"], path + "type", resolve: false) else {
             if members["type"] == nil {
-                context.error(path + "type", "missing \"type\": one of \(Self.platforms.map(\.rawValue).joined(separator: ", "))")
+                context.error(
+                    path + "type", "missing \"type\": one of \(Self.platforms.map(\.rawValue).joined(separator: ", "))")
             }
             return nil
         }
         let platform = Platform(rawValue: typeName)
         guard let formats = Self.formats[platform] else {
-            context.error(path + "type", "unknown receiver type \"\(typeName)\"" + Suggest.hint(for: typeName, among: Self.platforms.map(\.rawValue)))
+            context.error(
+                path + "type",
+                "unknown receiver type \"\(typeName)\""
+                    + Suggest.hint(for: typeName, among: Self.platforms.map(\.rawValue)))
             return nil
         }
         var receiver = Receiver(name: name, platform: platform)
         var format = formats[0]
         if let given = context.string(members["format"], path + "format", resolve: false) {
-            if formats.contains(given) { format = given } else {
-                context.error(path + "format", "format \"\(given)\" is not available for \(typeName); use one of \(formats.joined(separator: ", "))")
+            if formats.contains(given) {
+                format = given
+            } else {
+                context.error(
+                    path + "format",
+                    "format \"\(given)\" is not available for \(typeName); use one of \(formats.joined(separator: ", "))"
+                )
             }
         }
         receiver.format = format
@@ -50,11 +60,13 @@ extension Loader {
         }
         if let method = context.string(members["method"], path + "method", resolve: false) {
             let upper = method.uppercased()
-            if ["POST", "PUT", "PATCH"].contains(upper) { receiver.method = upper } else {
+            if ["POST", "PUT", "PATCH"].contains(upper) {
+                receiver.method = upper
+            } else {
                 context.error(path + "method", "method must be POST, PUT or PATCH")
             }
         }
-        if let headersValue = members["headers"], case let .object(headers) = headersValue {
+        if let headersValue = members["headers"], case .object(let headers) = headersValue {
             for key in headers.keys.sorted() {
                 let headerPath = path + "headers" + key
                 guard let headerValue = context.string(headers[key], headerPath) else { continue }
@@ -67,27 +79,41 @@ extension Loader {
                 }
             }
         } else if let headersValue = members["headers"] {
-            context.error(path + "headers", "expected an object of header names to values, found \(headersValue.typeName)")
+            context.error(
+                path + "headers", "expected an object of header names to values, found \(headersValue.typeName)")
         }
         receiver.secret = context.string(members["secret"], path + "secret")
         if let secret = receiver.secret, secret.isEmpty { receiver.secret = nil }
         if platform == .webhook, let secret = receiver.secret, !secret.hasPrefix("whsec_"), !secret.contains("${") {
-            context.warning(path + "secret", "Standard Webhooks secrets look like \"whsec_<base64>\"; this one is used as raw bytes")
+            context.warning(
+                path + "secret", "Standard Webhooks secrets look like \"whsec_<base64>\"; this one is used as raw bytes"
+            )
         }
         if receiver.secret != nil, ![.dingtalk, .feishu, .lark, .webhook].contains(platform) {
             context.warning(path + "secret", "\(typeName) receivers do not sign requests; \"secret\" is ignored")
         }
-        if let rateValue = members["rateLimit"], let rate = context.object(rateValue, path + "rateLimit", allowed: ["count", "perSeconds", "per"]) {
+        if let rateValue = members["rateLimit"],
+            let rate = context.object(rateValue, path + "rateLimit", allowed: ["count", "perSeconds", "per"])
+        {
             let count = context.integer(rate["count"], path + "rateLimit" + "count", range: 1...100_000)
-            let per = rate["perSeconds"].flatMap { context.duration($0, path + "rateLimit" + "perSeconds", range: 0.001...86400) }
+            let per =
+                rate["perSeconds"].flatMap {
+                    context.duration($0, path + "rateLimit" + "perSeconds", range: 0.001...86400)
+                }
                 ?? rate["per"].flatMap { context.duration($0, path + "rateLimit" + "per", range: 0.001...86400) }
-            if count == nil, rate["count"] == nil { context.error(path + "rateLimit", "rateLimit needs \"count\" and \"perSeconds\"") }
+            if count == nil, rate["count"] == nil {
+                context.error(path + "rateLimit", "rateLimit needs \"count\" and \"perSeconds\"")
+            }
             if let count { receiver.rateLimit = RateLimit(count: count, perSeconds: per ?? 60) }
         }
         receiver.maxConcurrency = context.integer(members["maxConcurrency"], path + "maxConcurrency", range: 1...256)
-        if let retryValue = members["retry"], let retry = context.object(retryValue, path + "retry", allowed: ["maxAttempts", "maxAge"]) {
-            receiver.retry.maxAttempts = context.integer(retry["maxAttempts"], path + "retry" + "maxAttempts", range: 1...1000)
-            receiver.retry.maxAgeSeconds = context.duration(retry["maxAge"], path + "retry" + "maxAge", range: 1...(30 * 86400))
+        if let retryValue = members["retry"],
+            let retry = context.object(retryValue, path + "retry", allowed: ["maxAttempts", "maxAge"])
+        {
+            receiver.retry.maxAttempts = context.integer(
+                retry["maxAttempts"], path + "retry" + "maxAttempts", range: 1...1000)
+            receiver.retry.maxAgeSeconds = context.duration(
+                retry["maxAge"], path + "retry" + "maxAge", range: 1...(30 * 86400))
         }
         receiver.timeoutSeconds = context.duration(members["timeout"], path + "timeout", range: 0.1...600)
 
@@ -97,10 +123,13 @@ extension Loader {
         templates.html = compileTemplate(members["html"], path + "html", kind: .html)
         templates.bodyTemplate = compileTemplate(members["bodyTemplate"], path + "bodyTemplate", kind: .json)
         if platform == .webhook, format == "template", templates.bodyTemplate == nil, members["bodyTemplate"] == nil {
-            context.error(path + "bodyTemplate", "format \"template\" needs a \"bodyTemplate\" (a JSON body with {{variables}})")
+            context.error(
+                path + "bodyTemplate", "format \"template\" needs a \"bodyTemplate\" (a JSON body with {{variables}})")
         }
         if members["bodyTemplate"] != nil, !(platform == .webhook && format == "template") {
-            context.warning(path + "bodyTemplate", "\"bodyTemplate\" is only used by webhook receivers with format \"template\"", atKey: true)
+            context.warning(
+                path + "bodyTemplate", "\"bodyTemplate\" is only used by webhook receivers with format \"template\"",
+                atKey: true)
         }
         return ReceiverConfig(receiver: receiver, missingReferences: [], templates: templates)
     }
@@ -125,7 +154,9 @@ extension Loader {
     private func loadEmail(_ members: [String: JSONTree], _ path: JSONPath) -> EmailSettings? {
         var settings = EmailSettings(url: "", from: "", to: [])
         var ok = true
-        if let smtpValue = members["smtp"], let smtp = context.object(smtpValue, path + "smtp", allowed: ["url", "username", "password", "requireTLS"]) {
+        if let smtpValue = members["smtp"],
+            let smtp = context.object(smtpValue, path + "smtp", allowed: ["url", "username", "password", "requireTLS"])
+        {
             if let url = context.string(smtp["url"], path + "smtp" + "url") {
                 let scheme = URLComponents(string: url)?.scheme?.lowercased()
                 if !url.isEmpty, scheme != "smtp", scheme != "smtps" {
@@ -140,10 +171,14 @@ extension Loader {
             settings.password = context.string(smtp["password"], path + "smtp" + "password")
             settings.requireTLS = context.bool(smtp["requireTLS"], path + "smtp" + "requireTLS")
         } else {
-            if members["smtp"] == nil { context.error(path + "smtp", "missing \"smtp\": {\"url\": \"smtp://host:587\", …}") }
+            if members["smtp"] == nil {
+                context.error(path + "smtp", "missing \"smtp\": {\"url\": \"smtp://host:587\", …}")
+            }
             ok = false
         }
-        if let from = context.string(members["from"], path + "from") { settings.from = from } else if members["from"] == nil {
+        if let from = context.string(members["from"], path + "from") {
+            settings.from = from
+        } else if members["from"] == nil {
             context.error(path + "from", "missing \"from\"")
             ok = false
         }

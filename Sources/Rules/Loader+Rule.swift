@@ -22,7 +22,9 @@ extension Loader {
         if let list = context.strings(members["receivers"], path + "receivers", resolve: false) {
             for (index, receiver) in list.enumerated() {
                 if !receiverNames.contains(receiver) {
-                    context.error(path + "receivers" + index, "unknown receiver \"\(receiver)\"" + Suggest.hint(for: receiver, among: Array(receiverNames)))
+                    context.error(
+                        path + "receivers" + index,
+                        "unknown receiver \"\(receiver)\"" + Suggest.hint(for: receiver, among: Array(receiverNames)))
                     ok = false
                 } else if receivers.contains(receiver) {
                     context.warning(path + "receivers" + index, "receiver \"\(receiver)\" is listed twice")
@@ -30,15 +32,20 @@ extension Loader {
                     receivers.append(receiver)
                 }
             }
-            if list.isEmpty { context.warning(path + "receivers", "no receivers: the rule matches but notifies nobody") }
+            if list.isEmpty {
+                context.warning(path + "receivers", "no receivers: the rule matches but notifies nobody")
+            }
         } else if members["receivers"] == nil {
             context.error(path + "receivers", "missing \"receivers\": the names of receivers to notify")
             ok = false
         }
 
         let continueMatching = context.bool(members["continue"], path + "continue") ?? false
-        let throttle = members["throttle"].map { context.duration($0, path + "throttle", range: 0...(30 * 86400)) } ?? defaultThrottle
-        let groupWait = members["groupWait"].map { context.duration($0, path + "groupWait", range: 0...86400) } ?? defaultGroupWait
+        let throttle =
+            members["throttle"].map { context.duration($0, path + "throttle", range: 0...(30 * 86400)) }
+            ?? defaultThrottle
+        let groupWait =
+            members["groupWait"].map { context.duration($0, path + "groupWait", range: 0...86400) } ?? defaultGroupWait
         var groupBy: [EventField] = []
         if let paths = context.strings(members["groupBy"], path + "groupBy", resolve: false) {
             for (index, fieldPath) in paths.enumerated() {
@@ -46,10 +53,13 @@ extension Loader {
             }
         }
         if let groupWait, groupWait > 0, groupBy.isEmpty, members["groupWait"] != nil {
-            context.warning(path + "groupWait", "groupWait without groupBy: every event of the rule waits and is sent in one message")
+            context.warning(
+                path + "groupWait",
+                "groupWait without groupBy: every event of the rule waits and is sent in one message")
         }
         if let throttle, let groupWait, throttle > 0, throttle < groupWait {
-            context.warning(path + "throttle", "throttle is shorter than groupWait; the throttle window starts when a group opens")
+            context.warning(
+                path + "throttle", "throttle is shorter than groupWait; the throttle window starts when a group opens")
         }
 
         var mute = defaultMute ?? []
@@ -58,12 +68,19 @@ extension Loader {
         var recovery: Rule.Recovery?
         switch members["recovery"] {
         case .none: break
-        case let .bool(flag)?: recovery = flag ? Rule.Recovery(keyBy: Rule.defaultRecoveryKey, fields: [EventField("invocation.commandId")!]) : nil
+        case .bool(let flag)?:
+            recovery =
+                flag
+                ? Rule.Recovery(keyBy: Rule.defaultRecoveryKey, fields: [EventField("invocation.commandId")!]) : nil
         case let value?:
             if let object = context.object(value, path + "recovery", allowed: ["enabled", "keyBy"]) {
                 let on = context.bool(object["enabled"], path + "recovery" + "enabled") ?? true
-                let keyBy = context.strings(object["keyBy"], path + "recovery" + "keyBy", resolve: false) ?? Rule.defaultRecoveryKey
-                let fields = keyBy.enumerated().compactMap { field($0.element, path + "recovery" + "keyBy" + $0.offset) }
+                let keyBy =
+                    context.strings(object["keyBy"], path + "recovery" + "keyBy", resolve: false)
+                    ?? Rule.defaultRecoveryKey
+                let fields = keyBy.enumerated().compactMap {
+                    field($0.element, path + "recovery" + "keyBy" + $0.offset)
+                }
                 if keyBy.isEmpty { context.error(path + "recovery" + "keyBy", "keyBy needs at least one field path") }
                 if on, !keyBy.isEmpty { recovery = Rule.Recovery(keyBy: keyBy, fields: fields) }
             }
@@ -82,7 +99,8 @@ extension Loader {
         guard ok, let name else { return nil }
         return Rule(
             name: name, description: context.string(members["description"], path + "description", resolve: false),
-            enabled: enabled, receivers: receivers, continueMatching: continueMatching, throttleSeconds: throttle.flatMap { $0 > 0 ? $0 : nil },
+            enabled: enabled, receivers: receivers, continueMatching: continueMatching,
+            throttleSeconds: throttle.flatMap { $0 > 0 ? $0 : nil },
             groupBy: groupBy, groupWaitSeconds: groupWait ?? 0, mute: mute, recovery: recovery, templates: templates,
             condition: condition
         )
@@ -91,7 +109,9 @@ extension Loader {
     /// A field path, or an error with a suggestion.
     func field(_ fieldPath: String, _ path: JSONPath, atKey: Bool = false) -> EventField? {
         if let field = EventField(fieldPath) { return field }
-        context.error(path, "unknown event field \"\(fieldPath)\"" + Suggest.hint(for: fieldPath, among: EventField.knownPaths), atKey: atKey)
+        context.error(
+            path, "unknown event field \"\(fieldPath)\"" + Suggest.hint(for: fieldPath, among: EventField.knownPaths),
+            atKey: atKey)
         return nil
     }
 }

@@ -22,7 +22,8 @@ final class Loader {
     init(data: Data, resolver: any ReferenceResolver, policy: RuleSet.ReferencePolicy) {
         self.data = data
         self.policy = policy
-        self.context = LoadContext(locator: SourceLocator(data.count <= Self.maxFileBytes ? Array(data) : []), resolver: resolver)
+        self.context = LoadContext(
+            locator: SourceLocator(data.count <= Self.maxFileBytes ? Array(data) : []), resolver: resolver)
     }
 
     func load() -> RuleSet? {
@@ -45,7 +46,7 @@ final class Loader {
         guard let top = context.object(tree, .root, allowed: Self.topKeys) else { return nil }
         switch top["version"] {
         case .none: context.error(.root + "version", "missing \"version\": add \"version\": 1")
-        case let .some(value):
+        case .some(let value):
             if let version = context.integer(value, .root + "version", range: 0...1000), version != 1 {
                 context.error(.root + "version", "unsupported version \(version); this Tattle reads version 1")
             }
@@ -54,10 +55,14 @@ final class Loader {
 
         var receivers: [String: ReceiverConfig] = [:]
         var receiverPaths: [String: JSONPath] = [:]
-        if let value = top["receivers"], let members = context.object(value, .root + "receivers", allowed: Array(Self.anyKey(value))) {
+        if let value = top["receivers"],
+            let members = context.object(value, .root + "receivers", allowed: Array(Self.anyKey(value)))
+        {
             for name in members.keys.sorted() {
                 let path = JSONPath.root + "receivers" + name
-                if name.isEmpty || name.count > 100 { context.error(path, "receiver names must be 1 to 100 characters", atKey: true) }
+                if name.isEmpty || name.count > 100 {
+                    context.error(path, "receiver names must be 1 to 100 characters", atKey: true)
+                }
                 receiverPaths[name] = path
                 if let receiver = loadReceiver(name: name, members[name]!, path) { receivers[name] = receiver }
             }
@@ -70,13 +75,15 @@ final class Loader {
         var usedReceivers: Set<String> = []
         switch top["rules"] {
         case .none: context.error(.root + "rules", "missing \"rules\": an array of rules")
-        case let .array(items)?:
+        case .array(let items)?:
             var seen: [String: Int] = [:]
             for (index, item) in items.enumerated() {
                 let path = JSONPath.root + "rules" + index
                 guard let rule = loadRule(item, path, receiverNames: Set(receiverPaths.keys)) else { continue }
                 if let earlier = seen[rule.name] {
-                    context.error(path + "name", "duplicate rule name \"\(rule.name)\" (also rules[\(earlier)]); names must be unique")
+                    context.error(
+                        path + "name",
+                        "duplicate rule name \"\(rule.name)\" (also rules[\(earlier)]); names must be unique")
                 } else {
                     seen[rule.name] = index
                     rulePaths[rule.name] = path
@@ -91,26 +98,29 @@ final class Loader {
         for name in receiverPaths.keys.sorted() where !usedReceivers.contains(name) {
             context.warning(receiverPaths[name]!, "receiver \"\(name)\" is not used by any enabled rule", atKey: true)
         }
-        TemplateCheck(context: context).check(rules: rules, rulePaths: rulePaths, receivers: receivers, receiverPaths: receiverPaths)
+        TemplateCheck(context: context).check(
+            rules: rules, rulePaths: rulePaths, receivers: receivers, receiverPaths: receiverPaths)
         return RuleSet(version: 1, rules: rules, receiverConfigs: receivers, timeZone: timeZone)
     }
 
     static func anyKey(_ value: JSONTree) -> [String] {
-        if case let .object(members) = value { return Array(members.keys) }
+        if case .object(let members) = value { return Array(members.keys) }
         return []
     }
 
     private func reportSyntax(_ error: any Error) {
         let locator = context.locator
         var message = "the file is not valid JSON"
-        if case let DecodingError.dataCorrupted(details) = error, let underlying = details.underlyingError {
+        if case DecodingError.dataCorrupted(let details) = error, let underlying = details.underlyingError {
             let text = "\(underlying)"
             if text.contains("nested") || text.contains("depth") { message += " (nested too deeply)" }
         }
         if let offset = locator.syntaxErrorOffset {
             let position = locator.lineColumn(ofOffset: offset)
             context.diagnostics.append(
-                Diagnostic(.error, path: "$", message: message + ": \(locator.syntaxErrorMessage ?? "syntax error")", line: position.line, column: position.column)
+                Diagnostic(
+                    .error, path: "$", message: message + ": \(locator.syntaxErrorMessage ?? "syntax error")",
+                    line: position.line, column: position.column)
             )
         } else {
             context.error(.root, message)
@@ -120,8 +130,12 @@ final class Loader {
     private func loadDefaults(_ value: JSONTree, _ path: JSONPath) {
         guard let members = context.object(value, path, allowed: Self.defaultsKeys) else { return }
         if let zone = context.string(members["timeZone"], path + "timeZone") {
-            if let parsed = Self.timeZone(zone) { timeZone = parsed } else {
-                context.error(path + "timeZone", "unknown time zone \"\(zone)\": use an IANA name such as \"Asia/Shanghai\" or \"UTC\"")
+            if let parsed = Self.timeZone(zone) {
+                timeZone = parsed
+            } else {
+                context.error(
+                    path + "timeZone",
+                    "unknown time zone \"\(zone)\": use an IANA name such as \"Asia/Shanghai\" or \"UTC\"")
             }
         }
         defaultThrottle = context.duration(members["throttle"], path + "throttle", range: 0...(30 * 86400))
@@ -135,10 +149,14 @@ final class Loader {
     }
 
     /// Applies the reference policy: unresolved references warn, or fail when their receiver is used.
-    private func checkReferences(receivers: inout [String: ReceiverConfig], paths: [String: JSONPath], used: Set<String>) {
+    private func checkReferences(
+        receivers: inout [String: ReceiverConfig], paths: [String: JSONPath], used: Set<String>
+    ) {
         for (path, reference) in context.missingReferences {
             let receiverName = paths.first { path.components.starts(with: $0.value.components) }?.key
-            let what = reference.hasPrefix("env:") ? "environment variable \(reference.dropFirst(4)) is not set"
+            let what =
+                reference.hasPrefix("env:")
+                ? "environment variable \(reference.dropFirst(4)) is not set"
                 : "file \(reference.dropFirst(5)) cannot be read"
             if policy == .failIfUsed, let receiverName, used.contains(receiverName) {
                 context.error(path, "\(what) (receiver \"\(receiverName)\" is used by an enabled rule)")

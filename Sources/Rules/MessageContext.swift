@@ -92,10 +92,15 @@ struct EventContext: MustacheParent {
     /// The instances worth listing: the task of a task event, or the invocation's failed instances.
     static func instances(_ event: Event) -> [InstanceContext] {
         if let task = event.task {
-            return [InstanceContext(instanceId: task.instanceId, taskId: task.id, status: task.status, exitCode: task.exitCode, errorInfo: task.errorInfo)]
+            return [
+                InstanceContext(
+                    instanceId: task.instanceId, taskId: task.id, status: task.status, exitCode: task.exitCode,
+                    errorInfo: task.errorInfo)
+            ]
         }
         return (event.invocation.failedInstances ?? []).map {
-            InstanceContext(instanceId: $0.instanceId, taskId: $0.taskId, status: $0.status, exitCode: $0.exitCode, errorInfo: nil)
+            InstanceContext(
+                instanceId: $0.instanceId, taskId: $0.taskId, status: $0.status, exitCode: $0.exitCode, errorInfo: nil)
         }
     }
 
@@ -104,7 +109,8 @@ struct EventContext: MustacheParent {
         if event.type.isTaskLevel { return StatusClass.isFailure(event) ? 1 : 0 }
         if let failed = event.invocation.failedInstances { return failed.count }
         return event.invocation.taskCounts.reduce(0) { total, entry in
-            ["FAILED", "TIMEOUT", "TASK_TIMEOUT", "START_FAILED", "DELIVER_FAILED", "CANCELLED", "TERMINATED"].contains(entry.key)
+            ["FAILED", "TIMEOUT", "TASK_TIMEOUT", "START_FAILED", "DELIVER_FAILED", "CANCELLED", "TERMINATED"].contains(
+                entry.key)
                 ? total + entry.value : total
         }
     }
@@ -161,7 +167,11 @@ struct InvocationContext: MustacheParent {
         case "instanceCount": invocation.instanceCount
         case "failedInstances":
             invocation.failedInstances.map { list in
-                list.map { InstanceContext(instanceId: $0.instanceId, taskId: $0.taskId, status: $0.status, exitCode: $0.exitCode, errorInfo: nil) }
+                list.map {
+                    InstanceContext(
+                        instanceId: $0.instanceId, taskId: $0.taskId, status: $0.status, exitCode: $0.exitCode,
+                        errorInfo: nil)
+                }
             }
         case "durationSeconds": Format.seconds(invocation.startTime, invocation.endTime)
         default: nil

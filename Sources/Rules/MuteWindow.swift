@@ -77,7 +77,9 @@ extension MuteWindow {
         let lower = text.lowercased().trimmingCharacters(in: .whitespaces)
         let parts = lower.split(separator: "-", omittingEmptySubsequences: false).map(String.init)
         if parts.count == 1, let day = weekdayNames[lower] { return [day] }
-        guard parts.count == 2, let first = weekdayNames[parts[0]], let last = weekdayNames[parts[1]] else { return nil }
+        guard parts.count == 2, let first = weekdayNames[parts[0]], let last = weekdayNames[parts[1]] else {
+            return nil
+        }
         var days: Set<Int> = [first]
         var day = first
         while day != last {

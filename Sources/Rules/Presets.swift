@@ -28,7 +28,9 @@ public enum Presets {
 
     typealias Value = JSONText.Value
 
-    static func payload(platform: Platform, format: String?, text: Renderer.Text, events: [Event], isRecovery: Bool) -> Value {
+    static func payload(platform: Platform, format: String?, text: Renderer.Text, events: [Event], isRecovery: Bool)
+        -> Value
+    {
         let title = text.title
         // Presets with a separate title field get the body without its repeated first line.
         let body = detail(title, text.body)
@@ -37,7 +39,9 @@ public enum Presets {
         case .wecom:
             if format == "markdown" {
                 let content = Truncation.toBytes("**\(title)**\n\(body)", wecomMarkdownBytes)
-                return .object([("msgtype", .string("markdown")), ("markdown", .object([("content", .string(content))]))])
+                return .object([
+                    ("msgtype", .string("markdown")), ("markdown", .object([("content", .string(content))])),
+                ])
             }
             let content = Truncation.toBytes(full, wecomTextBytes)
             return .object([("msgtype", .string("text")), ("text", .object([("content", .string(content))]))])
@@ -46,7 +50,10 @@ public enum Presets {
                 let markdown = Truncation.toBytes("### \(title)\n\n\(body)", dingtalkBytes)
                 return .object([
                     ("msgtype", .string("markdown")),
-                    ("markdown", .object([("title", .string(Truncation.toCharacters(title, 100))), ("text", .string(markdown))])),
+                    (
+                        "markdown",
+                        .object([("title", .string(Truncation.toCharacters(title, 100))), ("text", .string(markdown))])
+                    ),
                 ])
             }
             let content = Truncation.toBytes(full, dingtalkBytes)
@@ -58,7 +65,9 @@ public enum Presets {
                         .array([.object([("tag", .string("text")), ("text", .string(String(line)))])])
                     }
                     let post: Value = .object([("title", .string(title)), ("content", .array(lines))])
-                    return .object([("msg_type", .string("post")), ("content", .object([("post", .object([("zh_cn", post)]))]))])
+                    return .object([
+                        ("msg_type", .string("post")), ("content", .object([("post", .object([("zh_cn", post)]))])),
+                    ])
                 }
             }
             return fit(maxBytes: feishuBodyBytes, full) { full in
@@ -71,16 +80,40 @@ public enum Presets {
             }
             return .object([
                 ("text", .string(fallback)),
-                ("blocks", .array([
-                    .object([
-                        ("type", .string("header")),
-                        ("text", .object([("type", .string("plain_text")), ("text", .string(Truncation.toCharacters(title.isEmpty ? " " : title, slackHeaderCharacters)))])),
-                    ]),
-                    .object([
-                        ("type", .string("section")),
-                        ("text", .object([("type", .string("mrkdwn")), ("text", .string(Truncation.toCharacters(slackEscape(body.isEmpty ? " " : body), slackSectionCharacters)))])),
-                    ]),
-                ])),
+                (
+                    "blocks",
+                    .array([
+                        .object([
+                            ("type", .string("header")),
+                            (
+                                "text",
+                                .object([
+                                    ("type", .string("plain_text")),
+                                    (
+                                        "text",
+                                        .string(
+                                            Truncation.toCharacters(title.isEmpty ? " " : title, slackHeaderCharacters))
+                                    ),
+                                ])
+                            ),
+                        ]),
+                        .object([
+                            ("type", .string("section")),
+                            (
+                                "text",
+                                .object([
+                                    ("type", .string("mrkdwn")),
+                                    (
+                                        "text",
+                                        .string(
+                                            Truncation.toCharacters(
+                                                slackEscape(body.isEmpty ? " " : body), slackSectionCharacters))
+                                    ),
+                                ])
+                            ),
+                        ]),
+                    ])
+                ),
             ])
         case .teams:
             let console = events.first.map(Headline.consoleURL) ?? ""
@@ -89,19 +122,37 @@ public enum Presets {
                     ("$schema", .string("http://adaptivecards.io/schemas/adaptive-card.json")),
                     ("type", .string("AdaptiveCard")),
                     ("version", .string("1.4")),
-                    ("body", .array([
-                        .object([("type", .string("TextBlock")), ("text", .string(title)), ("weight", .string("Bolder")), ("size", .string("Medium")), ("wrap", .bool(true))]),
-                        .object([("type", .string("TextBlock")), ("text", .string(body)), ("wrap", .bool(true))]),
-                    ])),
-                    ("actions", .array([
-                        .object([("type", .string("Action.OpenUrl")), ("title", .string("Open TAT console")), ("url", .string(console))]),
-                    ])),
+                    (
+                        "body",
+                        .array([
+                            .object([
+                                ("type", .string("TextBlock")), ("text", .string(title)), ("weight", .string("Bolder")),
+                                ("size", .string("Medium")), ("wrap", .bool(true)),
+                            ]),
+                            .object([("type", .string("TextBlock")), ("text", .string(body)), ("wrap", .bool(true))]),
+                        ])
+                    ),
+                    (
+                        "actions",
+                        .array([
+                            .object([
+                                ("type", .string("Action.OpenUrl")), ("title", .string("Open TAT console")),
+                                ("url", .string(console)),
+                            ])
+                        ])
+                    ),
                 ])
                 return .object([
                     ("type", .string("message")),
-                    ("attachments", .array([
-                        .object([("contentType", .string("application/vnd.microsoft.card.adaptive")), ("contentUrl", .null), ("content", card)]),
-                    ])),
+                    (
+                        "attachments",
+                        .array([
+                            .object([
+                                ("contentType", .string("application/vnd.microsoft.card.adaptive")),
+                                ("contentUrl", .null), ("content", card),
+                            ])
+                        ])
+                    ),
                 ])
             }
         case .discord:

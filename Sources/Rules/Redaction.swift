@@ -5,7 +5,8 @@ public enum Redaction {
     /// `scheme://host/…` — webhook URLs carry tokens in their path or query, so only the scheme and
     /// host are ever shown. Unparseable text becomes `…`.
     public static func url(_ url: String?) -> String {
-        guard let url, let components = URLComponents(string: url), let scheme = components.scheme, let host = components.host,
+        guard let url, let components = URLComponents(string: url), let scheme = components.scheme,
+            let host = components.host,
             !host.isEmpty
         else { return "…" }
         let port = components.port.map { ":\($0)" } ?? ""

@@ -58,13 +58,17 @@ enum References {
             let reference = String(rest[start.upperBound..<end])
             if reference.hasPrefix("env:") {
                 let name = String(reference.dropFirst(4))
-                if let value = resolver.environment(name) { output += value } else {
+                if let value = resolver.environment(name) {
+                    output += value
+                } else {
                     missing.append(reference)
                     output += rest[start.lowerBound...end]
                 }
             } else if reference.hasPrefix("file:") {
                 let path = String(reference.dropFirst(5))
-                if let value = resolver.file(path) { output += value } else {
+                if let value = resolver.file(path) {
+                    output += value
+                } else {
                     missing.append(reference)
                     output += rest[start.lowerBound...end]
                 }

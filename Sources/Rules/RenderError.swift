@@ -12,14 +12,22 @@ public struct RenderError: Error, Sendable, Hashable, CustomStringConvertible {
     public var isRetryable: Bool { false }
     public var description: String { message }
 
-    static func unknownReceiver(_ name: String) -> Self { .init(code: .unknownReceiver, message: "unknown receiver \"\(name)\"") }
+    static func unknownReceiver(_ name: String) -> Self {
+        .init(code: .unknownReceiver, message: "unknown receiver \"\(name)\"")
+    }
     static let noEvents = Self(code: .noEvents, message: "nothing to render: no events")
-    static func missingURL(_ name: String) -> Self { .init(code: .missingURL, message: "receiver \"\(name)\" has no URL") }
+    static func missingURL(_ name: String) -> Self {
+        .init(code: .missingURL, message: "receiver \"\(name)\" has no URL")
+    }
     static func invalidTemplateOutput(_ name: String, _ detail: String) -> Self {
-        .init(code: .invalidTemplateOutput, message: "bodyTemplate of receiver \"\(name)\" did not produce valid JSON: \(detail)")
+        .init(
+            code: .invalidTemplateOutput,
+            message: "bodyTemplate of receiver \"\(name)\" did not produce valid JSON: \(detail)")
     }
     static func unresolved(_ name: String, _ references: [String]) -> Self {
-        .init(code: .unresolvedReference, message: "receiver \"\(name)\" has unresolved references: \(references.joined(separator: ", "))")
+        .init(
+            code: .unresolvedReference,
+            message: "receiver \"\(name)\" has unresolved references: \(references.joined(separator: ", "))")
     }
 
     /// Whether the error comes from a `format: template` body that is not valid JSON.

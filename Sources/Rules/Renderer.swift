@@ -3,11 +3,12 @@ import Foundation
 
 /// Renders the title and body of a message and builds the receiver's payload from them.
 struct Renderer: Sendable {
-    static let defaultTitle = try! CompiledTemplate(DefaultTemplates.title, kind: .text)  // constant input
-    static let defaultBody = try! CompiledTemplate(DefaultTemplates.body, kind: .text)  // constant input
-    static let defaultGroupBody = try! CompiledTemplate(DefaultTemplates.groupBody, kind: .text)  // constant input
-    static let defaultRecoveryBody = try! CompiledTemplate(DefaultTemplates.recoveryBody, kind: .text)  // constant input
-    static let defaultHTML = try! CompiledTemplate(DefaultTemplates.html, kind: .html)  // constant input
+    // The built-in templates are constants that parse (DefaultTextTests renders all of them).
+    static let defaultTitle = try! CompiledTemplate(DefaultTemplates.title, kind: .text)
+    static let defaultBody = try! CompiledTemplate(DefaultTemplates.body, kind: .text)
+    static let defaultGroupBody = try! CompiledTemplate(DefaultTemplates.groupBody, kind: .text)
+    static let defaultRecoveryBody = try! CompiledTemplate(DefaultTemplates.recoveryBody, kind: .text)
+    static let defaultHTML = try! CompiledTemplate(DefaultTemplates.html, kind: .html)
 
     /// Title and body text of a message, before the platform preset.
     struct Text {
@@ -17,7 +18,8 @@ struct Renderer: Sendable {
     }
 
     static func text(rule: Rule?, receiver: ReceiverConfig, events: [Event], isRecovery: Bool) -> Text {
-        let context = MessageContext(events: events, isRecovery: isRecovery, rule: rule?.name ?? "", receiver: receiver.receiver.name)
+        let context = MessageContext(
+            events: events, isRecovery: isRecovery, rule: rule?.name ?? "", receiver: receiver.receiver.name)
         // Without overrides the defaults are produced natively (same text as the Mustache defaults).
         let title: String
         if let template = receiver.templates.title ?? rule?.templates.title {
@@ -41,7 +43,8 @@ struct Renderer: Sendable {
         return (oneLine(defaultTitle.render(context)), tidy(body.render(context)))
     }
 
-    static func render(rule: Rule?, receiver config: ReceiverConfig, events: [Event], isRecovery: Bool) throws(RenderError)
+    static func render(rule: Rule?, receiver config: ReceiverConfig, events: [Event], isRecovery: Bool)
+        throws(RenderError)
         -> RenderedMessage
     {
         guard !events.isEmpty else { throw .noEvents }
@@ -54,7 +57,8 @@ struct Renderer: Sendable {
         }
         guard let url = receiver.url, !url.isEmpty else { throw .missingURL(receiver.name) }
         let body: [UInt8]
-        if receiver.platform == .webhook && receiver.format == "template", let template = config.templates.bodyTemplate {
+        if receiver.platform == .webhook && receiver.format == "template", let template = config.templates.bodyTemplate
+        {
             let rendered = template.render(BodyContext(base: text.context, body: text.body))
             body = Array(rendered.utf8)
             do {
@@ -64,19 +68,24 @@ struct Renderer: Sendable {
             }
         } else {
             body = JSONText.encode(
-                Presets.payload(platform: receiver.platform, format: receiver.format, text: text, events: events, isRecovery: isRecovery)
+                Presets.payload(
+                    platform: receiver.platform, format: receiver.format, text: text, events: events,
+                    isRecovery: isRecovery)
             )
         }
         var headers = receiver.headers
         if !headers.keys.contains(where: { $0.lowercased() == "content-type" }) {
             headers["Content-Type"] = "application/json; charset=utf-8"
         }
-        return .webhook(WebhookMessage(platform: receiver.platform, method: receiver.method, url: url, headers: headers, body: body))
+        return .webhook(
+            WebhookMessage(platform: receiver.platform, method: receiver.method, url: url, headers: headers, body: body)
+        )
     }
 
     /// The title as one line: line breaks become spaces, surrounding space trimmed.
     static func oneLine(_ text: String) -> String {
-        var result = text.contains(where: \.isNewline) ? text.split(whereSeparator: \.isNewline).joined(separator: " ") : text
+        var result =
+            text.contains(where: \.isNewline) ? text.split(whereSeparator: \.isNewline).joined(separator: " ") : text
         result = result.trimmingCharacters(in: .whitespaces)
         return result
     }

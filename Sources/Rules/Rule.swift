@@ -28,7 +28,7 @@ public struct Rule: Sendable {
     /// The `match` tree.
     let condition: Condition
     /// The compiled `match` tree.
-    let matches: @Sendable (Event) -> Bool
+    let matches: @Sendable (EventRef) -> Bool
     let groupFields: [EventField]
 
     /// Recovery settings: when a command this rule notified as failing succeeds again, send a notice.
@@ -62,6 +62,8 @@ public struct Rule: Sendable {
 
     /// The group key of `event`: the `groupBy` values joined by `|` (absent values as empty).
     func groupKey(for event: Event) -> String {
+        if groupFields.isEmpty { return "" }
+        let event = EventRef(event)
         switch groupFields.count {
         case 0: return ""
         case 1: return groupFields[0].read(event).text ?? ""
@@ -72,7 +74,8 @@ public struct Rule: Sendable {
     /// The key under which a failure of `event`'s command is remembered: rule, level, key values.
     func recoveryKey(for event: Event) -> String? {
         guard let recovery else { return nil }
-        var values = recovery.fields.map { $0.read(event).text ?? "" }
+        let ref = EventRef(event)
+        var values = recovery.fields.map { $0.read(ref).text ?? "" }
         if recovery.keyBy == Self.defaultRecoveryKey, values == [""] {
             values = [event.invocation.commandName ?? ""]
         }

@@ -43,7 +43,8 @@ public struct RuleSet: Sendable {
         let loader = Loader(data: data, resolver: resolver, policy: references)
         let ruleSet = loader.load()
         let diagnostics = loader.context.diagnostics.enumerated().sorted { lhs, rhs in
-            lhs.element.severity != rhs.element.severity ? lhs.element.severity < rhs.element.severity : lhs.offset < rhs.offset
+            lhs.element.severity != rhs.element.severity
+                ? lhs.element.severity < rhs.element.severity : lhs.offset < rhs.offset
         }.map(\.element)
         return (diagnostics.containsErrors ? nil : ruleSet, diagnostics)
     }

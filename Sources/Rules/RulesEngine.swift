@@ -6,8 +6,30 @@ import Foundation
 public struct RulesEngine: Sendable {
     /// The rules evaluated.
     public let ruleSet: RuleSet
+    /// The rules as shared references: iterating them costs one retain each rather than a copy of
+    /// every field of a `Rule`.
+    private let entries: [Entry]
 
-    public init(ruleSet: RuleSet) { self.ruleSet = ruleSet }
+    private final class Entry: Sendable {
+        let rule: Rule
+        let matches: @Sendable (EventRef) -> Bool
+        let enabled: Bool
+        let hasRecovery: Bool
+        let hasMute: Bool
+
+        init(_ rule: Rule) {
+            self.rule = rule
+            self.matches = rule.matches
+            self.enabled = rule.enabled
+            self.hasRecovery = rule.recovery != nil
+            self.hasMute = !rule.mute.isEmpty
+        }
+    }
+
+    public init(ruleSet: RuleSet) {
+        self.ruleSet = ruleSet
+        self.entries = ruleSet.rules.map(Entry.init)
+    }
 
     /// Decides which receivers `event` goes to, at `now`, given what noise control remembers.
     ///
@@ -24,13 +46,22 @@ public struct RulesEngine: Sendable {
         var stoppedBy: String?
         let isSuccess = StatusClass.isSuccess(event)
         var isFailure: Bool?
+        let ref = EventRef(event)
 
-        for rule in ruleSet.rules {
-            guard rule.enabled else {
-                if explain { evaluation.trace.append(RuleTrace(rule: rule.name, outcome: .disabled)) }
+        for entry in entries {
+            guard entry.enabled else {
+                if explain { evaluation.trace.append(RuleTrace(rule: entry.rule.name, outcome: .disabled)) }
                 continue
             }
-            if isSuccess, rule.recovery != nil, let key = rule.recoveryKey(for: event), memory.isFailing(key: key) {
+            // Fast path: most rules do not match and need nothing else.
+            var matched: Bool?
+            if !explain, !(isSuccess && entry.hasRecovery) {
+                if stoppedBy != nil { continue }
+                if !entry.matches(ref) { continue }
+                matched = true
+            }
+            let rule = entry.rule
+            if isSuccess, entry.hasRecovery, let key = rule.recoveryKey(for: event), memory.isFailing(key: key) {
                 evaluation.updates.append(.failing(key: key, false))
                 if let window = activeMute(rule, now) {
                     evaluation.trace.append(RuleTrace(rule: rule.name, outcome: .recoveryMuted(window: window.name)))
@@ -45,12 +76,15 @@ public struct RulesEngine: Sendable {
                 continue
             }
             if let stoppedBy {
-                if explain { evaluation.trace.append(RuleTrace(rule: rule.name, outcome: .skipped(afterRule: stoppedBy))) }
+                if explain {
+                    evaluation.trace.append(RuleTrace(rule: rule.name, outcome: .skipped(afterRule: stoppedBy)))
+                }
                 continue
             }
-            guard rule.matches(event) else {
+            guard matched ?? entry.matches(ref) else {
                 if explain {
-                    evaluation.trace.append(RuleTrace(rule: rule.name, outcome: .notMatched(reason: rule.condition.mismatch(event))))
+                    evaluation.trace.append(
+                        RuleTrace(rule: rule.name, outcome: .notMatched(reason: rule.condition.mismatch(event))))
                 }
                 continue
             }
@@ -61,7 +95,9 @@ public struct RulesEngine: Sendable {
             }
             if rule.recovery != nil, let key = rule.recoveryKey(for: event) {
                 if isFailure == nil { isFailure = StatusClass.isFailure(event) }
-                if isFailure == true, !memory.isFailing(key: key) { evaluation.updates.append(.failing(key: key, true)) }
+                if isFailure == true, !memory.isFailing(key: key) {
+                    evaluation.updates.append(.failing(key: key, true))
+                }
             }
             let groupKey = groupKey(rule, event)
             let last = memory.lastNotified(rule: rule.name, groupKey: groupKey)
@@ -72,13 +108,15 @@ public struct RulesEngine: Sendable {
                 joined = true
             } else if let last, let throttle = rule.throttleSeconds, now < last.addingTimeInterval(throttle) {
                 let until = last.addingTimeInterval(throttle)
-                evaluation.trace.append(RuleTrace(rule: rule.name, outcome: .throttled(groupKey: groupKey, until: until)))
+                evaluation.trace.append(
+                    RuleTrace(rule: rule.name, outcome: .throttled(groupKey: groupKey, until: until)))
                 continue
             } else {
                 notBefore = now.addingTimeInterval(rule.groupWaitSeconds)
                 evaluation.updates.append(.notified(rule: rule.name, groupKey: groupKey, at: now))
             }
-            var trace = RuleTrace(rule: rule.name, outcome: .notified(groupKey: groupKey, notBefore: notBefore, joinedGroup: joined))
+            var trace = RuleTrace(
+                rule: rule.name, outcome: .notified(groupKey: groupKey, notBefore: notBefore, joinedGroup: joined))
             dispatch(event, rule, groupKey, notBefore, isRecovery: false, &sentTo, &evaluation, &trace)
             evaluation.trace.append(trace)
         }
@@ -107,6 +145,7 @@ public struct RulesEngine: Sendable {
     }
 
     private func activeMute(_ rule: Rule, _ now: Date) -> MuteWindow? {
+        // Callers reach here for matched rules only; most rules have no windows.
         rule.mute.isEmpty ? nil : rule.mute.first { $0.contains(now) }
     }
 
@@ -122,7 +161,9 @@ public struct RulesEngine: Sendable {
             sentTo.append(receiver)
             trace.receivers.append(receiver)
             evaluation.dispatches.append(
-                Dispatch(eventId: event.id, receiver: receiver, rule: rule.name, groupKey: groupKey, notBefore: notBefore, isRecovery: isRecovery)
+                Dispatch(
+                    eventId: event.id, receiver: receiver, rule: rule.name, groupKey: groupKey, notBefore: notBefore,
+                    isRecovery: isRecovery)
             )
         }
     }
@@ -143,8 +184,8 @@ struct OverlayNoiseMemory<Base: NoiseMemory>: NoiseMemory {
     mutating func apply(_ updates: [NoiseUpdate]) {
         for update in updates {
             switch update {
-            case let .notified(rule, groupKey, at): notified[rule + "\u{1F}" + groupKey] = at
-            case let .failing(key, flag): failing[key] = flag
+            case .notified(let rule, let groupKey, let at): notified[rule + "\u{1F}" + groupKey] = at
+            case .failing(let key, let flag): failing[key] = flag
             }
         }
     }

@@ -22,7 +22,9 @@ public final class RulesHolder: Sendable {
         guard let ruleSet else { return ReloadOutcome(applied: false, diagnostics: diagnostics) }
         let engine = RulesEngine(ruleSet: ruleSet)
         state.withLock { $0 = engine }
-        return ReloadOutcome(applied: true, diagnostics: diagnostics, ruleCount: ruleSet.rules.count, receiverCount: ruleSet.receiverConfigs.count)
+        return ReloadOutcome(
+            applied: true, diagnostics: diagnostics, ruleCount: ruleSet.rules.count,
+            receiverCount: ruleSet.receiverConfigs.count)
     }
 }
 

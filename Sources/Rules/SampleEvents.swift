@@ -26,7 +26,8 @@ public enum SampleEvents {
     )
 
     public static let taskFailed = Event(
-        id: "evt_sample_task_failed", type: .taskStatusChanged, region: "ap-guangzhou", detectedAt: start.addingTimeInterval(45),
+        id: "evt_sample_task_failed", type: .taskStatusChanged, region: "ap-guangzhou",
+        detectedAt: start.addingTimeInterval(45),
         previousStatus: "RUNNING", status: "FAILED", invocation: invocation,
         task: TaskInfo(
             id: "invt-aaaa1111", instanceId: "ins-aaaa1111", status: "FAILED", exitCode: 1,

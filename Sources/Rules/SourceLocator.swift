@@ -75,7 +75,9 @@ struct SourceLocator {
                 while let next = byte(position), next != 0x0A { position += 1 }
             case UInt8(ascii: "/") where byte(position + 1) == UInt8(ascii: "*"):
                 position += 2
-                while position < bytes.count, !(bytes[position] == UInt8(ascii: "*") && byte(position + 1) == UInt8(ascii: "/")) {
+                while position < bytes.count,
+                    !(bytes[position] == UInt8(ascii: "*") && byte(position + 1) == UInt8(ascii: "/"))
+                {
                     position += 1
                 }
                 position = min(position + 2, bytes.count)
@@ -94,18 +96,31 @@ struct SourceLocator {
             position += 1
             while true {
                 skipTrivia(&position)
-                guard let next = byte(position) else { throw ScanError(offset: position, message: "unterminated object") }
-                if next == UInt8(ascii: "}") { position += 1; return }
+                guard let next = byte(position) else {
+                    throw ScanError(offset: position, message: "unterminated object")
+                }
+                if next == UInt8(ascii: "}") {
+                    position += 1
+                    return
+                }
                 let keyStart = position
                 let key = try scanKey(&position)
                 skipTrivia(&position)
-                guard byte(position) == UInt8(ascii: ":") else { throw ScanError(offset: position, message: "expected ':'") }
+                guard byte(position) == UInt8(ascii: ":") else {
+                    throw ScanError(offset: position, message: "expected ':'")
+                }
                 position += 1
                 keyOffsets[(path + key).description] = keyStart
                 try scanValue(&position, path: path + key, depth: depth + 1)
                 skipTrivia(&position)
-                if byte(position) == UInt8(ascii: ",") { position += 1; continue }
-                if byte(position) == UInt8(ascii: "}") { position += 1; return }
+                if byte(position) == UInt8(ascii: ",") {
+                    position += 1
+                    continue
+                }
+                if byte(position) == UInt8(ascii: "}") {
+                    position += 1
+                    return
+                }
                 throw ScanError(offset: position, message: "expected ',' or '}'")
             }
         case UInt8(ascii: "["):
@@ -113,13 +128,24 @@ struct SourceLocator {
             var index = 0
             while true {
                 skipTrivia(&position)
-                guard let next = byte(position) else { throw ScanError(offset: position, message: "unterminated array") }
-                if next == UInt8(ascii: "]") { position += 1; return }
+                guard let next = byte(position) else {
+                    throw ScanError(offset: position, message: "unterminated array")
+                }
+                if next == UInt8(ascii: "]") {
+                    position += 1
+                    return
+                }
                 try scanValue(&position, path: path + index, depth: depth + 1)
                 index += 1
                 skipTrivia(&position)
-                if byte(position) == UInt8(ascii: ",") { position += 1; continue }
-                if byte(position) == UInt8(ascii: "]") { position += 1; return }
+                if byte(position) == UInt8(ascii: ",") {
+                    position += 1
+                    continue
+                }
+                if byte(position) == UInt8(ascii: "]") {
+                    position += 1
+                    return
+                }
                 throw ScanError(offset: position, message: "expected ',' or ']'")
             }
         case UInt8(ascii: "\""), UInt8(ascii: "'"):

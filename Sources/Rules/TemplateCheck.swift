@@ -6,7 +6,10 @@ import Foundation
 struct TemplateCheck {
     let context: LoadContext
 
-    func check(rules: [Rule], rulePaths: [String: JSONPath], receivers: [String: ReceiverConfig], receiverPaths: [String: JSONPath]) {
+    func check(
+        rules: [Rule], rulePaths: [String: JSONPath], receivers: [String: ReceiverConfig],
+        receiverPaths: [String: JSONPath]
+    ) {
         for rule in rules {
             guard let path = rulePaths[rule.name] else { continue }
             checkVariables(rule.templates.title, path + "title")
@@ -18,7 +21,9 @@ struct TemplateCheck {
             checkVariables(config.templates.body, path + "body")
             checkVariables(config.templates.html, path + "html")
             checkVariables(config.templates.bodyTemplate, path + "bodyTemplate")
-            guard config.receiver.platform == .webhook, config.receiver.format == "template", config.templates.bodyTemplate != nil else {
+            guard config.receiver.platform == .webhook, config.receiver.format == "template",
+                config.templates.bodyTemplate != nil
+            else {
                 continue
             }
             var renderable = config
@@ -27,9 +32,11 @@ struct TemplateCheck {
             for event in SampleEvents.all {
                 for isRecovery in [false, true] {
                     do {
-                        _ = try Renderer.render(rule: nil, receiver: renderable, events: [event], isRecovery: isRecovery)
+                        _ = try Renderer.render(
+                            rule: nil, receiver: renderable, events: [event], isRecovery: isRecovery)
                     } catch {
-                        context.error(path + "bodyTemplate", "with a sample \(event.type.rawValue) event: \(error.message)")
+                        context.error(
+                            path + "bodyTemplate", "with a sample \(event.type.rawValue) event: \(error.message)")
                         return
                     }
                 }
@@ -40,8 +47,12 @@ struct TemplateCheck {
     private func checkVariables(_ template: CompiledTemplate?, _ path: JSONPath) {
         guard let template else { return }
         for name in Self.unknownVariables(in: template.source) {
-            let candidates = Array(TemplateSchema.message.keys) + ["invocation.commandName", "task.exitCode", "task.errorInfo"]
-            context.warning(path, "unknown template variable \"\(name)\"" + Suggest.hint(for: name, among: candidates) + "; it renders empty")
+            let candidates =
+                Array(TemplateSchema.message.keys) + ["invocation.commandName", "task.exitCode", "task.errorInfo"]
+            context.warning(
+                path,
+                "unknown template variable \"\(name)\"" + Suggest.hint(for: name, among: candidates)
+                    + "; it renders empty")
         }
     }
 
@@ -89,8 +100,8 @@ struct TemplateCheck {
             if schema == nil, !unknown.contains(tag) { unknown.append(tag) }
             if sigil == "#" || sigil == "^" {
                 switch schema {
-                case let .list(members)? where sigil == "#": scopes.append(members)
-                case let .object(members)? where sigil == "#": scopes.append(members)
+                case .list(let members)? where sigil == "#": scopes.append(members)
+                case .object(let members)? where sigil == "#": scopes.append(members)
                 default: scopes.append([:])
                 }
             }

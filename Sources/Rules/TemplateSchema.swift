@@ -51,7 +51,7 @@ indirect enum TemplateSchema: Sendable {
         var current = TemplateSchema.object(scope)
         for part in name.split(separator: ".", omittingEmptySubsequences: false) {
             switch current {
-            case let .object(members), let .list(members):
+            case .object(let members), .list(let members):
                 guard let next = members[String(part)] else { return nil }
                 current = next
             case .map: current = .leaf

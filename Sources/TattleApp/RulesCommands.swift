@@ -15,11 +15,14 @@ public enum RulesCommands {
 
     /// `tattle check FILE`: every diagnostic as `path (line:col): error|warning: message`, then a
     /// summary; exit 1 on errors. Unset `${env:…}` references are warnings unless `strictEnv`.
-    public static func check(path: String, strictEnv: Bool = false, resolver: any ReferenceResolver = ProcessReferenceResolver()) -> Output {
+    public static func check(
+        path: String, strictEnv: Bool = false, resolver: any ReferenceResolver = ProcessReferenceResolver()
+    ) -> Output {
         guard let data = FileManager.default.contents(atPath: path) else {
             return Output(text: "\(path): error: cannot read the file\n", exitStatus: 2)
         }
-        let (ruleSet, diagnostics) = RuleSet.load(data: data, resolver: resolver, references: strictEnv ? .failIfUsed : .warn)
+        let (ruleSet, diagnostics) = RuleSet.load(
+            data: data, resolver: resolver, references: strictEnv ? .failIfUsed : .warn)
         let report = CheckReport(diagnostics: diagnostics, ruleSet: ruleSet)
         return Output(text: report.text, exitStatus: report.exitStatus)
     }
@@ -58,7 +61,8 @@ public enum RulesCommands {
         let memory = PreviewMemory(assumeFailing: assumeFailing)
         let evaluation = engine.evaluate(event, now: at, memory: memory, explain: true)
 
-        text += "Event \(event.id): \(event.type) \(event.previousStatus ?? "∅") → \(event.status) (\(event.region)) at \(at.formatted(.iso8601))\n\n"
+        text +=
+            "Event \(event.id): \(event.type) \(event.previousStatus ?? "∅") → \(event.status) (\(event.region)) at \(at.formatted(.iso8601))\n\n"
         for trace in evaluation.trace { text += "  " + trace.description + "\n" }
         if evaluation.dispatches.isEmpty {
             text += "\nNo receiver would be notified.\n"
@@ -67,15 +71,18 @@ public enum RulesCommands {
         var status: Int32 = 0
         for dispatch in evaluation.dispatches {
             let config = ruleSet.receiverConfigs[dispatch.receiver]
-            text += "\n=== \(dispatch.receiver) (\(config?.receiver.platform.rawValue ?? "?")) via rule \"\(dispatch.rule)\""
+            text +=
+                "\n=== \(dispatch.receiver) (\(config?.receiver.platform.rawValue ?? "?")) via rule \"\(dispatch.rule)\""
             text += dispatch.isRecovery ? ", recovery" : ""
             text += dispatch.groupKey.isEmpty ? "" : ", group \"\(dispatch.groupKey)\""
             text += ", not before \(dispatch.notBefore.formatted(.iso8601))\n"
             if let missing = config?.missingReferences, !missing.isEmpty {
-                text += "(unresolved: \(missing.joined(separator: ", ")); the daemon would refuse to start with this receiver)\n"
+                text +=
+                    "(unresolved: \(missing.joined(separator: ", ")); the daemon would refuse to start with this receiver)\n"
             }
             do {
-                let message = try engine.render(rule: dispatch.rule, receiver: dispatch.receiver, events: [event], isRecovery: dispatch.isRecovery)
+                let message = try engine.render(
+                    rule: dispatch.rule, receiver: dispatch.receiver, events: [event], isRecovery: dispatch.isRecovery)
                 text += describe(message)
             } catch {
                 text += "render error: \(error.message)\n"
@@ -87,7 +94,7 @@ public enum RulesCommands {
 
     static func describe(_ message: RenderedMessage) -> String {
         switch message {
-        case let .webhook(webhook):
+        case .webhook(let webhook):
             var text = "\(webhook.method) \(Redaction.url(webhook.url))\n"
             for (name, value) in webhook.headers.sorted(by: { $0.key < $1.key }) {
                 let sensitive = ["authorization", "cookie", "x-api-key"].contains(name.lowercased())
@@ -95,7 +102,7 @@ public enum RulesCommands {
             }
             text += "\n" + pretty(webhook.body) + "\n"
             return text
-        case let .email(mail):
+        case .email(let mail):
             var text = "Subject: \(mail.subject)\n\n\(mail.text)\n"
             if let html = mail.html { text += "\n--- HTML ---\n\(html)\n" }
             return text
@@ -105,25 +112,28 @@ public enum RulesCommands {
     /// The body as indented JSON with sorted keys (or as text when it is not JSON).
     static func pretty(_ body: [UInt8]) -> String {
         guard let object = try? JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed]),
-            let data = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes, .fragmentsAllowed])
+            let data = try? JSONSerialization.data(
+                withJSONObject: object,
+                options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes, .fragmentsAllowed])
         else { return String(decoding: body, as: UTF8.self) }
         return String(decoding: data, as: UTF8.self)
     }
 
     static func describe(_ error: any Error) -> String {
         switch error {
-        case let DecodingError.keyNotFound(key, context):
+        case DecodingError.keyNotFound(let key, let context):
             "missing \(path(context.codingPath + [key]))"
-        case let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context):
+        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
             "\(path(context.codingPath)): \(context.debugDescription)"
-        case let DecodingError.dataCorrupted(context):
+        case DecodingError.dataCorrupted(let context):
             context.codingPath.isEmpty ? "not valid JSON" : "\(path(context.codingPath)): \(context.debugDescription)"
         default: "\(error)"
         }
     }
 
     private static func path(_ keys: [any CodingKey]) -> String {
-        keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingCharacters(in: CharacterSet(charactersIn: "."))
+        keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingCharacters(
+            in: CharacterSet(charactersIn: "."))
     }
 }
 

@@ -39,8 +39,10 @@ enum RulesScenario {
         }
         precondition(bytes > 0)
         return Result(
-            eventsPerSecond: Double(eventCount) / full.seconds, evaluateOnlyPerSecond: Double(eventCount) / evaluateOnly.seconds,
-            baselinePerSecond: Double(eventCount) / baseline.seconds, dispatchesPerEvent: Double(dispatches) / Double(eventCount)
+            eventsPerSecond: Double(eventCount) / full.seconds,
+            evaluateOnlyPerSecond: Double(eventCount) / evaluateOnly.seconds,
+            baselinePerSecond: Double(eventCount) / baseline.seconds,
+            dispatchesPerEvent: Double(dispatches) / Double(eventCount)
         )
     }
 
@@ -55,7 +57,10 @@ enum RulesScenario {
             memory.apply(evaluation.updates)
             guard render else { continue }
             for dispatch in evaluation.dispatches {
-                if (try? engine.render(rule: dispatch.rule, receiver: dispatch.receiver, events: [event], isRecovery: dispatch.isRecovery)) != nil {
+                if (try? engine.render(
+                    rule: dispatch.rule, receiver: dispatch.receiver, events: [event], isRecovery: dispatch.isRecovery))
+                    != nil
+                {
                     rendered += 1
                 }
             }
@@ -70,10 +75,13 @@ enum RulesScenario {
         var receivers: [String] = []
         for (index, type) in types.enumerated() {
             if type == "email" {
-                receivers.append(#""r\#(index)": {"type": "email", "smtp": {"url": "smtp://localhost:25"}, "from": "t@example.com", "to": ["ops@example.com"]}"#)
+                receivers.append(
+                    #""r\#(index)": {"type": "email", "smtp": {"url": "smtp://localhost:25"}, "from": "t@example.com", "to": ["ops@example.com"]}"#
+                )
             } else {
                 let format = type == "wecom" && index > 0 ? #", "format": "markdown""# : ""
-                receivers.append(#""r\#(index)": {"type": "\#(type)", "url": "https://hooks.example.com/\#(index)"\#(format)}"#)
+                receivers.append(
+                    #""r\#(index)": {"type": "\#(type)", "url": "https://hooks.example.com/\#(index)"\#(format)}"#)
             }
         }
         var rules: [String] = []
@@ -82,21 +90,31 @@ enum RulesScenario {
             var match: String
             switch index % 5 {
             case 0: match = #"{"invocation.commandName": {"glob": "svc\#(index)-*"}, "status": ["FAILED", "TIMEOUT"]}"#
-            case 1: match = #"{"type": "task.status_changed", "invocation.commandName": {"glob": "svc\#(index)-*"}, "task.exitCode": {"gt": 0}}"#
+            case 1:
+                match =
+                    #"{"type": "task.status_changed", "invocation.commandName": {"glob": "svc\#(index)-*"}, "task.exitCode": {"gt": 0}}"#
             case 2: match = #"{"invocation.commandName": {"regex": "^svc\#(index)-[a-z]+$"}, "isFailure": true}"#
-            case 3: match = #"{"any": [{"invocation.commandName": "svc\#(index)-web"}, {"invocation.commandName": "svc\#(index)-api"}], "not": {"status": "RUNNING"}}"#
-            default: match = #"{"invocation.commandName": {"glob": "svc\#(index)-*"}, "region": {"in": ["ap-guangzhou", "ap-shanghai"]}}"#
+            case 3:
+                match =
+                    #"{"any": [{"invocation.commandName": "svc\#(index)-web"}, {"invocation.commandName": "svc\#(index)-api"}], "not": {"status": "RUNNING"}}"#
+            default:
+                match =
+                    #"{"invocation.commandName": {"glob": "svc\#(index)-*"}, "region": {"in": ["ap-guangzhou", "ap-shanghai"]}}"#
             }
             var extras = ""
             if index % 3 == 0 { extras += #", "groupBy": ["invocation.id"], "groupWait": "30s""# }
             if index % 4 == 0 { extras += #", "throttle": "10m""# }
-            if index % 7 == 0 { extras += #", "mute": [{"weekdays": ["sat"], "times": ["22:00-07:00"], "timeZone": "Asia/Shanghai"}]"# }
+            if index % 7 == 0 {
+                extras += #", "mute": [{"weekdays": ["sat"], "times": ["22:00-07:00"], "timeZone": "Asia/Shanghai"}]"#
+            }
             if index % 6 == 0 { extras += #", "recovery": true"# }
             if index % 2 == 0 { extras += #", "continue": true"# }
             rules.append(#"{"name": "rule-\#(index)", "match": \#(match), "receivers": ["\#(receiver)"]\#(extras)}"#)
         }
-        let text = #"{"version": 1, "receivers": {\#(receivers.joined(separator: ","))}, "rules": [\#(rules.joined(separator: ","))]}"#
-        let (ruleSet, diagnostics) = RuleSet.load(data: Data(text.utf8), resolver: StaticReferenceResolver(), references: .warn)
+        let text =
+            #"{"version": 1, "receivers": {\#(receivers.joined(separator: ","))}, "rules": [\#(rules.joined(separator: ","))]}"#
+        let (ruleSet, diagnostics) = RuleSet.load(
+            data: Data(text.utf8), resolver: StaticReferenceResolver(), references: .warn)
         guard let ruleSet else { preconditionFailure("benchmark rules do not load: \(diagnostics)") }
         return RulesEngine(ruleSet: ruleSet)
     }
@@ -110,16 +128,22 @@ enum RulesScenario {
             let status = statuses[index % statuses.count]
             let taskLevel = index % 2 == 1
             let invocationId = "inv-\(index / 3)"
-            let task = taskLevel
+            let task =
+                taskLevel
                 ? TaskInfo(
-                    id: "invt-\(index)", instanceId: "ins-\(index % 50)", status: status, exitCode: status == "FAILED" ? 1 : nil,
+                    id: "invt-\(index)", instanceId: "ins-\(index % 50)", status: status,
+                    exitCode: status == "FAILED" ? 1 : nil,
                     errorInfo: status == "FAILED" ? "exit status 1" : nil,
-                    output: status == "FAILED" ? OutputTail(text: "step 1\nstep 2\nerror: something broke\n", omittedBytes: 0) : nil
+                    output: status == "FAILED"
+                        ? OutputTail(text: "step 1\nstep 2\nerror: something broke\n", omittedBytes: 0) : nil
                 ) : nil
             let type: EventType = taskLevel ? .taskStatusChanged : .invocationStatusChanged
             return Event(
-                id: EventID.make(type: type, region: "ap-guangzhou", invocationId: invocationId, taskId: task?.id, previousStatus: "PENDING", status: status),
-                type: type, region: index % 3 == 0 ? "ap-shanghai" : "ap-guangzhou", detectedAt: Date(timeIntervalSince1970: 1_795_000_000),
+                id: EventID.make(
+                    type: type, region: "ap-guangzhou", invocationId: invocationId, taskId: task?.id,
+                    previousStatus: "PENDING", status: status),
+                type: type, region: index % 3 == 0 ? "ap-shanghai" : "ap-guangzhou",
+                detectedAt: Date(timeIntervalSince1970: 1_795_000_000),
                 previousStatus: "PENDING", status: status,
                 invocation: InvocationInfo(
                     id: invocationId, commandId: "cmd-\(index % 120)", commandName: command, status: status,

@@ -6,7 +6,8 @@ struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Validate a rules file: print every problem with its path and line:column.",
-        discussion: "Exits 1 when there are errors, 0 otherwise. Unset ${env:…} references are warnings unless --strict-env."
+        discussion:
+            "Exits 1 when there are errors, 0 otherwise. Unset ${env:…} references are warnings unless --strict-env."
     )
 
     @Argument(help: "The rules file (JSON; comments and trailing commas allowed).")

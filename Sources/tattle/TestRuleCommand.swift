@@ -6,7 +6,8 @@ import TattleApp
 struct TestRuleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "test-rule",
-        abstract: "Show which rules match an event, why, and the exact payload each receiver would get. Nothing is sent."
+        abstract:
+            "Show which rules match an event, why, and the exact payload each receiver would get. Nothing is sent."
     )
 
     @Argument(help: "The rules file.")

@@ -1,22 +1,26 @@
 import Events
 import Foundation
 import Testing
+
 @testable import Rules
 
 @Suite struct DefaultTextTests {
     static let taskWithoutError = Support.event(
         type: .taskStatusChanged, status: "TIMEOUT",
-        task: TaskInfo(id: "invt-2", instanceId: "ins-2", status: "TIMEOUT", exitCode: 0, output: OutputTail(text: "\n\n", omittedBytes: 0))
+        task: TaskInfo(
+            id: "invt-2", instanceId: "ins-2", status: "TIMEOUT", exitCode: 0,
+            output: OutputTail(text: "\n\n", omittedBytes: 0))
     )
 
-    static let batches: [[Event]] = SampleEvents.all.map { [$0] } + [
-        [PresetTests.hostileEvent(outputBytes: 200)],
-        [Support.event(previous: nil, commandId: "", description: "")],
-        [taskWithoutError],
-        [SampleEvents.taskFailed, taskWithoutError, SampleEvents.taskFailed],
-        [taskWithoutError, SampleEvents.taskFailed],
-        [SampleEvents.invocationStuck, SampleEvents.taskStuck],
-    ]
+    static let batches: [[Event]] =
+        SampleEvents.all.map { [$0] } + [
+            [PresetTests.hostileEvent(outputBytes: 200)],
+            [Support.event(previous: nil, commandId: "", description: "")],
+            [taskWithoutError],
+            [SampleEvents.taskFailed, taskWithoutError, SampleEvents.taskFailed],
+            [taskWithoutError, SampleEvents.taskFailed],
+            [SampleEvents.invocationStuck, SampleEvents.taskStuck],
+        ]
 
     @Test(arguments: batches)
     func nativeDefaultsMatchTheMustacheTemplates(events: [Event]) {

@@ -1,12 +1,15 @@
 import Events
 import Foundation
 import Testing
+
 @testable import Rules
 
 @Suite struct MatcherTests {
     static let failedTask = Support.event(
         type: .taskStatusChanged, status: "FAILED", command: "deploy-web",
-        task: TaskInfo(id: "invt-1", instanceId: "ins-1", status: "FAILED", exitCode: 2, errorInfo: "boom", output: OutputTail(text: "line1\nerror: disk full\n", omittedBytes: 0))
+        task: TaskInfo(
+            id: "invt-1", instanceId: "ins-1", status: "FAILED", exitCode: 2, errorInfo: "boom",
+            output: OutputTail(text: "line1\nerror: disk full\n", omittedBytes: 0))
     )
 
     /// (match object, expected) against ``failedTask``.
@@ -66,10 +69,11 @@ import Testing
 
     @Test(arguments: cases)
     func operatorMatches(match: String, expected: Bool) throws {
-        let (ruleSet, diagnostics) = Support.load(Support.rulesFile(rules: #"[{"name": "r", "match": \#(match), "receivers": ["hook"]}]"#))
+        let (ruleSet, diagnostics) = Support.load(
+            Support.rulesFile(rules: #"[{"name": "r", "match": \#(match), "receivers": ["hook"]}]"#))
         let rules = try #require(ruleSet, "\(diagnostics)")
         let rule = try #require(rules.rules.first)
-        #expect(rule.matches(Self.failedTask) == expected)
+        #expect(rule.matches(EventRef(Self.failedTask)) == expected)
         // The explanation agrees with the compiled closure.
         #expect((rule.condition.mismatch(Self.failedTask) == nil) == expected)
     }
@@ -77,7 +81,8 @@ import Testing
     static let globCases: [(String, String, Bool)] = [
         ("*", "", true), ("*", "abc", true), ("a*c", "abbbc", true), ("a*c", "abcd", false), ("a?c", "abc", true),
         ("a?c", "ac", false), ("*a*b*", "xxaxxbxx", true), ("*a*b*", "xxbxxaxx", false), ("部署-*", "部署-web", true),
-        ("\\*lit", "*lit", true), ("\\*lit", "xlit", false), ("a*a*a*a*a*b", String(repeating: "a", count: 2000), false),
+        ("\\*lit", "*lit", true), ("\\*lit", "xlit", false),
+        ("a*a*a*a*a*b", String(repeating: "a", count: 2000), false),
     ]
 
     @Test(arguments: globCases)
@@ -95,7 +100,9 @@ import Testing
         #expect(throws: RegexProblem.self) { try BoundedRegex(pattern) }
     }
 
-    static let safeRegexes: [String] = ["^deploy-(web|api)$", "(ab)+c", "a+b+", "[a-z]+(-[0-9]+)?", "(?:x|y)z*", "\\(a+\\)+"]
+    static let safeRegexes: [String] = [
+        "^deploy-(web|api)$", "(ab)+c", "a+b+", "[a-z]+(-[0-9]+)?", "(?:x|y)z*", "\\(a+\\)+",
+    ]
 
     @Test(arguments: safeRegexes)
     func ordinaryRegexIsAccepted(pattern: String) throws {

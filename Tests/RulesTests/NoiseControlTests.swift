@@ -1,6 +1,7 @@
 import Events
 import Foundation
 import Testing
+
 @testable import Rules
 
 @Suite struct NoiseControlTests {
@@ -10,7 +11,9 @@ import Testing
     }
 
     @Test func throttleSuppressesRepeatsPerGroupKeyUntilTheWindowEnds() throws {
-        let engine = try engine(#"[{"name": "r", "match": {"status": "FAILED"}, "receivers": ["hook"], "throttle": "10m", "groupBy": ["invocation.commandName"]}]"#)
+        let engine = try engine(
+            #"[{"name": "r", "match": {"status": "FAILED"}, "receivers": ["hook"], "throttle": "10m", "groupBy": ["invocation.commandName"]}]"#
+        )
         var memory = InMemoryNoiseMemory()
         let t0 = Support.t0
         let first = engine.evaluate(Support.event(invocationId: "inv-1"), now: t0, memory: memory)
@@ -24,7 +27,8 @@ import Testing
         #expect(second.trace.first?.outcome == .throttled(groupKey: "deploy-web", until: t0 + 600))
 
         // Another group key is not throttled.
-        let other = engine.evaluate(Support.event(command: "deploy-api", invocationId: "inv-3"), now: t0 + 300, memory: memory)
+        let other = engine.evaluate(
+            Support.event(command: "deploy-api", invocationId: "inv-3"), now: t0 + 300, memory: memory)
         #expect(other.dispatches.count == 1)
 
         // After the window, notifies again.
@@ -33,7 +37,9 @@ import Testing
     }
 
     @Test func groupingAlignsNotBeforeToTheFirstEventOfTheGroup() throws {
-        let engine = try engine(#"[{"name": "g", "match": {}, "receivers": ["hook"], "groupBy": ["invocation.id", "region"], "groupWait": "30s"}]"#)
+        let engine = try engine(
+            #"[{"name": "g", "match": {}, "receivers": ["hook"], "groupBy": ["invocation.id", "region"], "groupWait": "30s"}]"#
+        )
         var memory = InMemoryNoiseMemory()
         let t0 = Support.t0
         let first = engine.evaluate(Support.event(status: "FAILED"), now: t0, memory: memory)
@@ -44,7 +50,9 @@ import Testing
 
         let second = engine.evaluate(Support.event(status: "TIMEOUT"), now: t0 + 10, memory: memory)
         #expect(second.dispatches.first?.notBefore == t0 + 30)
-        #expect(second.trace.first?.outcome == .notified(groupKey: "inv-1|ap-guangzhou", notBefore: t0 + 30, joinedGroup: true))
+        #expect(
+            second.trace.first?.outcome
+                == .notified(groupKey: "inv-1|ap-guangzhou", notBefore: t0 + 30, joinedGroup: true))
         #expect(second.updates.isEmpty)
 
         let late = engine.evaluate(Support.event(status: "CANCELLED"), now: t0 + 31, memory: memory)
@@ -86,7 +94,8 @@ import Testing
     @Test(arguments: muteCases)
     func muteWindows(mute: String, timeZone: String, now: String, muted: Bool) throws {
         let engine = try engine(
-            #"[{"name": "r", "match": {}, "receivers": ["hook"], "mute": \#(mute)}]"#, defaults: #"{"timeZone": "\#(timeZone)"}"#
+            #"[{"name": "r", "match": {}, "receivers": ["hook"], "mute": \#(mute)}]"#,
+            defaults: #"{"timeZone": "\#(timeZone)"}"#
         )
         let date = try #require(ISO8601DateFormatter().date(from: now))
         let evaluation = engine.evaluate(Support.event(), now: date, memory: InMemoryNoiseMemory())
@@ -101,9 +110,12 @@ import Testing
     }
 
     @Test func recoveryAfterFailureSendsARecoveryNoticeOnce() throws {
-        let engine = try engine(#"[{"name": "deploy", "match": {"status": ["FAILED", "TIMEOUT"]}, "receivers": ["hook", "mail"], "recovery": true}]"#)
+        let engine = try engine(
+            #"[{"name": "deploy", "match": {"status": ["FAILED", "TIMEOUT"]}, "receivers": ["hook", "mail"], "recovery": true}]"#
+        )
         var memory = InMemoryNoiseMemory()
-        let failure = engine.evaluate(Support.event(status: "FAILED", invocationId: "inv-1"), now: Support.t0, memory: memory)
+        let failure = engine.evaluate(
+            Support.event(status: "FAILED", invocationId: "inv-1"), now: Support.t0, memory: memory)
         let key = "deploy\u{1F}invocation\u{1F}cmd-1"
         #expect(failure.updates.contains(.failing(key: key, true)))
         #expect(failure.dispatches.allSatisfy { !$0.isRecovery })
@@ -111,41 +123,56 @@ import Testing
         #expect(memory.isFailing(key: key))
 
         // A second failure of the same command does not record again.
-        let again = engine.evaluate(Support.event(status: "TIMEOUT", invocationId: "inv-2"), now: Support.t0 + 60, memory: memory)
+        let again = engine.evaluate(
+            Support.event(status: "TIMEOUT", invocationId: "inv-2"), now: Support.t0 + 60, memory: memory)
         #expect(!again.updates.contains { if case .failing = $0 { true } else { false } })
 
-        let success = engine.evaluate(Support.event(status: "SUCCESS", invocationId: "inv-3"), now: Support.t0 + 120, memory: memory)
+        let success = engine.evaluate(
+            Support.event(status: "SUCCESS", invocationId: "inv-3"), now: Support.t0 + 120, memory: memory)
         #expect(success.dispatches.map(\.receiver) == ["hook", "mail"])
         #expect(success.dispatches.allSatisfy { $0.isRecovery })
         #expect(success.updates == [.failing(key: key, false)])
         memory.apply(success.updates)
 
-        let secondSuccess = engine.evaluate(Support.event(status: "SUCCESS", invocationId: "inv-4"), now: Support.t0 + 180, memory: memory)
+        let secondSuccess = engine.evaluate(
+            Support.event(status: "SUCCESS", invocationId: "inv-4"), now: Support.t0 + 180, memory: memory)
         #expect(secondSuccess.dispatches.isEmpty)
 
         // A different command's success recovers nothing.
         memory.apply(failure.updates)
-        let other = engine.evaluate(Support.event(status: "SUCCESS", commandId: "cmd-2", invocationId: "inv-5"), now: Support.t0, memory: memory)
+        let other = engine.evaluate(
+            Support.event(status: "SUCCESS", commandId: "cmd-2", invocationId: "inv-5"), now: Support.t0, memory: memory
+        )
         #expect(other.dispatches.isEmpty)
     }
 
     @Test func recoveryKeyByCommandName() throws {
-        let engine = try engine(#"[{"name": "r", "match": {"status": "FAILED"}, "receivers": ["hook"], "recovery": {"keyBy": ["invocation.commandName"]}}]"#)
+        let engine = try engine(
+            #"[{"name": "r", "match": {"status": "FAILED"}, "receivers": ["hook"], "recovery": {"keyBy": ["invocation.commandName"]}}]"#
+        )
         var memory = InMemoryNoiseMemory()
-        memory.apply(engine.evaluate(Support.event(status: "FAILED", commandId: "cmd-a"), now: Support.t0, memory: memory).updates)
-        let success = engine.evaluate(Support.event(status: "SUCCESS", commandId: "cmd-b", invocationId: "inv-9"), now: Support.t0, memory: memory)
+        memory.apply(
+            engine.evaluate(Support.event(status: "FAILED", commandId: "cmd-a"), now: Support.t0, memory: memory)
+                .updates)
+        let success = engine.evaluate(
+            Support.event(status: "SUCCESS", commandId: "cmd-b", invocationId: "inv-9"), now: Support.t0, memory: memory
+        )
         #expect(success.dispatches.first?.isRecovery == true)
     }
 
     @Test func mutedFailureIsNotRecordedForRecovery() throws {
-        let engine = try engine(#"[{"name": "r", "match": {"status": "FAILED"}, "receivers": ["hook"], "recovery": true, "mute": ["wed"]}]"#)
-        let evaluation = engine.evaluate(Support.event(status: "FAILED"), now: Support.t0, memory: InMemoryNoiseMemory())  // t0 is a Wednesday
+        let engine = try engine(
+            #"[{"name": "r", "match": {"status": "FAILED"}, "receivers": ["hook"], "recovery": true, "mute": ["wed"]}]"#
+        )
+        let evaluation = engine.evaluate(
+            Support.event(status: "FAILED"), now: Support.t0, memory: InMemoryNoiseMemory())  // t0 is a Wednesday
         #expect(evaluation.dispatches.isEmpty)
         #expect(evaluation.updates.isEmpty)
     }
 
     @Test func sameEventToSameReceiverFromTwoRulesIsOneDispatch() throws {
-        let engine = try engine(#"""
+        let engine = try engine(
+            #"""
             [{"name": "a", "match": {"status": "FAILED"}, "receivers": ["hook"], "continue": true},
              {"name": "b", "match": {"region": "ap-guangzhou"}, "receivers": ["hook", "mail"]}]
             """#)
@@ -155,7 +182,8 @@ import Testing
     }
 
     @Test func firstMatchStopsUnlessContinue() throws {
-        let engine = try engine(#"""
+        let engine = try engine(
+            #"""
             [{"name": "a", "match": {"status": "FAILED"}, "receivers": ["hook"]},
              {"name": "b", "match": {}, "receivers": ["mail"]}]
             """#)
@@ -163,7 +191,8 @@ import Testing
         #expect(evaluation.dispatches.map(\.rule) == ["a"])
         #expect(evaluation.trace.last?.outcome == .skipped(afterRule: "a"))
         // A mute of the first rule still stops later rules (a silence, like Alertmanager's routing).
-        let muted = try self.engine(#"""
+        let muted = try self.engine(
+            #"""
             [{"name": "a", "match": {"status": "FAILED"}, "receivers": ["hook"], "mute": ["wed"]},
              {"name": "b", "match": {}, "receivers": ["mail"]}]
             """#)
@@ -171,14 +200,17 @@ import Testing
     }
 
     @Test func disabledRulesAndExplanations() throws {
-        let engine = try engine(#"""
+        let engine = try engine(
+            #"""
             [{"name": "off", "enabled": false, "match": {}, "receivers": ["hook"]},
              {"name": "cmd", "match": {"invocation.commandName": {"glob": "backup-*"}}, "receivers": ["hook"]}]
             """#)
         let evaluation = engine.evaluate(Support.event(), now: Support.t0, memory: InMemoryNoiseMemory(), explain: true)
         #expect(evaluation.dispatches.isEmpty)
         #expect(evaluation.trace.first?.outcome == .disabled)
-        #expect(evaluation.trace.last?.outcome == .notMatched(reason: "invocation.commandName is \"deploy-web\", wanted glob \"backup-*\""))
+        #expect(
+            evaluation.trace.last?.outcome
+                == .notMatched(reason: "invocation.commandName is \"deploy-web\", wanted glob \"backup-*\""))
         // Without explain, rules that did not match leave no trace.
         #expect(engine.evaluate(Support.event(), now: Support.t0, memory: InMemoryNoiseMemory()).trace.isEmpty)
     }

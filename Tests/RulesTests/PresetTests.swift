@@ -1,10 +1,12 @@
 import Events
 import Foundation
 import Testing
+
 @testable import Rules
 
 @Suite struct PresetTests {
-    static let hostile = "quote \" backslash \\ newline\n tab\t {{title}} {{{x}}} <script>alert(1)</script> &amp; <!channel> @everyone 部署失败 \u{1F}"
+    static let hostile =
+        "quote \" backslash \\ newline\n tab\t {{title}} {{{x}}} <script>alert(1)</script> &amp; <!channel> @everyone 部署失败 \u{1F}"
 
     static func hostileEvent(outputBytes: Int = 30000) -> Event {
         let cjk = String(repeating: "部署失败，镜像拉取错误。", count: outputBytes / 36 + 1)
@@ -22,17 +24,19 @@ import Testing
         let formatPart = format.map { #", "format": "\#($0)""# } ?? ""
         let receiver: String
         if type == "email" {
-            receiver = #"{"type": "email", "smtp": {"url": "smtp://localhost:25"}, "from": "t@example.com", "to": ["a@example.com"]\#(extra)}"#
+            receiver =
+                #"{"type": "email", "smtp": {"url": "smtp://localhost:25"}, "from": "t@example.com", "to": ["a@example.com"]\#(extra)}"#
         } else {
             receiver = #"{"type": "\#(type)", "url": "https://example.com/hook?key=secret"\#(formatPart)\#(extra)}"#
         }
-        let text = Support.rulesFile(rules: #"[{"name": "r", "match": {}, "receivers": ["x"]}]"#, receivers: #"{"x": \#(receiver)}"#)
+        let text = Support.rulesFile(
+            rules: #"[{"name": "r", "match": {}, "receivers": ["x"]}]"#, receivers: #"{"x": \#(receiver)}"#)
         let (ruleSet, diagnostics) = Support.load(text)
         return RulesEngine(ruleSet: try #require(ruleSet, "\(diagnostics)"))
     }
 
     static func json(_ message: RenderedMessage) throws -> [String: Any] {
-        guard case let .webhook(webhook) = message else { throw CocoaError(.coderInvalidValue) }
+        guard case .webhook(let webhook) = message else { throw CocoaError(.coderInvalidValue) }
         #expect(webhook.headers["Content-Type"] == "application/json; charset=utf-8")
         return try #require(try JSONSerialization.jsonObject(with: Data(webhook.body)) as? [String: Any])
     }
@@ -40,8 +44,11 @@ import Testing
     static func string(_ object: Any?, _ path: String...) -> String? {
         var current = object
         for key in path {
-            if let index = Int(key), let array = current as? [Any] { current = index < array.count ? array[index] : nil }
-            else { current = (current as? [String: Any])?[key] }
+            if let index = Int(key), let array = current as? [Any] {
+                current = index < array.count ? array[index] : nil
+            } else {
+                current = (current as? [String: Any])?[key]
+            }
         }
         return current as? String
     }
@@ -64,12 +71,19 @@ import Testing
     @Test(arguments: presets)
     func presetIsValidJSONWithinLimits(type: String, format: String?, path: [String], limit: Int, bytes: Bool) throws {
         let engine = try Self.engine(type: type, format: format)
-        for events in [[Self.hostileEvent()], [Self.hostileEvent(outputBytes: 100)], Array(repeating: Self.hostileEvent(), count: 3)] {
+        for events in [
+            [Self.hostileEvent()], [Self.hostileEvent(outputBytes: 100)],
+            Array(repeating: Self.hostileEvent(), count: 3),
+        ] {
             let message = try engine.render(rule: "r", receiver: "x", events: events, isRecovery: false)
             let object = try Self.json(message)
             var current: Any? = object
             for key in path {
-                if let index = Int(key), let array = current as? [Any] { current = array[index] } else { current = (current as? [String: Any])?[key] }
+                if let index = Int(key), let array = current as? [Any] {
+                    current = array[index]
+                } else {
+                    current = (current as? [String: Any])?[key]
+                }
             }
             let text = try #require(current as? String, "missing \(path) in \(object)")
             #expect((bytes ? text.utf8.count : text.count) <= limit)
@@ -95,7 +109,9 @@ import Testing
     @Test func shapesOfEachPlatform() throws {
         let event = Self.hostileEvent(outputBytes: 100)
         func render(_ type: String, _ format: String? = nil) throws -> [String: Any] {
-            try Self.json(try Self.engine(type: type, format: format).render(rule: "r", receiver: "x", events: [event], isRecovery: false))
+            try Self.json(
+                try Self.engine(type: type, format: format).render(
+                    rule: "r", receiver: "x", events: [event], isRecovery: false))
         }
         let dingtalk = try render("dingtalk", "markdown")
         #expect(dingtalk["msgtype"] as? String == "markdown")
@@ -127,9 +143,11 @@ import Testing
     }
 
     @Test func bodyTemplateEscapesEveryVariableAsJSON() throws {
-        let template = #"{\"summary\": \"{{title}}\", \"error\": \"{{task.errorInfo}}\", \"count\": {{count}}, \"recovered\": {{isRecovery}}, \"body\": \"{{body}}\"}"#
+        let template =
+            #"{\"summary\": \"{{title}}\", \"error\": \"{{task.errorInfo}}\", \"count\": {{count}}, \"recovered\": {{isRecovery}}, \"body\": \"{{body}}\"}"#
         let engine = try Self.engine(type: "webhook", format: "template", extra: #", "bodyTemplate": "\#(template)""#)
-        let object = try Self.json(try engine.render(rule: "r", receiver: "x", events: [Self.hostileEvent()], isRecovery: true))
+        let object = try Self.json(
+            try engine.render(rule: "r", receiver: "x", events: [Self.hostileEvent()], isRecovery: true))
         #expect(object["error"] as? String == Self.hostile)
         #expect(object["count"] as? Int == 1)
         #expect(object["recovered"] as? Bool == true)
@@ -139,7 +157,8 @@ import Testing
     @Test func bodyTemplateThatIsNotJSONIsRejectedAtCheckTime() {
         let text = Support.rulesFile(
             rules: #"[{"name": "r", "match": {}, "receivers": ["x"]}]"#,
-            receivers: #"{"x": {"type": "webhook", "url": "https://e.example/", "format": "template", "bodyTemplate": "{\"a\": {{{title}}} }"}}"#
+            receivers:
+                #"{"x": {"type": "webhook", "url": "https://e.example/", "format": "template", "bodyTemplate": "{\"a\": {{{title}}} }"}}"#
         )
         let (ruleSet, diagnostics) = Support.load(text)
         #expect(ruleSet == nil)
@@ -148,7 +167,10 @@ import Testing
 
     @Test func emailIsHTMLEscaped() throws {
         let engine = try Self.engine(type: "email")
-        guard case let .email(mail) = try engine.render(rule: "r", receiver: "x", events: [Self.hostileEvent(outputBytes: 100)], isRecovery: false) else {
+        guard
+            case .email(let mail) = try engine.render(
+                rule: "r", receiver: "x", events: [Self.hostileEvent(outputBytes: 100)], isRecovery: false)
+        else {
             Issue.record("not an email")
             return
         }
@@ -162,15 +184,21 @@ import Testing
     @Test func defaultFailureBodyShowsWhatOpsNeed() throws {
         let event = Support.event(
             type: .taskStatusChanged, status: "FAILED",
-            task: TaskInfo(id: "invt-9", instanceId: "ins-9", status: "FAILED", exitCode: 137, errorInfo: "killed", output: OutputTail(text: "oom\n", omittedBytes: 0))
+            task: TaskInfo(
+                id: "invt-9", instanceId: "ins-9", status: "FAILED", exitCode: 137, errorInfo: "killed",
+                output: OutputTail(text: "oom\n", omittedBytes: 0))
         )
         let engine = try Self.engine(type: "slack")
         let text = try engine.renderText(rule: "r", receiver: "x", events: [event], isRecovery: false)
         #expect(text.title == "❌ deploy-web FAILED on ins-9, exit code 137 (ap-guangzhou)")
-        for needle in ["Command: deploy-web (cmd-1)", "RUNNING → FAILED", "ins-9: FAILED (exit code 137) — killed", "oom", "https://console.cloud.tencent.com/tat/log?region=ap-guangzhou"] {
+        for needle in [
+            "Command: deploy-web (cmd-1)", "RUNNING → FAILED", "ins-9: FAILED (exit code 137) — killed", "oom",
+            "https://console.cloud.tencent.com/tat/log?region=ap-guangzhou",
+        ] {
             #expect(text.body.contains(needle), "\(needle) not in \(text.body)")
         }
-        let recovery = try engine.renderText(rule: "r", receiver: "x", events: [Support.event(status: "SUCCESS")], isRecovery: true)
+        let recovery = try engine.renderText(
+            rule: "r", receiver: "x", events: [Support.event(status: "SUCCESS")], isRecovery: true)
         #expect(recovery.title.hasPrefix("✅ deploy-web recovered"))
         let group = try engine.renderText(rule: "r", receiver: "x", events: [event, event], isRecovery: false)
         #expect(group.title.hasPrefix("❌ [2] "))
@@ -178,7 +206,8 @@ import Testing
     }
 
     static let truncationCases: [(String, Int)] = [
-        ("abc", 10), (String(repeating: "部", count: 100), 50), (String(repeating: "👨‍👩‍👧", count: 40), 100), ("a\u{301}" + String(repeating: "é", count: 50), 20),
+        ("abc", 10), (String(repeating: "部", count: 100), 50), (String(repeating: "👨‍👩‍👧", count: 40), 100),
+        ("a\u{301}" + String(repeating: "é", count: 50), 20),
     ]
 
     @Test(arguments: truncationCases)

@@ -1,9 +1,11 @@
 import Foundation
 import Testing
+
 @testable import Rules
 
 @Suite struct ReloadTests {
-    static let good = Support.rulesFile(rules: #"[{"name": "v1", "match": {"status": "FAILED"}, "receivers": ["hook"]}]"#)
+    static let good = Support.rulesFile(
+        rules: #"[{"name": "v1", "match": {"status": "FAILED"}, "receivers": ["hook"]}]"#)
     static let better = Support.rulesFile(rules: #"[{"name": "v2", "match": {}, "receivers": ["hook"]}]"#)
 
     static func holder() throws -> RulesHolder {
@@ -15,7 +17,9 @@ import Testing
         "{\"version\": 1, \"receivers\": {",
         Support.rulesFile(rules: #"[{"name": "x", "match": {"status": {"regex": "(a+)+"}}, "receivers": ["hook"]}]"#),
         Support.rulesFile(rules: #"[{"name": "x", "match": {}, "receivers": ["nobody"]}]"#),
-        Support.rulesFile(rules: #"[{"name": "x", "match": {}, "receivers": ["env"]}]"#, receivers: #"{"env": {"type": "slack", "url": "${env:UNSET_FOR_TEST}"}}"#),
+        Support.rulesFile(
+            rules: #"[{"name": "x", "match": {}, "receivers": ["env"]}]"#,
+            receivers: #"{"env": {"type": "slack", "url": "${env:UNSET_FOR_TEST}"}}"#),
         "",
     ]
 
@@ -40,7 +44,8 @@ import Testing
         let holder = try Self.holder()
         let text = Support.rulesFile(
             rules: #"[{"name": "v3", "match": {}, "receivers": ["hook"]}]"#,
-            receivers: #"{"hook": {"type": "webhook", "url": "https://e.example/"}, "spare": {"type": "slack", "url": "${env:UNSET_FOR_TEST}"}}"#
+            receivers:
+                #"{"hook": {"type": "webhook", "url": "https://e.example/"}, "spare": {"type": "slack", "url": "${env:UNSET_FOR_TEST}"}}"#
         )
         let outcome = holder.reload(data: Data(text.utf8))
         #expect(outcome.applied)

@@ -1,5 +1,6 @@
 import Events
 import Foundation
+
 @testable import Rules
 
 /// Paths and builders shared by the rules tests.
@@ -19,10 +20,11 @@ enum Support {
 
     /// A rules file with one webhook receiver per platform name given and the rules given.
     static func rulesFile(rules: String, receivers: String? = nil, defaults: String = "{}") -> String {
-        let receivers = receivers ?? """
-            {"hook": {"type": "webhook", "url": "https://hooks.example.com/x"},
-             "mail": {"type": "email", "smtp": {"url": "smtp://localhost:25"}, "from": "t@example.com", "to": ["a@example.com"]}}
-            """
+        let receivers =
+            receivers ?? """
+                {"hook": {"type": "webhook", "url": "https://hooks.example.com/x"},
+                 "mail": {"type": "email", "smtp": {"url": "smtp://localhost:25"}, "from": "t@example.com", "to": ["a@example.com"]}}
+                """
         return "{\"version\": 1, \"defaults\": \(defaults), \"receivers\": \(receivers), \"rules\": \(rules)}"
     }
 
@@ -34,7 +36,9 @@ enum Support {
         region: String = "ap-guangzhou", task: TaskInfo? = nil, stuck: StuckInfo? = nil,
         taskCounts: [String: Int] = ["FAILED": 1, "SUCCESS": 2], description: String? = nil
     ) -> Event {
-        let id = EventID.make(type: type, region: region, invocationId: invocationId, taskId: task?.id, previousStatus: previous, status: status)
+        let id = EventID.make(
+            type: type, region: region, invocationId: invocationId, taskId: task?.id, previousStatus: previous,
+            status: status)
         return Event(
             id: id, type: type, region: region, detectedAt: t0, previousStatus: previous, status: status,
             invocation: InvocationInfo(
