@@ -12,7 +12,7 @@ struct BoundedRegex: Sendable {
     let pattern: String
     private let box: Box
     /// Literal text an anchored pattern (`^deploy-…`) must start with: checked before the regex runs.
-    private let requiredPrefix: String
+    let requiredPrefix: String
 
     /// `NSRegularExpression` is immutable after creation and documented as safe to use from
     /// several threads at once; the box only carries it across isolation domains.

@@ -53,7 +53,13 @@ indirect enum Condition: Sendable {
         case .field(let field, let test):
             let value = field.read(EventRef(event))
             if test.compile()(value) { return nil }
-            return "\(field.path) is \(value.text.map { "\"\($0)\"" } ?? "absent"), wanted \(test.summary)"
+            let shown: String
+            switch value {
+            case .missing: shown = "absent"
+            case .string(let text): shown = "\"\(text)\""
+            default: shown = value.text ?? "absent"
+            }
+            return "\(field.path) is \(shown), wanted \(test.summary)"
         }
     }
 
@@ -63,6 +69,17 @@ indirect enum Condition: Sendable {
         case .all(let children), .any(let children): children.reduce(0) { $0 + $1.cost }
         case .not(let child): child.cost
         case .field(_, let test): test.cost
+        }
+    }
+
+    /// Text that `field` must start with for the condition to hold, when the condition says so at
+    /// its top level (an `all` part that is an equality, a glob or an anchored regex). Used to skip
+    /// rules that cannot match; `nil` when there is no such requirement.
+    func requiredPrefix(of path: String) -> String? {
+        switch self {
+        case .all(let children): return children.lazy.compactMap { $0.requiredPrefix(of: path) }.first
+        case .field(let field, let test) where field.path == path: return test.requiredPrefix
+        default: return nil
         }
     }
 
@@ -127,6 +144,19 @@ indirect enum FieldTest: Sendable {
             if compiled.count == 1 { return compiled[0] }
             return { value in compiled.allSatisfy { $0(value) } }
         }
+    }
+
+    /// Text a matching value must start with, or `nil`.
+    var requiredPrefix: String? {
+        let prefix: String
+        switch self {
+        case .equals(.string(let value)): prefix = value
+        case .glob(let glob): prefix = glob.literalPrefix
+        case .regex(let regex): prefix = regex.requiredPrefix
+        case .all(let tests): return tests.lazy.compactMap(\.requiredPrefix).first
+        default: return nil
+        }
+        return prefix.isEmpty ? nil : prefix
     }
 
     /// Relative cost: regexes are far dearer than comparisons.

@@ -3,6 +3,8 @@
 struct Glob: Sendable, Hashable {
     let pattern: String
     private let kind: Kind
+    /// The literal text every match starts with (empty when the pattern starts with `*` or `?`).
+    let literalPrefix: String
 
     private enum Kind: Sendable, Hashable {
         case exact(String)
@@ -44,6 +46,12 @@ struct Glob: Sendable, Hashable {
             }
             return String(text)
         }
+        var leading = String.UnicodeScalarView()
+        for token in tokens {
+            guard case .literal(let scalar) = token else { break }
+            leading.append(scalar)
+        }
+        literalPrefix = String(leading)
         let stars = tokens.filter { $0 == .star }.count
         if let text = literal(tokens[...]) {
             kind = .exact(text)

@@ -9,6 +9,8 @@ public struct RulesEngine: Sendable {
     /// The rules as shared references: iterating them costs one retain each rather than a copy of
     /// every field of a `Rule`.
     private let entries: [Entry]
+    /// Narrows the rules an event visits by its command name.
+    private let index: CommandIndex
 
     private final class Entry: Sendable {
         let rule: Rule
@@ -29,6 +31,7 @@ public struct RulesEngine: Sendable {
     public init(ruleSet: RuleSet) {
         self.ruleSet = ruleSet
         self.entries = ruleSet.rules.map(Entry.init)
+        self.index = CommandIndex(rules: ruleSet.rules)
     }
 
     /// Decides which receivers `event` goes to, at `now`, given what noise control remembers.
@@ -48,7 +51,10 @@ public struct RulesEngine: Sendable {
         var isFailure: Bool?
         let ref = EventRef(event)
 
-        for entry in entries {
+        // Explanations visit every rule; otherwise only those that can match the command name.
+        let positions = explain || !index.isUseful ? Array(entries.indices) : index.candidates(for: event)
+        for position in positions {
+            let entry = entries[position]
             guard entry.enabled else {
                 if explain { evaluation.trace.append(RuleTrace(rule: entry.rule.name, outcome: .disabled)) }
                 continue
