@@ -72,16 +72,23 @@ public struct Rule: Sendable {
     }
 
     /// The key under which a failure of `event`'s command is remembered: rule, level, key values.
-    func recoveryKey(for event: Event) -> String? {
+    func recoveryKey(for event: Event) -> String? { recoveryKey(for: EventRef(event)) }
+
+    /// ``recoveryKey(for:)`` for an event already behind a reference (the engine's hot path).
+    func recoveryKey(for ref: EventRef) -> String? {
         guard let recovery else { return nil }
-        let ref = EventRef(event)
-        var values = recovery.fields.map { $0.read(ref).text ?? "" }
-        if recovery.keyBy == Self.defaultRecoveryKey, values == [""] {
-            values = [event.invocation.commandName ?? ""]
+        let separator = "\u{1F}"
+        var key = name + separator + (ref.event.type.isTaskLevel ? "task" : "invocation")
+        var anyValue = false
+        for field in recovery.fields {
+            var value = field.read(ref).text ?? ""
+            if value.isEmpty, recovery.fields.count == 1, recovery.keyBy == Self.defaultRecoveryKey {
+                value = ref.event.invocation.commandName ?? ""
+            }
+            anyValue = anyValue || !value.isEmpty
+            key += separator + value
         }
-        if values.allSatisfy(\.isEmpty) { return nil }
-        let level = event.type.isTaskLevel ? "task" : "invocation"
-        return ([name, level] + values).joined(separator: "\u{1F}")
+        return anyValue ? key : nil
     }
 
     static let defaultRecoveryKey = ["invocation.commandId"]

@@ -67,7 +67,7 @@ public struct RulesEngine: Sendable {
                 matched = true
             }
             let rule = entry.rule
-            if isSuccess, entry.hasRecovery, let key = rule.recoveryKey(for: event), memory.isFailing(key: key) {
+            if isSuccess, entry.hasRecovery, let key = rule.recoveryKey(for: ref), memory.isFailing(key: key) {
                 evaluation.updates.append(.failing(key: key, false))
                 if let window = activeMute(rule, now) {
                     evaluation.trace.append(RuleTrace(rule: rule.name, outcome: .recoveryMuted(window: window.name)))
@@ -99,7 +99,7 @@ public struct RulesEngine: Sendable {
                 evaluation.trace.append(RuleTrace(rule: rule.name, outcome: .muted(window: window.name)))
                 continue
             }
-            if rule.recovery != nil, let key = rule.recoveryKey(for: event) {
+            if entry.hasRecovery, let key = rule.recoveryKey(for: ref) {
                 if isFailure == nil { isFailure = StatusClass.isFailure(event) }
                 if isFailure == true, !memory.isFailing(key: key) {
                     evaluation.updates.append(.failing(key: key, true))
