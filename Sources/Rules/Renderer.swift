@@ -84,16 +84,21 @@ struct Renderer: Sendable {
 
     /// The title as one line: line breaks become spaces, surrounding space trimmed.
     static func oneLine(_ text: String) -> String {
-        var result =
+        let joined =
             text.contains(where: \.isNewline) ? text.split(whereSeparator: \.isNewline).joined(separator: " ") : text
-        result = result.trimmingCharacters(in: .whitespaces)
-        return result
+        guard let first = joined.firstIndex(where: { $0 != " " && $0 != "\t" }) else { return "" }
+        let last = joined.lastIndex(where: { $0 != " " && $0 != "\t" })!
+        if first == joined.startIndex, joined.index(after: last) == joined.endIndex { return joined }
+        return String(joined[first...last])
     }
 
     /// Trailing spaces and runs of blank lines removed.
     static func tidy(_ text: String) -> String {
+        if isTidy(text) { return text }
         var lines: [Substring] = []
         var blank = 0
+        // "\r\n" is one Character in Swift: normalise it before splitting on "\n".
+        let text = text.utf8.contains(0x0D) ? text.replacingOccurrences(of: "\r\n", with: "\n") : text
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
             var trimmed = line
             while let last = trimmed.last, last == " " || last == "\t" || last == "\r" { trimmed = trimmed.dropLast() }
@@ -107,6 +112,24 @@ struct Renderer: Sendable {
         }
         while let last = lines.last, last.isEmpty { lines.removeLast() }
         return lines.joined(separator: "\n")
+    }
+
+    /// Whether ``tidy(_:)`` would leave `text` as it is (one pass over the bytes, no allocation).
+    private static func isTidy(_ text: String) -> Bool {
+        var previous: UInt8 = 0
+        var beforePrevious: UInt8 = 0
+        var atStart = true
+        for byte in text.utf8 {
+            if byte == 0x0D { return false }
+            if byte == 0x0A {
+                if atStart || previous == 0x20 || previous == 0x09 { return false }  // blank first line, trailing space
+                if previous == 0x0A && beforePrevious == 0x0A { return false }  // two blank lines in a row
+            }
+            atStart = false
+            beforePrevious = previous
+            previous = byte
+        }
+        return !atStart && previous != 0x0A && previous != 0x20 && previous != 0x09
     }
 
     /// "around line L, column C" from JSONSerialization's "around character N".

@@ -31,3 +31,25 @@ import Testing
         }
     }
 }
+
+@Suite struct TidyTests {
+    static let cases: [(String, String)] = [
+        ("a\nb", "a\nb"), ("a  \nb\t", "a\nb"), ("\n\na\n\n\n\nb\n\n", "a\n\nb"), ("a\r\nb", "a\nb"), ("", ""),
+        ("a\n\nb", "a\n\nb"), (" a", " a"), ("a\n \nb", "a\n\nb"), ("部署\n\n\n失败 ", "部署\n\n失败"),
+    ]
+
+    @Test(arguments: cases)
+    func tidy(input: String, expected: String) {
+        #expect(Renderer.tidy(input) == expected)
+        #expect(Renderer.tidy(expected) == expected)
+    }
+
+    static let titles: [(String, String)] = [
+        ("  a b  ", "a b"), ("a\nb", "a b"), ("\n", ""), ("x", "x"), ("\ta\t", "a"),
+    ]
+
+    @Test(arguments: titles)
+    func oneLine(input: String, expected: String) {
+        #expect(Renderer.oneLine(input) == expected)
+    }
+}
