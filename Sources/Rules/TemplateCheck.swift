@@ -14,6 +14,9 @@ struct TemplateCheck {
             guard let path = rulePaths[rule.name] else { continue }
             checkVariables(rule.templates.title, path + "title")
             checkVariables(rule.templates.body, path + "body")
+            if rule.templates.title != nil {
+                checkNotEmpty(rule: rule, receiver: rule.receivers.first.flatMap { receivers[$0] }, path + "title")
+            }
         }
         for (name, config) in receivers.sorted(by: { $0.key < $1.key }) {
             guard let path = receiverPaths[name] else { continue }
@@ -21,6 +24,7 @@ struct TemplateCheck {
             checkVariables(config.templates.body, path + "body")
             checkVariables(config.templates.html, path + "html")
             checkVariables(config.templates.bodyTemplate, path + "bodyTemplate")
+            if config.templates.title != nil { checkNotEmpty(rule: nil, receiver: config, path + "title") }
             guard config.receiver.platform == .webhook, config.receiver.format == "template",
                 config.templates.bodyTemplate != nil
             else {
@@ -44,8 +48,20 @@ struct TemplateCheck {
         }
     }
 
+    /// Warns when a title override renders empty for every sample event (a message without a title).
+    private func checkNotEmpty(rule: Rule?, receiver: ReceiverConfig?, _ path: JSONPath) {
+        guard let receiver else { return }
+        let empty = SampleEvents.all.allSatisfy { event in
+            Renderer.text(rule: rule, receiver: receiver, events: [event], isRecovery: false).title.isEmpty
+        }
+        if empty { context.warning(path, "renders empty for a sample event of every type") }
+    }
+
     private func checkVariables(_ template: CompiledTemplate?, _ path: JSONPath) {
         guard let template else { return }
+        if template.source.contains("{{>") {
+            context.warning(path, "partials ({{>name}}) are not available in rules-file templates; they render empty")
+        }
         for name in Self.unknownVariables(in: template.source) {
             let candidates =
                 Array(TemplateSchema.message.keys) + ["invocation.commandName", "task.exitCode", "task.errorInfo"]

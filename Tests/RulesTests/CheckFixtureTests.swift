@@ -100,6 +100,7 @@ import Testing
                 "receivers.hook.bodyTemplate", "format \"template\" needs a \"bodyTemplate\"",
                 "rules[0].body", "warning: unknown template variable \"commandNmae\" (did you mean \"commandName\"?)",
                 "unknown template variable \"task.exitcode\"", "unknown template variable \"bogus\"",
+                "rules[0].title", "partials ({{>name}}) are not available",
             ]
         ),
         (
@@ -163,6 +164,15 @@ import Testing
         let (ruleSet, diagnostics) = Support.load(text)
         #expect(ruleSet != nil)
         #expect(diagnostics.isEmpty, "\(diagnostics)")
+    }
+
+    @Test func titleThatRendersEmptyForEverySampleWarns() {
+        let text = Support.rulesFile(
+            rules: #"[{"name": "r", "match": {}, "receivers": ["hook"], "title": "{{#isRecovery}}ok{{/isRecovery}}"}]"#)
+        let (ruleSet, diagnostics) = Support.load(text)
+        #expect(ruleSet != nil)
+        #expect(
+            diagnostics.map(\.description).contains { $0.hasPrefix("rules[0].title") && $0.contains("renders empty") })
     }
 
     @Test func checkReportFormatsEveryDiagnosticAndASummary() {
