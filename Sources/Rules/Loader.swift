@@ -79,6 +79,15 @@ final class Loader {
             var seen: [String: Int] = [:]
             for (index, item) in items.enumerated() {
                 let path = JSONPath.root + "rules" + index
+                // Receivers an enabled rule names count as used even when the rule has errors.
+                if case .object(let members) = item, members["enabled"] != .bool(false) {
+                    switch members["receivers"] {
+                    case .string(let name)?: usedReceivers.insert(name)
+                    case .array(let names)?:
+                        for case .string(let name) in names { usedReceivers.insert(name) }
+                    default: break
+                    }
+                }
                 guard let rule = loadRule(item, path, receiverNames: Set(receiverPaths.keys)) else { continue }
                 if let earlier = seen[rule.name] {
                     context.error(
@@ -88,7 +97,6 @@ final class Loader {
                     seen[rule.name] = index
                     rulePaths[rule.name] = path
                 }
-                if rule.enabled { usedReceivers.formUnion(rule.receivers) }
                 rules.append(rule)
             }
         case let value?: context.error(.root + "rules", "expected an array of rules, found \(value.typeName)")
