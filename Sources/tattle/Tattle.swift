@@ -7,11 +7,13 @@ struct Tattle: AsyncParsableCommand {
         commandName: "tattle",
         abstract: "Watch Tencent Cloud TAT command executions and notify people when they change state.",
         subcommands: [
+            WatchCommand.self,
+            CheckCommand.self,
+            TestRuleCommand.self,
             InvocationsCommand.self,
-            SimulateCommand.self,
             DeliveriesCommand.self,
             ReplayCommand.self,
-            WatchCommand.self,
+            SimulateCommand.self,
         ]
     )
 }

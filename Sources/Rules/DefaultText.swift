@@ -1,0 +1,59 @@
+import Events
+
+/// The default templates (``DefaultTemplates``) written out in Swift: the same text, without the
+/// cost of interpreting Mustache for every message. `DefaultTextTests` checks that both agree.
+enum DefaultText {
+    static func title(_ events: [Event], isRecovery: Bool) -> String {
+        Headline.emoji(events[0], isRecovery: isRecovery) + " " + Headline.title(events: events, isRecovery: isRecovery)
+    }
+
+    static func body(_ events: [Event], isRecovery: Bool) -> String {
+        let event = events[0]
+        var text = title(events, isRecovery: isRecovery) + "\n"
+        if isRecovery {
+            header(event, into: &text, stuck: false)
+        } else if events.count > 1 {
+            let failed = events.reduce(0) { $0 + EventContext.failedCount($1) }
+            text += "\(events.count) events" + (failed > 0 ? ", \(failed) failed instances" : "") + ":\n"
+            for member in events {
+                text += "- " + Headline.title([member][0], isRecovery: isRecovery)
+                if let error = member.task?.errorInfo, !error.isEmpty { text += " — " + error }
+                text += "\n"
+            }
+            if let output = EventContext.outputTail(event) {
+                text += "Output of the first (last part):\n```\n" + output + "\n```\n"
+            }
+        } else {
+            header(event, into: &text, stuck: true)
+            if let description = event.invocation.description, !description.isEmpty {
+                text += "Description: \(description)\n"
+            }
+            for instance in EventContext.instances(event) {
+                text += "- \(instance.instanceId): \(instance.status)"
+                if let code = instance.exitCode { text += " (exit code \(code))" }
+                if let error = instance.errorInfo, !error.isEmpty { text += " — " + error }
+                text += "\n"
+            }
+            if let output = EventContext.outputTail(event) {
+                text += "Output (last part"
+                if let omitted = event.task?.output?.omittedBytes, omitted > 0 {
+                    text += ", \(omitted) bytes before omitted"
+                }
+                text += "):\n```\n" + output + "\n```\n"
+            }
+        }
+        text += Headline.consoleURL(event)
+        return Renderer.tidy(text)
+    }
+
+    private static func header(_ event: Event, into text: inout String, stuck: Bool) {
+        text += "Command: " + Headline.commandName(event)
+        if let id = event.invocation.commandId { text += " (\(id))" }
+        text += "\nInvocation: \(event.invocation.id) · Region: \(event.region)\n"
+        text += "Status: " + (event.previousStatus.map { "\($0) → \(event.status)" } ?? event.status)
+        if stuck, let info = event.stuck {
+            text += " for \(DurationText.format(info.seconds)) (limit \(DurationText.format(info.limitSeconds)))"
+        }
+        text += "\n"
+    }
+}

@@ -1,0 +1,187 @@
+import Foundation
+
+/// Collects diagnostics while the loader walks the parsed file, with typed accessors that report
+/// wrong types and unknown keys at their path instead of stopping.
+final class LoadContext {
+    var diagnostics: [Diagnostic] = []
+    let locator: SourceLocator
+    let resolver: any ReferenceResolver
+    /// Unresolved references met while reading, by path (a receiver's are checked against use).
+    var missingReferences: [(path: JSONPath, reference: String)] = []
+
+    init(locator: SourceLocator, resolver: any ReferenceResolver) {
+        self.locator = locator
+        self.resolver = resolver
+    }
+
+    func report(_ severity: Diagnostic.Severity, _ path: JSONPath, _ message: String, atKey: Bool = false) {
+        let position = locator.position(of: path, preferKey: atKey)
+        diagnostics.append(
+            Diagnostic(
+                severity, path: path.description, message: message, line: position?.line, column: position?.column)
+        )
+    }
+
+    func error(_ path: JSONPath, _ message: String, atKey: Bool = false) { report(.error, path, message, atKey: atKey) }
+    func warning(_ path: JSONPath, _ message: String, atKey: Bool = false) {
+        report(.warning, path, message, atKey: atKey)
+    }
+
+    /// The members of an object, reporting a wrong type and every key not in `allowed`.
+    func object(_ value: JSONTree, _ path: JSONPath, allowed: [String]) -> [String: JSONTree]? {
+        guard case .object(let members) = value else {
+            error(path, "expected an object, found \(value.typeName)")
+            return nil
+        }
+        for key in members.keys.sorted() where !allowed.contains(key) {
+            error(path + key, "unknown key \"\(key)\"" + Suggest.hint(for: key, among: allowed), atKey: true)
+        }
+        return members
+    }
+
+    /// A string, with `${env:…}`/`${file:…}` references resolved.
+    func string(_ value: JSONTree?, _ path: JSONPath, resolve: Bool = true) -> String? {
+        guard let value else { return nil }
+        guard case .string(let text) = value else {
+            error(path, "expected a string, found \(value.typeName)")
+            return nil
+        }
+        guard resolve else { return text }
+        let (resolved, missing) = References.resolve(text, with: resolver)
+        for reference in missing {
+            missingReferences.append((path, reference))
+        }
+        return resolved
+    }
+
+    func bool(_ value: JSONTree?, _ path: JSONPath) -> Bool? {
+        guard let value else { return nil }
+        guard case .bool(let flag) = value else {
+            error(path, "expected true or false, found \(value.typeName)")
+            return nil
+        }
+        return flag
+    }
+
+    func number(_ value: JSONTree?, _ path: JSONPath, range: ClosedRange<Double>) -> Double? {
+        guard let value else { return nil }
+        guard case .number(let number) = value else {
+            error(path, "expected a number, found \(value.typeName)")
+            return nil
+        }
+        guard number.isFinite, range.contains(number) else {
+            error(
+                path,
+                "\(FieldValue.number(number).text ?? "value") is out of range \(Int(range.lowerBound))…\(Int(range.upperBound))"
+            )
+            return nil
+        }
+        return number
+    }
+
+    func integer(_ value: JSONTree?, _ path: JSONPath, range: ClosedRange<Int>) -> Int? {
+        guard let number = number(value, path, range: Double(range.lowerBound)...Double(range.upperBound)) else {
+            return nil
+        }
+        guard number == number.rounded() else {
+            error(path, "expected a whole number, found \(number)")
+            return nil
+        }
+        return Int(number)
+    }
+
+    /// A duration (`"30s"`, `"10m"`, a number of seconds) within `range` seconds.
+    func duration(_ value: JSONTree?, _ path: JSONPath, range: ClosedRange<Double>) -> Double? {
+        guard let value else { return nil }
+        let seconds: Double?
+        switch value {
+        case .number(let number): seconds = number
+        case .string(let text): seconds = DurationText.seconds(text)
+        default:
+            error(path, "expected a duration such as \"30s\", \"10m\", \"2h\", found \(value.typeName)")
+            return nil
+        }
+        guard let seconds, seconds.isFinite else {
+            error(
+                path,
+                "invalid duration \(value.shortText): use a number with ms, s, m, h or d, e.g. \"500ms\", \"30s\", \"10m\", \"2h\", \"1d\""
+            )
+            return nil
+        }
+        guard range.contains(seconds) else {
+            error(
+                path,
+                "duration \(value.shortText) is out of range \(DurationText.format(range.lowerBound))…\(DurationText.format(range.upperBound))"
+            )
+            return nil
+        }
+        return seconds
+    }
+
+    /// An array of strings; a single string is accepted as a one-element array.
+    func strings(_ value: JSONTree?, _ path: JSONPath, resolve: Bool = true) -> [String]? {
+        guard let value else { return nil }
+        if case .string = value { return string(value, path, resolve: resolve).map { [$0] } }
+        guard case .array(let items) = value else {
+            error(path, "expected an array of strings, found \(value.typeName)")
+            return nil
+        }
+        var result: [String] = []
+        for (index, item) in items.enumerated() {
+            if let text = string(item, path + index, resolve: resolve) { result.append(text) }
+        }
+        return result
+    }
+}
+
+extension JSONTree {
+    /// The value as written, shortened, for messages.
+    var shortText: String {
+        switch self {
+        case .string(let text): "\"\(text.count > 40 ? String(text.prefix(40)) + "…" : text)\""
+        case .number(let number): FieldValue.number(number).text ?? "\(number)"
+        case .bool(let flag): flag ? "true" : "false"
+        case .null: "null"
+        case .array: "an array"
+        case .object: "an object"
+        }
+    }
+}
+
+/// "Did you mean" suggestions.
+enum Suggest {
+    /// ` (did you mean "x"?)` for the closest candidate within a small edit distance, or "".
+    static func hint(for word: String, among candidates: [String]) -> String {
+        guard let best = closest(to: word, among: candidates) else { return "" }
+        return " (did you mean \"\(best)\"?)"
+    }
+
+    static func closest(to word: String, among candidates: [String]) -> String? {
+        let lower = word.lowercased()
+        var best: (String, Int)?
+        for candidate in candidates {
+            let distance = lower == candidate.lowercased() ? 0 : editDistance(lower, candidate.lowercased())
+            if best == nil || distance < best!.1 { best = (candidate, distance) }
+        }
+        guard let (candidate, distance) = best else { return nil }
+        let limit = max(1, min(3, candidate.count / 3))
+        return distance <= limit ? candidate : nil
+    }
+
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a.utf8.prefix(64))
+        let b = Array(b.utf8.prefix(64))
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previous = Array(0...b.count)
+        var current = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            current[0] = i
+            for j in 1...b.count {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            swap(&previous, &current)
+        }
+        return previous[b.count]
+    }
+}

@@ -1,0 +1,146 @@
+import Events
+import Foundation
+
+/// Renders the title and body of a message and builds the receiver's payload from them.
+struct Renderer: Sendable {
+    // The built-in templates are constants that parse (DefaultTextTests renders all of them).
+    static let defaultTitle = try! CompiledTemplate(DefaultTemplates.title, kind: .text)
+    static let defaultBody = try! CompiledTemplate(DefaultTemplates.body, kind: .text)
+    static let defaultGroupBody = try! CompiledTemplate(DefaultTemplates.groupBody, kind: .text)
+    static let defaultRecoveryBody = try! CompiledTemplate(DefaultTemplates.recoveryBody, kind: .text)
+    static let defaultHTML = try! CompiledTemplate(DefaultTemplates.html, kind: .html)
+
+    /// Title and body text of a message, before the platform preset.
+    struct Text {
+        var title: String
+        var body: String
+        var context: MessageContext
+    }
+
+    static func text(rule: Rule?, receiver: ReceiverConfig, events: [Event], isRecovery: Bool) -> Text {
+        let context = MessageContext(
+            events: events, isRecovery: isRecovery, rule: rule?.name ?? "", receiver: receiver.receiver.name)
+        // Without overrides the defaults are produced natively (same text as the Mustache defaults).
+        let title: String
+        if let template = receiver.templates.title ?? rule?.templates.title {
+            title = oneLine(template.render(context))
+        } else {
+            title = oneLine(DefaultText.title(events, isRecovery: isRecovery))
+        }
+        let body: String
+        if let template = receiver.templates.body ?? rule?.templates.body {
+            body = tidy(template.render(context))
+        } else {
+            body = DefaultText.body(events, isRecovery: isRecovery)
+        }
+        return Text(title: title, body: body, context: context)
+    }
+
+    /// The default title and body rendered through Mustache: the reference ``DefaultText`` must match.
+    static func mustacheDefaults(events: [Event], isRecovery: Bool) -> (title: String, body: String) {
+        let context = MessageContext(events: events, isRecovery: isRecovery, rule: "", receiver: "")
+        let body = isRecovery ? defaultRecoveryBody : events.count > 1 ? defaultGroupBody : defaultBody
+        return (oneLine(defaultTitle.render(context)), tidy(body.render(context)))
+    }
+
+    static func render(rule: Rule?, receiver config: ReceiverConfig, events: [Event], isRecovery: Bool)
+        throws(RenderError)
+        -> RenderedMessage
+    {
+        guard !events.isEmpty else { throw .noEvents }
+        let receiver = config.receiver
+        if !config.missingReferences.isEmpty { throw .unresolved(receiver.name, config.missingReferences) }
+        let text = text(rule: rule, receiver: config, events: events, isRecovery: isRecovery)
+        if receiver.platform == .email {
+            let html = (config.templates.html ?? defaultHTML).render(BodyContext(base: text.context, body: text.body))
+            return .email(EmailMessage(subject: Truncation.toCharacters(text.title, 250), text: text.body, html: html))
+        }
+        guard let url = receiver.url, !url.isEmpty else { throw .missingURL(receiver.name) }
+        let body: [UInt8]
+        if receiver.platform == .webhook && receiver.format == "template", let template = config.templates.bodyTemplate
+        {
+            let rendered = template.render(BodyContext(base: text.context, body: text.body))
+            body = Array(rendered.utf8)
+            do {
+                _ = try JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed])
+            } catch {
+                throw .invalidTemplateOutput(receiver.name, Self.jsonErrorDetail(error, in: rendered))
+            }
+        } else {
+            body = JSONText.encode(
+                Presets.payload(
+                    platform: receiver.platform, format: receiver.format, text: text, events: events,
+                    isRecovery: isRecovery)
+            )
+        }
+        var headers = receiver.headers
+        if !headers.keys.contains(where: { $0.lowercased() == "content-type" }) {
+            headers["Content-Type"] = "application/json; charset=utf-8"
+        }
+        return .webhook(
+            WebhookMessage(platform: receiver.platform, method: receiver.method, url: url, headers: headers, body: body)
+        )
+    }
+
+    /// The title as one line: line breaks become spaces, surrounding space trimmed.
+    static func oneLine(_ text: String) -> String {
+        let joined =
+            text.contains(where: \.isNewline) ? text.split(whereSeparator: \.isNewline).joined(separator: " ") : text
+        guard let first = joined.firstIndex(where: { $0 != " " && $0 != "\t" }) else { return "" }
+        let last = joined.lastIndex(where: { $0 != " " && $0 != "\t" })!
+        if first == joined.startIndex, joined.index(after: last) == joined.endIndex { return joined }
+        return String(joined[first...last])
+    }
+
+    /// Trailing spaces and runs of blank lines removed.
+    static func tidy(_ text: String) -> String {
+        if isTidy(text) { return text }
+        var lines: [Substring] = []
+        var blank = 0
+        // "\r\n" is one Character in Swift: normalise it before splitting on "\n".
+        let text = text.utf8.contains(0x0D) ? text.replacingOccurrences(of: "\r\n", with: "\n") : text
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            var trimmed = line
+            while let last = trimmed.last, last == " " || last == "\t" || last == "\r" { trimmed = trimmed.dropLast() }
+            if trimmed.isEmpty {
+                blank += 1
+                if blank > 1 || lines.isEmpty { continue }
+            } else {
+                blank = 0
+            }
+            lines.append(trimmed)
+        }
+        while let last = lines.last, last.isEmpty { lines.removeLast() }
+        return lines.joined(separator: "\n")
+    }
+
+    /// Whether ``tidy(_:)`` would leave `text` as it is (one pass over the bytes, no allocation).
+    private static func isTidy(_ text: String) -> Bool {
+        var previous: UInt8 = 0
+        var beforePrevious: UInt8 = 0
+        var atStart = true
+        for byte in text.utf8 {
+            if byte == 0x0D { return false }
+            if byte == 0x0A {
+                if atStart || previous == 0x20 || previous == 0x09 { return false }  // blank first line, trailing space
+                if previous == 0x0A && beforePrevious == 0x0A { return false }  // two blank lines in a row
+            }
+            atStart = false
+            beforePrevious = previous
+            previous = byte
+        }
+        return !atStart && previous != 0x0A && previous != 0x20 && previous != 0x09
+    }
+
+    /// "around line L, column C" from JSONSerialization's "around character N".
+    static func jsonErrorDetail(_ error: any Error, in text: String) -> String {
+        let description = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"
+        guard let range = description.range(of: "character "),
+            let offset = Int(description[range.upperBound...].prefix { $0.isNumber })
+        else { return description }
+        let prefix = text.utf8.prefix(offset)
+        let line = prefix.filter { $0 == 0x0A }.count + 1
+        let column = (prefix.split(separator: 0x0A, omittingEmptySubsequences: false).last?.count ?? 0) + 1
+        return "invalid JSON around line \(line), column \(column)"
+    }
+}

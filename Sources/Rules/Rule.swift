@@ -1,0 +1,116 @@
+import Events
+import Foundation
+
+/// One rule of the rules file, validated and compiled.
+public struct Rule: Sendable {
+    /// Unique name; appears in dispatches, traces and throttle memory.
+    public var name: String
+    /// Free text for people reading the file.
+    public var description: String?
+    /// Disabled rules are skipped; default true.
+    public var enabled: Bool
+    /// Receiver names to notify.
+    public var receivers: [String]
+    /// Keep evaluating later rules after this one matched; default false (first match wins).
+    public var continueMatching: Bool
+    /// Suppress repeats for the same group key for this long after a notification; default none.
+    public var throttleSeconds: Double?
+    /// Field paths whose values form the group key; default none (each event on its own).
+    public var groupBy: [String]
+    /// How long to collect events of a group before sending; default 0.
+    public var groupWaitSeconds: Double
+    /// Times when the rule stays quiet.
+    public var mute: [MuteWindow]
+    /// Recovery notices, when enabled.
+    public var recovery: Recovery?
+    /// Template overrides of the rule.
+    var templates: MessageTemplates
+    /// The `match` tree.
+    let condition: Condition
+    /// The compiled `match` tree.
+    let matches: @Sendable (EventRef) -> Bool
+    let groupFields: [EventField]
+
+    /// Recovery settings: when a command this rule notified as failing succeeds again, send a notice.
+    public struct Recovery: Sendable {
+        /// Field paths identifying "the same command"; default `["invocation.commandId"]`, falling
+        /// back to the command name for events without a command id.
+        public var keyBy: [String]
+        let fields: [EventField]
+    }
+
+    init(
+        name: String, description: String?, enabled: Bool, receivers: [String], continueMatching: Bool,
+        throttleSeconds: Double?, groupBy: [EventField], groupWaitSeconds: Double, mute: [MuteWindow],
+        recovery: Recovery?, templates: MessageTemplates, condition: Condition
+    ) {
+        self.name = name
+        self.description = description
+        self.enabled = enabled
+        self.receivers = receivers
+        self.continueMatching = continueMatching
+        self.throttleSeconds = throttleSeconds
+        self.groupBy = groupBy.map(\.path)
+        self.groupFields = groupBy
+        self.groupWaitSeconds = groupWaitSeconds
+        self.mute = mute
+        self.recovery = recovery
+        self.templates = templates
+        self.condition = condition
+        self.matches = condition.compile()
+    }
+
+    /// The group key of `event`: the `groupBy` values joined by `|` (absent values as empty).
+    func groupKey(for event: Event) -> String {
+        if groupFields.isEmpty { return "" }
+        let event = EventRef(event)
+        switch groupFields.count {
+        case 0: return ""
+        case 1: return groupFields[0].read(event).text ?? ""
+        default: return groupFields.map { $0.read(event).text ?? "" }.joined(separator: "|")
+        }
+    }
+
+    /// The key under which a failure of `event`'s command is remembered: rule, level, key values.
+    func recoveryKey(for event: Event) -> String? { recoveryKey(for: EventRef(event)) }
+
+    /// ``recoveryKey(for:)`` for an event already behind a reference (the engine's hot path).
+    func recoveryKey(for ref: EventRef) -> String? {
+        guard let recovery else { return nil }
+        let separator = "\u{1F}"
+        var key = name + separator + (ref.event.type.isTaskLevel ? "task" : "invocation")
+        var anyValue = false
+        for field in recovery.fields {
+            var value = field.read(ref).text ?? ""
+            if value.isEmpty, recovery.fields.count == 1, recovery.keyBy == Self.defaultRecoveryKey {
+                value = ref.event.invocation.commandName ?? ""
+            }
+            anyValue = anyValue || !value.isEmpty
+            key += separator + value
+        }
+        return anyValue ? key : nil
+    }
+
+    static let defaultRecoveryKey = ["invocation.commandId"]
+}
+
+/// A receiver of the rules file: the delivery contract plus what rendering needs.
+public struct ReceiverConfig: Sendable {
+    /// The resolved receiver the delivery module sends to.
+    public var receiver: Receiver
+    /// References (`env:NAME`, `file:PATH`) that could not be resolved at load; the receiver
+    /// cannot be used while this is not empty.
+    public var missingReferences: [String]
+    /// Template overrides of the receiver (take precedence over the rule's).
+    var templates: MessageTemplates
+}
+
+/// Template overrides, compiled.
+struct MessageTemplates: Sendable {
+    var title: CompiledTemplate?
+    var body: CompiledTemplate?
+    /// Generic webhook JSON body (`format: template`).
+    var bodyTemplate: CompiledTemplate?
+    /// Email HTML alternative.
+    var html: CompiledTemplate?
+}

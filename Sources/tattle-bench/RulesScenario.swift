@@ -1,0 +1,160 @@
+import Events
+import Foundation
+import Rules
+
+/// Rules engine throughput: events through match + noise control + render with 100 rules and 10
+/// receivers (target ≥ 200,000 events/s, release build). The baseline, measured in the same run, is
+/// encoding each event to its JSON form — the cheapest thing any pipeline does with an event.
+///
+/// Wire into the scenario list with `RulesScenario.measure()`; it returns plain numbers so it does not
+/// depend on the report types.
+enum RulesScenario {
+    struct Result {
+        /// Events per second through evaluate + render of every dispatch.
+        var eventsPerSecond: Double
+        /// Events per second through evaluate only.
+        var evaluateOnlyPerSecond: Double
+        /// Events per second through `Event.encoder` (baseline).
+        var baselinePerSecond: Double
+        /// Messages rendered per event on average.
+        var dispatchesPerEvent: Double
+    }
+
+    static func measure(events eventCount: Int = 200_000) -> Result {
+        let engine = makeEngine()
+        let events = makeEvents(count: 10_000)
+        let now = Date(timeIntervalSince1970: 1_795_000_000)
+        let clock = ContinuousClock()
+
+        // Warm up (template and regex caches, allocator).
+        _ = run(engine, events, now: now, count: 20_000, render: true)
+
+        var dispatches = 0
+        let full = clock.measure { dispatches = run(engine, events, now: now, count: eventCount, render: true) }
+        let evaluateOnly = clock.measure { _ = run(engine, events, now: now, count: eventCount, render: false) }
+        let encoder = Event.encoder
+        var bytes = 0
+        let baseline = clock.measure {
+            for index in 0..<eventCount { bytes &+= (try? encoder.encode(events[index % events.count]))?.count ?? 0 }
+        }
+        precondition(bytes > 0)
+        return Result(
+            eventsPerSecond: Double(eventCount) / full.seconds,
+            evaluateOnlyPerSecond: Double(eventCount) / evaluateOnly.seconds,
+            baselinePerSecond: Double(eventCount) / baseline.seconds,
+            dispatchesPerEvent: Double(dispatches) / Double(eventCount)
+        )
+    }
+
+    private static func run(_ engine: RulesEngine, _ events: [Event], now: Date, count: Int, render: Bool) -> Int {
+        var memory = InMemoryNoiseMemory()
+        var rendered = 0
+        var time = now
+        for index in 0..<count {
+            let event = events[index % events.count]
+            time = time.addingTimeInterval(0.001)
+            let evaluation = engine.evaluate(event, now: time, memory: memory)
+            memory.apply(evaluation.updates)
+            guard render else { continue }
+            for dispatch in evaluation.dispatches {
+                if (try? engine.render(
+                    rule: dispatch.rule, receiver: dispatch.receiver, events: [event], isRecovery: dispatch.isRecovery))
+                    != nil
+                {
+                    rendered += 1
+                }
+            }
+        }
+        return rendered
+    }
+
+    /// 100 rules over 200 command families with globs, sets, regexes, numeric tests, grouping,
+    /// throttles, mutes and recovery; 10 receivers, one of each platform preset.
+    static func makeEngine() -> RulesEngine {
+        let types = ["wecom", "dingtalk", "feishu", "lark", "slack", "teams", "discord", "webhook", "email", "wecom"]
+        var receivers: [String] = []
+        for (index, type) in types.enumerated() {
+            if type == "email" {
+                receivers.append(
+                    #""r\#(index)": {"type": "email", "smtp": {"url": "smtp://localhost:25"}, "from": "t@example.com", "to": ["ops@example.com"]}"#
+                )
+            } else {
+                let format = type == "wecom" && index > 0 ? #", "format": "markdown""# : ""
+                receivers.append(
+                    #""r\#(index)": {"type": "\#(type)", "url": "https://hooks.example.com/\#(index)"\#(format)}"#)
+            }
+        }
+        var rules: [String] = []
+        for index in 0..<100 {
+            let receiver = "r\(index % 10)"
+            var match: String
+            switch index % 5 {
+            case 0: match = #"{"invocation.commandName": {"glob": "svc\#(index)-*"}, "status": ["FAILED", "TIMEOUT"]}"#
+            case 1:
+                match =
+                    #"{"type": "task.status_changed", "invocation.commandName": {"glob": "svc\#(index)-*"}, "task.exitCode": {"gt": 0}}"#
+            case 2: match = #"{"invocation.commandName": {"regex": "^svc\#(index)-[a-z]+$"}, "isFailure": true}"#
+            case 3:
+                match =
+                    #"{"any": [{"invocation.commandName": "svc\#(index)-web"}, {"invocation.commandName": "svc\#(index)-api"}], "not": {"status": "RUNNING"}}"#
+            default:
+                match =
+                    #"{"invocation.commandName": {"glob": "svc\#(index)-*"}, "region": {"in": ["ap-guangzhou", "ap-shanghai"]}}"#
+            }
+            var extras = ""
+            if index % 3 == 0 { extras += #", "groupBy": ["invocation.id"], "groupWait": "30s""# }
+            if index % 4 == 0 { extras += #", "throttle": "10m""# }
+            if index % 7 == 0 {
+                extras += #", "mute": [{"weekdays": ["sat"], "times": ["22:00-07:00"], "timeZone": "Asia/Shanghai"}]"#
+            }
+            if index % 6 == 0 { extras += #", "recovery": true"# }
+            if index % 2 == 0 { extras += #", "continue": true"# }
+            rules.append(#"{"name": "rule-\#(index)", "match": \#(match), "receivers": ["\#(receiver)"]\#(extras)}"#)
+        }
+        let text =
+            #"{"version": 1, "receivers": {\#(receivers.joined(separator: ","))}, "rules": [\#(rules.joined(separator: ","))]}"#
+        let (ruleSet, diagnostics) = RuleSet.load(
+            data: Data(text.utf8), resolver: StaticReferenceResolver(), references: .warn)
+        guard let ruleSet else { preconditionFailure("benchmark rules do not load: \(diagnostics)") }
+        return RulesEngine(ruleSet: ruleSet)
+    }
+
+    /// A mix like a busy fleet: most events are running or successful, about a third are failures.
+    static func makeEvents(count: Int) -> [Event] {
+        let statuses = ["RUNNING", "SUCCESS", "FAILED", "SUCCESS", "TIMEOUT", "RUNNING"]
+        let suffixes = ["web", "api", "db", "cache"]
+        return (0..<count).map { index in
+            let command = "svc\(index % 120)-\(suffixes[index % 4])"
+            let status = statuses[index % statuses.count]
+            let taskLevel = index % 2 == 1
+            let invocationId = "inv-\(index / 3)"
+            let task =
+                taskLevel
+                ? TaskInfo(
+                    id: "invt-\(index)", instanceId: "ins-\(index % 50)", status: status,
+                    exitCode: status == "FAILED" ? 1 : nil,
+                    errorInfo: status == "FAILED" ? "exit status 1" : nil,
+                    output: status == "FAILED"
+                        ? OutputTail(text: "step 1\nstep 2\nerror: something broke\n", omittedBytes: 0) : nil
+                ) : nil
+            let type: EventType = taskLevel ? .taskStatusChanged : .invocationStatusChanged
+            return Event(
+                id: EventID.make(
+                    type: type, region: "ap-guangzhou", invocationId: invocationId, taskId: task?.id,
+                    previousStatus: "PENDING", status: status),
+                type: type, region: index % 3 == 0 ? "ap-shanghai" : "ap-guangzhou",
+                detectedAt: Date(timeIntervalSince1970: 1_795_000_000),
+                previousStatus: "PENDING", status: status,
+                invocation: InvocationInfo(
+                    id: invocationId, commandId: "cmd-\(index % 120)", commandName: command, status: status,
+                    taskCounts: [status: 3], instanceCount: 3
+                ),
+                task: task
+            )
+        }
+    }
+}
+
+extension Duration {
+    fileprivate var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}

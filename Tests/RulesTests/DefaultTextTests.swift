@@ -1,0 +1,55 @@
+import Events
+import Foundation
+import Testing
+
+@testable import Rules
+
+@Suite struct DefaultTextTests {
+    static let taskWithoutError = Support.event(
+        type: .taskStatusChanged, status: "TIMEOUT",
+        task: TaskInfo(
+            id: "invt-2", instanceId: "ins-2", status: "TIMEOUT", exitCode: 0,
+            output: OutputTail(text: "\n\n", omittedBytes: 0))
+    )
+
+    static let batches: [[Event]] =
+        SampleEvents.all.map { [$0] } + [
+            [PresetTests.hostileEvent(outputBytes: 200)],
+            [Support.event(previous: nil, commandId: "", description: "")],
+            [taskWithoutError],
+            [SampleEvents.taskFailed, taskWithoutError, SampleEvents.taskFailed],
+            [taskWithoutError, SampleEvents.taskFailed],
+            [SampleEvents.invocationStuck, SampleEvents.taskStuck],
+        ]
+
+    @Test(arguments: batches)
+    func nativeDefaultsMatchTheMustacheTemplates(events: [Event]) {
+        for isRecovery in [false, true] {
+            let reference = Renderer.mustacheDefaults(events: events, isRecovery: isRecovery)
+            #expect(DefaultText.title(events, isRecovery: isRecovery) == reference.title)
+            #expect(DefaultText.body(events, isRecovery: isRecovery) == reference.body)
+        }
+    }
+}
+
+@Suite struct TidyTests {
+    static let cases: [(String, String)] = [
+        ("a\nb", "a\nb"), ("a  \nb\t", "a\nb"), ("\n\na\n\n\n\nb\n\n", "a\n\nb"), ("a\r\nb", "a\nb"), ("", ""),
+        ("a\n\nb", "a\n\nb"), (" a", " a"), ("a\n \nb", "a\n\nb"), ("部署\n\n\n失败 ", "部署\n\n失败"),
+    ]
+
+    @Test(arguments: cases)
+    func tidy(input: String, expected: String) {
+        #expect(Renderer.tidy(input) == expected)
+        #expect(Renderer.tidy(expected) == expected)
+    }
+
+    static let titles: [(String, String)] = [
+        ("  a b  ", "a b"), ("a\nb", "a b"), ("\n", ""), ("x", "x"), ("\ta\t", "a"),
+    ]
+
+    @Test(arguments: titles)
+    func oneLine(input: String, expected: String) {
+        #expect(Renderer.oneLine(input) == expected)
+    }
+}
