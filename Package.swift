@@ -163,7 +163,11 @@ let package = Package(
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Events"], swiftSettings: strict),
         .testTarget(
             name: "DeliveryTests",
-            dependencies: ["Delivery", "Store", "Rules", "Events", "Curl", "TestSupport"],
+            dependencies: [
+                "Delivery", "Store", "Rules", "Events", "Curl", "TestSupport",
+                .product(name: "InMemoryLogging", package: "swift-log"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

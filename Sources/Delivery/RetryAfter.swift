@@ -40,6 +40,7 @@ public enum RetryAfter {
     /// Parses an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), or the obsolete RFC 850 and asctime
     /// forms recipients must accept.
     public static func httpDate(_ value: String) -> Date? {
+        let value = value.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
         for format in ["EEE, dd MMM yyyy HH:mm:ss zzz", "EEEE, dd-MMM-yy HH:mm:ss zzz", "EEE MMM d HH:mm:ss yyyy"] {
             let formatter = DateFormatter()
             formatter.locale = Locale(identifier: "en_US_POSIX")

@@ -99,7 +99,8 @@ public struct ReceiverRate: Sendable, Hashable {
     /// less the time still paused; at least 1.
     public mutating func allowance(now: Date, within window: TimeInterval) -> Int {
         let paused = max(0, pausedUntil?.timeIntervalSince(now) ?? 0)
-        let effective = max(0, window - paused)
+        guard paused < window else { return 1 }
+        let effective = window - paused
         var smallest = Int.max
         for index in buckets.indices {
             smallest = min(smallest, buckets[index].allowance(now: now, within: effective))
