@@ -32,16 +32,21 @@ public struct TokenBucket: Sendable, Hashable {
     /// Seconds until a token is available at `now` (0 when one is), without taking it.
     public mutating func wait(now: Date) -> TimeInterval {
         refill(now: now)
-        return tokens >= 1 ? 0 : (1 - tokens) / refillPerSecond
+        // A hair below 1 counts as 1, and a wait is at least 1 ms: float rounding (and the limited
+        // precision of `Date`) must never turn into an endless series of zero-length waits.
+        if tokens >= 1 - Self.epsilon { return 0 }
+        return max(0.001, (1 - tokens) / refillPerSecond)
     }
 
+    private static let epsilon = 1e-6
+
     /// Takes a token; call only after ``wait(now:)`` returned 0.
-    public mutating func take() { tokens -= 1 }
+    public mutating func take() { tokens = max(0, tokens - 1) }
 
     /// How many sends this bucket allows from `now` within `window` seconds (current tokens plus refill).
     public mutating func allowance(now: Date, within window: TimeInterval) -> Int {
         refill(now: now)
-        return Int((tokens + window * refillPerSecond).rounded(.down))
+        return Int((tokens + window * refillPerSecond + Self.epsilon).rounded(.down))
     }
 }
 
