@@ -161,6 +161,12 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Events"], swiftSettings: strict),
+        // GRDB too: one test opens a raw connection to leave a transaction uncommitted.
+        .testTarget(
+            name: "StoreTests",
+            dependencies: ["Store", "Events", "Rules", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "DeliveryTests",
             dependencies: [

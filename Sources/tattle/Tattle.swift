@@ -5,6 +5,10 @@ import ArgumentParser
 struct Tattle: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tattle",
-        abstract: "Watch Tencent Cloud TAT command executions and notify people when they change state."
+        abstract: "Watch Tencent Cloud TAT command executions and notify people when they change state.",
+        subcommands: [
+            DeliveriesCommand.self,
+            ReplayCommand.self,
+        ]
     )
 }

@@ -1,0 +1,137 @@
+import Events
+import Foundation
+import GRDB
+import Rules
+
+extension SQLiteStore {
+    /// An outbox row as read inside a transaction; the event JSON is decoded after it commits, so
+    /// the write lock is not held while Foundation parses JSON.
+    struct RawRow: Sendable {
+        var id: Int64
+        var dispatch: Dispatch
+        var state: String
+        var attempts: Int
+        var nextAttemptAt: Double
+        var createdAt: Double
+        var lastError: String?
+        var responseExcerpt: String?
+        var json: Data
+
+        init(_ row: Row) {
+            id = row[0]
+            dispatch = Dispatch(
+                eventId: row[1], receiver: row[2], rule: row[3], groupKey: row[4],
+                notBefore: Date(timeIntervalSince1970: row[5]), isRecovery: row[6])
+            state = row[7]
+            attempts = row[8]
+            nextAttemptAt = row[9]
+            createdAt = row[10]
+            lastError = row[11]
+            responseExcerpt = row[12]
+            json = row[13]
+        }
+    }
+
+    /// The columns ``RawRow/init(_:)`` reads, in order, from `outbox o JOIN event e`.
+    static let rowColumns = """
+        o.id, o.event_id, o.receiver, o.rule, o.group_key, o.not_before, o.is_recovery, o.state, o.attempts,
+        o.next_attempt_at, o.created_at, o.last_error, o.response_excerpt, e.json
+        """
+
+    /// Selects due rows (completing their groups) and marks them in flight, in the caller's transaction.
+    static func claim(now: Double, limit: Int, stamp: Double, _ db: Database) throws -> [RawRow] {
+        let due = try fetchRawRows(
+            db.cachedStatement(
+                sql: """
+                    SELECT \(rowColumns) FROM outbox o JOIN event e ON e.id = o.event_id
+                    WHERE o.state = 'pending' AND max(o.next_attempt_at, o.not_before) <= ?
+                    ORDER BY max(o.next_attempt_at, o.not_before), o.id LIMIT ?
+                    """),
+            arguments: [now, limit])
+        let members = try db.cachedStatement(
+            sql: """
+                SELECT \(rowColumns) FROM outbox o JOIN event e ON e.id = o.event_id
+                WHERE o.state = 'pending' AND o.group_key <> ''
+                    AND o.receiver = ? AND o.rule = ? AND o.group_key = ?
+                    AND (o.attempts = 0 OR o.next_attempt_at <= ?)
+                ORDER BY o.id
+                """)
+        var claimed: [RawRow] = []
+        var seen = Set<Int64>()
+        for row in due where !seen.contains(row.id) {
+            guard !row.dispatch.groupKey.isEmpty else {
+                claimed.append(row)
+                seen.insert(row.id)
+                continue
+            }
+            let group = try fetchRawRows(
+                members, arguments: [row.dispatch.receiver, row.dispatch.rule, row.dispatch.groupKey, now])
+            for member in group where seen.insert(member.id).inserted { claimed.append(member) }
+        }
+        try db.cachedStatement(
+            sql: "UPDATE outbox SET state = 'in_flight', updated_at = ? WHERE id IN (SELECT value FROM json_each(?))"
+        ).execute(arguments: [stamp, jsonArray(claimed.map(\.id))])
+        for index in claimed.indices { claimed[index].state = DeliveryState.inFlight.rawValue }
+        return claimed
+    }
+
+    /// Row ids as a JSON array, the one argument `json_each(?)` expands: one statement per batch.
+    static func jsonArray(_ ids: [Int64]) -> String {
+        "[" + ids.map(String.init).joined(separator: ",") + "]"
+    }
+
+    /// Decodes raw rows; rows that do not decode come back separately with the reason, or, with
+    /// `placeholders` (listings), as rows carrying ``unreadableEvent(_:)`` so they stay visible.
+    static func decode(
+        _ raw: [RawRow], placeholders: Bool = false
+    ) -> (rows: [OutboxRow], undecodable: [(Int64, String)]) {
+        let decoder = Event.decoder
+        var events: [String: Event] = [:]
+        var rows: [OutboxRow] = []
+        var undecodable: [(Int64, String)] = []
+        rows.reserveCapacity(raw.count)
+        for row in raw {
+            let event: Event
+            if let cached = events[row.dispatch.eventId] {
+                event = cached
+            } else {
+                do {
+                    event = try decoder.decode(Event.self, from: row.json)
+                } catch  where placeholders {
+                    event = unreadableEvent(row)
+                } catch {
+                    undecodable.append((row.id, "stored event \(row.dispatch.eventId) does not decode: \(error)"))
+                    continue
+                }
+                events[row.dispatch.eventId] = event
+            }
+            guard let state = DeliveryState(rawValue: row.state) else {
+                undecodable.append((row.id, "unknown delivery state \(row.state)"))
+                continue
+            }
+            rows.append(
+                OutboxRow(
+                    id: row.id, dispatch: row.dispatch, event: event, state: state, attempts: row.attempts,
+                    nextAttemptAt: Date(timeIntervalSince1970: row.nextAttemptAt),
+                    createdAt: Date(timeIntervalSince1970: row.createdAt), lastError: row.lastError,
+                    responseExcerpt: row.responseExcerpt))
+        }
+        return (rows, undecodable)
+    }
+}
+
+extension SQLiteStore {
+    /// Stands in for a stored event that no longer decodes, in listings only: type `unreadable`,
+    /// status `UNREADABLE`, the row's event id. Claims never return it (they mark the row dead).
+    static func unreadableEvent(_ row: RawRow) -> Event {
+        Event(
+            id: row.dispatch.eventId, type: EventType(rawValue: "unreadable"), region: "",
+            detectedAt: Date(timeIntervalSince1970: row.createdAt), previousStatus: nil, status: "UNREADABLE",
+            invocation: InvocationInfo(id: "?", status: "UNREADABLE"))
+    }
+}
+
+/// Fetches a statement's rows as ``SQLiteStore/RawRow``s (all at once: the statement is reused).
+private func fetchRawRows(_ statement: Statement, arguments: StatementArguments) throws -> [SQLiteStore.RawRow] {
+    try Row.fetchAll(statement, arguments: arguments).map(SQLiteStore.RawRow.init)
+}

@@ -1,0 +1,175 @@
+import Events
+import Foundation
+import GRDB
+import Rules
+
+extension SQLiteStore: OutboxStore {
+    /// Claims due rows, oldest due first, and keeps groups whole.
+    ///
+    /// A row is due when it is pending and both `nextAttemptAt` and `notBefore` have passed. When a
+    /// due row has a non-empty group key, every pending row of its (receiver, rule, group key) that is
+    /// not backing off from a failed attempt is claimed with it, even if its own `notBefore` (its
+    /// group wait) has not passed: the group goes out as one message once its earliest member is due.
+    /// The result can therefore hold more than `limit` rows, never a partial group.
+    ///
+    /// A row whose stored event no longer decodes is marked dead (with the decoding error) instead
+    /// of being returned, so one damaged row cannot stall the outbox.
+    public func claimDue(now: Date, limit: Int) async throws -> [OutboxRow] {
+        guard limit > 0 else { return [] }
+        let stamp = configuration.now().unixSeconds
+        let raw = try await write { db in try Self.claim(now: now.unixSeconds, limit: limit, stamp: stamp, db) }
+        let (rows, undecodable) = Self.decode(raw)
+        if !undecodable.isEmpty {
+            for (id, message) in undecodable {
+                try await markDead(ids: [id], error: message, responseExcerpt: nil)
+            }
+        }
+        return rows
+    }
+
+    public func markDelivered(ids: [Int64], at: Date) async throws {
+        guard !ids.isEmpty else { return }
+        let at = at.unixSeconds
+        try await write { db in
+            let update = try db.cachedStatement(
+                sql: """
+                    UPDATE outbox SET state = 'delivered', attempts = attempts + 1, delivered_at = ?, updated_at = ?
+                    WHERE id IN (SELECT value FROM json_each(?)) AND state IN ('in_flight', 'pending')
+                    """)
+            try update.execute(arguments: [at, at, Self.jsonArray(ids)])
+        }
+    }
+
+    public func scheduleRetry(ids: [Int64], at: Date, error: String, responseExcerpt: String?) async throws {
+        guard !ids.isEmpty else { return }
+        let at = at.unixSeconds
+        let stamp = configuration.now().unixSeconds
+        try await write { db in
+            let update = try db.cachedStatement(
+                sql: """
+                    UPDATE outbox SET state = 'pending', attempts = attempts + 1, next_attempt_at = ?,
+                        last_error = ?, response_excerpt = ?, updated_at = ?
+                    WHERE id IN (SELECT value FROM json_each(?)) AND state IN ('in_flight', 'pending')
+                    """)
+            try update.execute(arguments: [at, error, responseExcerpt, stamp, Self.jsonArray(ids)])
+        }
+    }
+
+    public func markDead(ids: [Int64], error: String, responseExcerpt: String?) async throws {
+        guard !ids.isEmpty else { return }
+        let stamp = configuration.now().unixSeconds
+        try await write { db in
+            let update = try db.cachedStatement(
+                sql: """
+                    UPDATE outbox SET state = 'dead', attempts = attempts + 1, last_error = ?, response_excerpt = ?,
+                        updated_at = ?
+                    WHERE id IN (SELECT value FROM json_each(?)) AND state IN ('in_flight', 'pending')
+                    """)
+            try update.execute(arguments: [error, responseExcerpt, stamp, Self.jsonArray(ids)])
+        }
+    }
+
+    @discardableResult
+    public func recoverInFlight() async throws -> Int {
+        let stamp = configuration.now().unixSeconds
+        return try await write { db in
+            try db.execute(
+                sql: "UPDATE outbox SET state = 'pending', updated_at = ? WHERE state = 'in_flight'", arguments: [stamp]
+            )
+            return db.changesCount
+        }
+    }
+
+    public func nextDueTime() async throws -> Date? {
+        try await read { db in
+            try Double.fetchOne(
+                db, sql: "SELECT min(max(next_attempt_at, not_before)) FROM outbox WHERE state = 'pending'"
+            ).map(Date.init(timeIntervalSince1970:))
+        }
+    }
+
+    public func rows(in states: Set<DeliveryState>, limit: Int) async throws -> [OutboxRow] {
+        try await rows(in: states, attemptedOnly: false, limit: limit)
+    }
+
+    /// Rows in the given states, newest first; with `attemptedOnly`, only rows attempted at least
+    /// once (pending rows with attempts are the retrying ones `tattle deliveries --state retrying` lists).
+    /// A row whose stored event no longer decodes is listed with an `unreadable` placeholder event.
+    public func rows(in states: Set<DeliveryState>, attemptedOnly: Bool, limit: Int) async throws -> [OutboxRow] {
+        guard !states.isEmpty, limit > 0 else { return [] }
+        // Every state: no state filter, so SQLite walks the table backwards instead of sorting it.
+        let filtered = states.count < DeliveryState.allCases.count
+        var conditions: [String] = []
+        var arguments = StatementArguments()
+        if filtered {
+            conditions.append("o.state IN (\(Array(repeating: "?", count: states.count).joined(separator: ", ")))")
+            arguments += StatementArguments(states.map(\.rawValue).sorted())
+        }
+        if attemptedOnly { conditions.append("o.attempts > 0") }
+        arguments += [limit]
+        let raw = try await read { [conditions, arguments] db in
+            return try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(Self.rowColumns) FROM outbox o JOIN event e ON e.id = o.event_id
+                    \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
+                    ORDER BY o.id DESC LIMIT ?
+                    """,
+                arguments: arguments
+            ).map(RawRow.init)
+        }
+        return Self.decode(raw, placeholders: true).rows
+    }
+
+    /// The rows with these ids that exist, in id order (for `tattle replay` to say what it skipped);
+    /// an event that no longer decodes is replaced as in ``rows(in:attemptedOnly:limit:)``.
+    public func rows(ids: [Int64]) async throws -> [OutboxRow] {
+        let ids = Array(Set(ids)).sorted()
+        guard !ids.isEmpty else { return [] }
+        let raw = try await read { db in
+            let select = try db.cachedStatement(
+                sql: "SELECT \(Self.rowColumns) FROM outbox o JOIN event e ON e.id = o.event_id WHERE o.id = ?")
+            return try ids.compactMap { id in try Row.fetchOne(select, arguments: [id]).map(RawRow.init) }
+        }
+        return Self.decode(raw, placeholders: true).rows
+    }
+
+    public func replay(ids: [Int64]?, now: Date) async throws -> Int {
+        let now = now.unixSeconds
+        return try await write { db in
+            let set = "state = 'pending', attempts = 0, next_attempt_at = ?, updated_at = ?"
+            guard let ids else {
+                try db.execute(sql: "UPDATE outbox SET \(set) WHERE state = 'dead'", arguments: [now, now])
+                return db.changesCount
+            }
+            let update = try db.cachedStatement(sql: "UPDATE outbox SET \(set) WHERE id = ? AND state = 'dead'")
+            var count = 0
+            for id in Set(ids) {
+                try update.execute(arguments: [now, now, id])
+                count += db.changesCount
+            }
+            return count
+        }
+    }
+
+    public func stats(now: Date) async throws -> OutboxStats {
+        try await read { db in
+            var stats = OutboxStats()
+            let counts = try Row.fetchCursor(db, sql: "SELECT state, count(*) FROM outbox GROUP BY state")
+            while let row = try counts.next() {
+                let count: Int = row[1]
+                switch DeliveryState(rawValue: row[0]) {
+                case .pending: stats.pending = count
+                case .inFlight: stats.inFlight = count
+                case .delivered: stats.delivered = count
+                case .dead: stats.dead = count
+                case nil: break
+                }
+            }
+            let oldest = try Double.fetchOne(
+                db, sql: "SELECT min(created_at) FROM outbox WHERE state IN ('pending', 'in_flight')")
+            if let oldest { stats.oldestPendingAge = max(0, now.unixSeconds - oldest) }
+            return stats
+        }
+    }
+}

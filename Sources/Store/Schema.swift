@@ -1,0 +1,92 @@
+import GRDB
+
+/// The state database's schema, built by versioned migrations that run when the store opens.
+///
+/// Times are `REAL` seconds since the Unix epoch (`datetime(col, 'unixepoch')` reads them), rounded
+/// below a microsecond. Booleans are `INTEGER` 0/1.
+///
+/// ```sql
+/// -- v1
+/// region(name TEXT PRIMARY KEY, baselined_at REAL NOT NULL)          -- present once baselined
+/// invocation(region TEXT, id TEXT, status TEXT, status_since REAL, timeout INTEGER,
+///            created_time REAL, stuck_fired INTEGER, tasks BLOB,      -- tasks: see TaskCoding
+///            PRIMARY KEY (region, id))
+/// event(id TEXT PRIMARY KEY, json BLOB, created_at REAL)             -- Event.encoder JSON
+/// outbox(id INTEGER PRIMARY KEY AUTOINCREMENT,                       -- ids never reused
+///        event_id TEXT REFERENCES event(id), receiver TEXT, rule TEXT, group_key TEXT,
+///        not_before REAL, is_recovery INTEGER, state TEXT,            -- DeliveryState raw value
+///        attempts INTEGER, next_attempt_at REAL, created_at REAL, updated_at REAL,
+///        last_error TEXT, response_excerpt TEXT, delivered_at REAL,
+///        UNIQUE (event_id, receiver))                                  -- one notification per pair
+///   outbox_due   ON outbox(state, max(next_attempt_at, not_before))  -- claimDue, nextDueTime
+///   outbox_group ON outbox(receiver, rule, group_key) WHERE state = 'pending' AND group_key <> ''
+///                                                                   -- completing a group's claim
+///   outbox_state ON outbox(state)                                   -- counts, listings by id
+/// throttle(rule TEXT, group_key TEXT, last_at REAL, PRIMARY KEY (rule, group_key))
+/// failing(key TEXT PRIMARY KEY)
+/// ```
+///
+/// A migration is never edited once released: changes are new migrations appended below.
+enum Schema {
+    /// The migrator holding every version of the schema, oldest first.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE region (
+                        name TEXT PRIMARY KEY NOT NULL,
+                        baselined_at REAL NOT NULL
+                    );
+                    CREATE TABLE invocation (
+                        region TEXT NOT NULL,
+                        id TEXT NOT NULL,
+                        status TEXT NOT NULL,
+                        status_since REAL NOT NULL,
+                        timeout INTEGER,
+                        created_time REAL,
+                        stuck_fired INTEGER NOT NULL DEFAULT 0,
+                        tasks BLOB NOT NULL,
+                        PRIMARY KEY (region, id)
+                    );
+                    CREATE TABLE event (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        json BLOB NOT NULL,
+                        created_at REAL NOT NULL
+                    );
+                    CREATE TABLE outbox (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        event_id TEXT NOT NULL REFERENCES event(id),
+                        receiver TEXT NOT NULL,
+                        rule TEXT NOT NULL,
+                        group_key TEXT NOT NULL DEFAULT '',
+                        not_before REAL NOT NULL,
+                        is_recovery INTEGER NOT NULL DEFAULT 0,
+                        state TEXT NOT NULL,
+                        attempts INTEGER NOT NULL DEFAULT 0,
+                        next_attempt_at REAL NOT NULL,
+                        created_at REAL NOT NULL,
+                        updated_at REAL NOT NULL,
+                        last_error TEXT,
+                        response_excerpt TEXT,
+                        delivered_at REAL,
+                        UNIQUE (event_id, receiver)
+                    );
+                    CREATE INDEX outbox_due ON outbox(state, max(next_attempt_at, not_before));
+                    CREATE INDEX outbox_group ON outbox(receiver, rule, group_key)
+                        WHERE state = 'pending' AND group_key <> '';
+                    CREATE INDEX outbox_state ON outbox(state);
+                    CREATE TABLE throttle (
+                        rule TEXT NOT NULL,
+                        group_key TEXT NOT NULL,
+                        last_at REAL NOT NULL,
+                        PRIMARY KEY (rule, group_key)
+                    );
+                    CREATE TABLE failing (
+                        key TEXT PRIMARY KEY NOT NULL
+                    );
+                    """)
+        }
+        return migrator
+    }
+}

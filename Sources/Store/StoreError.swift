@@ -1,0 +1,48 @@
+/// A failure of the state database that the caller can act on.
+///
+/// SQLite's own errors (`DatabaseError` from GRDB: busy, I/O, disk full) pass through unchanged;
+/// this type covers what the store itself detects.
+public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
+    private enum Code: Hashable, Sendable {
+        case missingEvent
+        case corruptRow
+        case newerSchema
+        case invalidArgument
+    }
+
+    private let code: Code
+    /// A human message naming what failed; never holds secrets (the store holds none).
+    public let message: String
+
+    private init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    /// A dispatch referenced an event id that is neither in the commit nor already stored.
+    public static func missingEvent(_ eventId: String) -> Self {
+        Self(.missingEvent, "dispatch references event \(eventId), which is not in the commit nor stored")
+    }
+
+    /// A stored value could not be decoded (a damaged file or a bug).
+    public static func corruptRow(_ what: String) -> Self { Self(.corruptRow, "corrupt state row: \(what)") }
+
+    /// The database was migrated by a newer Tattle than this one.
+    public static let newerSchema = Self(
+        .newerSchema, "the state database was written by a newer Tattle; upgrade, or restore a backup")
+
+    /// A caller passed a value the store cannot accept.
+    public static func invalidArgument(_ what: String) -> Self { Self(.invalidArgument, what) }
+
+    /// Whether this is ``missingEvent(_:)``.
+    public var isMissingEvent: Bool { code == .missingEvent }
+    /// Whether this is ``corruptRow(_:)``.
+    public var isCorruptRow: Bool { code == .corruptRow }
+    /// Whether this is ``newerSchema``.
+    public var isNewerSchema: Bool { code == .newerSchema }
+
+    /// None of these heal by retrying: they are bugs, damage, or a version mismatch.
+    public var isRetryable: Bool { false }
+
+    public var description: String { message }
+}

@@ -1,0 +1,37 @@
+import ArgumentParser
+import Foundation
+import TattleApp
+
+extension DeliveriesCommands.Filter: ExpressibleByArgument {}
+
+/// `tattle deliveries`: list outbox rows.
+struct DeliveriesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "deliveries",
+        abstract: "List notifications in the outbox: pending, retrying, dead or delivered.",
+        discussion: "Newest first. Receivers are shown by name; stored errors are already redacted."
+    )
+
+    @OptionGroup var state: StateDirectoryOptions
+
+    @Option(name: .customLong("state"), help: "Which rows: pending, retrying, dead, delivered or all.")
+    var filter: DeliveriesCommands.Filter = .all
+
+    @Option(help: "At most this many rows.")
+    var limit: Int = 50
+
+    @Flag(help: "Print a JSON array instead of a table.")
+    var json = false
+
+    func validate() throws {
+        guard limit > 0 else { throw ValidationError("--limit must be at least 1") }
+    }
+
+    func run() async throws {
+        let store = try DeliveriesCommands.openStore(directory: state.url)
+        defer { try? store.close() }
+        let output = try await DeliveriesCommands.list(store: store, filter: filter, limit: limit, json: json)
+        print(output.text)
+        if !output.succeeded { throw ExitCode.failure }
+    }
+}
