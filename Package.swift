@@ -175,7 +175,11 @@ let package = Package(
         ),
         .testTarget(
             name: "DeliveryTests",
-            dependencies: ["Delivery", "Store", "Rules", "Events", "Curl", "TestSupport"],
+            dependencies: [
+                "Delivery", "Store", "Rules", "Events", "Curl", "TestSupport",
+                .product(name: "InMemoryLogging", package: "swift-log"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

@@ -1,0 +1,85 @@
+import Crypto
+import Events
+import Foundation
+import Store
+
+/// Outbox rows sent as one message: a single row, a group (same receiver, rule and non-empty group
+/// key, due together), or a digest (a receiver's backlog beyond its rate, folded into one message).
+public struct DeliveryBatch: Sendable, Hashable {
+    /// Receiver name.
+    public var receiver: String
+    /// The rule of the first row (a digest may mix rules; it renders with the first).
+    public var rule: String
+    /// The group key of the first row; empty for single rows.
+    public var groupKey: String
+    /// The rows, in claim order.
+    public var rows: [OutboxRow]
+    /// Whether this batch is a backlog digest rather than a group or single row.
+    public var isDigest: Bool
+
+    /// Makes a batch.
+    public init(rows: [OutboxRow], isDigest: Bool = false) {
+        precondition(!rows.isEmpty, "a batch has rows")
+        self.receiver = rows[0].dispatch.receiver
+        self.rule = rows[0].dispatch.rule
+        self.groupKey = rows[0].dispatch.groupKey
+        self.rows = rows
+        self.isDigest = isDigest
+    }
+
+    /// The events to render, in claim order.
+    public var events: [Event] { rows.map(\.event) }
+    /// Row ids.
+    public var ids: [Int64] { rows.map(\.id) }
+    /// Whether every row is a recovery notice.
+    public var isRecovery: Bool { rows.allSatisfy(\.dispatch.isRecovery) }
+    /// Attempts made so far: the most any row has had.
+    public var attempts: Int { rows.map(\.attempts).max() ?? 0 }
+    /// When the oldest row was queued.
+    public var createdAt: Date { rows.map(\.createdAt).min() ?? .distantPast }
+
+    /// Stable across retries of the same rows: a single row's `eventId:receiver`; for several rows,
+    /// `grp_` + 32 hex digits of SHA-256 over their sorted keys, then `:receiver`.
+    public var idempotencyKey: String {
+        if rows.count == 1 { return rows[0].dispatch.idempotencyKey }
+        var hasher = SHA256()
+        for key in rows.map(\.dispatch.idempotencyKey).sorted() {
+            hasher.update(data: Array(key.utf8))
+            hasher.update(data: [0x0A])
+        }
+        let hex = hasher.finalize().prefix(16).map { String(format: "%02x", $0) }.joined()
+        return "grp_\(hex):\(receiver)"
+    }
+
+    /// Groups claimed rows: rows with the same receiver, rule and non-empty group key become one
+    /// batch; others stay single. Order follows each batch's first row.
+    public static func group(_ rows: [OutboxRow]) -> [DeliveryBatch] {
+        var batches: [DeliveryBatch] = []
+        var index: [String: Int] = [:]
+        for row in rows {
+            let dispatch = row.dispatch
+            guard !dispatch.groupKey.isEmpty else {
+                batches.append(DeliveryBatch(rows: [row]))
+                continue
+            }
+            let key = [dispatch.receiver, dispatch.rule, dispatch.groupKey].joined(separator: "\u{1F}")
+            if let at = index[key] {
+                batches[at].rows.append(row)
+            } else {
+                index[key] = batches.count
+                batches.append(DeliveryBatch(rows: [row]))
+            }
+        }
+        return batches
+    }
+
+    /// Folds a receiver's queue so that at most `allowance` messages remain: the first
+    /// `allowance - 1` batches stay, the rest become one digest (nothing is dropped).
+    public static func fold(_ queue: [DeliveryBatch], allowance: Int) -> [DeliveryBatch] {
+        let keep = max(1, allowance)
+        guard queue.count > keep else { return queue }
+        let head = Array(queue.prefix(keep - 1))
+        let tail = queue.dropFirst(keep - 1)
+        return head + [DeliveryBatch(rows: tail.flatMap(\.rows), isDigest: true)]
+    }
+}

@@ -1,0 +1,171 @@
+import Foundation
+import Logging
+import Rules
+import Store
+import Synchronization
+
+/// The delivery worker: drains the outbox into the transports. A long-running service.
+///
+/// `run()` recovers rows left in flight by a previous process, then loops: claim due rows, group them
+/// (same receiver, rule and non-empty group key → one message), queue them per receiver (rate limit,
+/// concurrency, backlog digest), render, send, classify, and record the outcome in the store
+/// (delivered, retry at a time from ``RetryPolicy``, or dead letter). Between rounds it sleeps until
+/// the next row is due or ``wake()`` is called — the daemon calls it right after committing new
+/// rows, so a notification leaves within milliseconds of its commit.
+///
+/// Shutdown: ``shutdown()`` stops claiming and lets sends in flight finish within
+/// ``Configuration/shutdownGracePeriod``; cancelling the task running `run()` stops at once. Either
+/// way, rows not finished stay in the outbox and are recovered at the next start.
+public final class Dispatcher: Sendable {
+    /// Builds the message for a batch; a thrown error makes the batch a dead letter.
+    public typealias Render = @Sendable (DeliveryBatch, Receiver) throws -> RenderedMessage
+    /// The current configuration of a receiver by name; `nil` when a reload removed it.
+    public typealias ReceiverLookup = @Sendable (String) -> Receiver?
+
+    let store: any OutboxStore
+    let transport: any Transport
+    let receiverLookup: ReceiverLookup
+    let render: Render
+    let redactor: @Sendable () -> Redactor
+    let configuration: Configuration
+    let clock: any Clock<Duration>
+    let now: @Sendable () -> Date
+    let random: @Sendable () -> Double
+    let logger: Logger
+    let metrics: DeliveryMetrics
+
+    struct State {
+        var lanes: [String: ReceiverLane] = [:]
+        var stopping = false
+        var activeWorkers = 0
+    }
+
+    let state = Mutex(State())
+    let wakeSignal = WakeSignal()
+    let idleSignal = WakeSignal()
+
+    /// Makes a dispatcher.
+    /// - Parameters:
+    ///   - store: the outbox.
+    ///   - transport: sends and classifies (``CurlTransport`` in production).
+    ///   - receiverLookup: the current receiver configuration by name (follows reloads).
+    ///   - render: renders a batch for its receiver (the rules engine, with all the batch's events).
+    ///   - redactor: secrets to scrub from everything logged or stored, beyond the receiver's own
+    ///     (normally ``Redactor/init(receivers:)`` over every configured receiver). Default none.
+    ///   - configuration: tuning; default ``Configuration/init(claimLimit:idlePollInterval:minimumPollInterval:storeErrorBackoff:shutdownGracePeriod:maxRateWait:retry:defaultRateLimitPause:)``.
+    ///   - clock: what waits (rate limits, idle sleeps). Default `ContinuousClock()`.
+    ///   - now: wall time for the store and retry schedule. Default `Date.init`.
+    ///   - random: uniform values in `[0, 1)` for retry jitter. Default the system generator.
+    ///   - logger: default label `tattle.delivery`.
+    ///   - metrics: default the bootstrapped metrics system.
+    public init(
+        store: any OutboxStore, transport: any Transport, receiverLookup: @escaping ReceiverLookup,
+        render: @escaping Render, redactor: @escaping @Sendable () -> Redactor = { Redactor() },
+        configuration: Configuration = .init(), clock: any Clock<Duration> = ContinuousClock(),
+        now: @escaping @Sendable () -> Date = { Date() },
+        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
+        logger: Logger = Logger(label: "tattle.delivery"), metrics: DeliveryMetrics = .init()
+    ) {
+        self.store = store
+        self.transport = transport
+        self.receiverLookup = receiverLookup
+        self.render = render
+        self.redactor = redactor
+        self.configuration = configuration
+        self.clock = clock
+        self.now = now
+        self.random = random
+        self.logger = logger
+        self.metrics = metrics
+    }
+
+    /// Tells the loop that rows may be due now (call right after committing outbox rows).
+    /// Cheap, non-blocking, safe from any thread.
+    public func wake() { wakeSignal.signal() }
+
+    /// Starts a graceful shutdown: no more claims; sends in flight get the grace period.
+    public func shutdown() {
+        state.withLock { $0.stopping = true }
+        wakeSignal.signal()
+    }
+
+    var isStopping: Bool { state.withLock { $0.stopping } }
+
+    /// Runs until ``shutdown()`` (then drains within the grace period) or cancellation.
+    /// - Throws: only if recovering in-flight rows at start fails; later store errors are logged and retried.
+    public func run() async throws {
+        let recovered = try await store.recoverInFlight()
+        if recovered > 0 { logger.notice("Recovered in-flight deliveries", metadata: ["count": "\(recovered)"]) }
+        do {
+            try await withThrowingDiscardingTaskGroup { group in
+                while !isStopping && !Task.isCancelled {
+                    let claimed: Int
+                    do {
+                        let rows = try await store.claimDue(now: now(), limit: configuration.claimLimit)
+                        claimed = rows.count
+                        for (lane, count) in await enqueue(rows) {
+                            for _ in 0..<count { group.addTask { await self.work(lane) } }
+                        }
+                    } catch {
+                        logger.error("Outbox claim failed", metadata: ["error": "\(scrub(error))"])
+                        await wakeSignal.wait(timeout: configuration.storeErrorBackoff, clock: clock)
+                        continue
+                    }
+                    if claimed >= configuration.claimLimit { continue }
+                    await waitForWork()
+                }
+                guard !Task.isCancelled else { return }
+                group.addTask { try await self.drain() }
+            }
+        } catch is GracePeriodExpired {
+            logger.warning("Shutdown grace period expired; unfinished deliveries stay in the outbox")
+        }
+    }
+
+    /// One pass without the loop: claims everything due now, delivers it (waiting for rate limits on
+    /// the injected clock) and returns when done. For tests and one-shot tools; returns rows claimed.
+    @discardableResult
+    public func deliverDue() async throws -> Int {
+        var total = 0
+        try await withThrowingDiscardingTaskGroup { group in
+            while true {
+                let rows = try await store.claimDue(now: now(), limit: configuration.claimLimit)
+                total += rows.count
+                for (lane, count) in await enqueue(rows) {
+                    for _ in 0..<count { group.addTask { await self.work(lane) } }
+                }
+                if rows.count < configuration.claimLimit { break }
+            }
+        }
+        return total
+    }
+
+    private func waitForWork() async {
+        var timeout = configuration.idlePollInterval
+        do {
+            if let next = try await store.nextDueTime() {
+                let seconds = next.timeIntervalSince(now())
+                timeout = seconds <= 0 ? configuration.minimumPollInterval : min(timeout, .seconds(seconds))
+            }
+        } catch {
+            logger.error("Outbox next-due query failed", metadata: ["error": "\(scrub(error))"])
+            timeout = configuration.storeErrorBackoff
+        }
+        await wakeSignal.wait(timeout: timeout, clock: clock)
+    }
+
+    /// Waits for the workers to finish, at most the grace period; then throws to cancel them.
+    private func drain() async throws {
+        let deadline = now().addingTimeInterval(configuration.shutdownGracePeriod.seconds)
+        while state.withLock({ $0.activeWorkers }) > 0 {
+            let remaining = deadline.timeIntervalSince(now())
+            guard remaining > 0 else { throw GracePeriodExpired() }
+            await idleSignal.wait(timeout: .seconds(remaining), clock: clock)
+        }
+    }
+
+    func scrub(_ error: any Error) -> String { redactor().scrub(String(describing: error)) }
+}
+
+/// Thrown inside ``Dispatcher/run()`` to cancel sends that outlive the grace period.
+struct GracePeriodExpired: Error {}

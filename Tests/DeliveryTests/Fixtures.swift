@@ -1,0 +1,88 @@
+import Delivery
+import Events
+import Foundation
+import Rules
+import Store
+import Synchronization
+
+/// Builders shared by the delivery tests.
+enum Fixtures {
+    static let epoch = Date(timeIntervalSince1970: 1_800_000_000)
+
+    static func event(_ n: Int, status: String = "FAILED") -> Event {
+        Event(
+            id: "evt_\(n)", type: .invocationStatusChanged, region: "ap-guangzhou", detectedAt: epoch,
+            previousStatus: "RUNNING", status: status,
+            invocation: InvocationInfo(id: "inv-\(n)", commandName: "deploy", status: status))
+    }
+
+    static func row(
+        _ n: Int, receiver: String = "ops", rule: String = "failures", groupKey: String = "", attempts: Int = 0,
+        createdAt: Date = epoch
+    ) -> OutboxRow {
+        OutboxRow(
+            id: Int64(n),
+            dispatch: Dispatch(eventId: "evt_\(n)", receiver: receiver, rule: rule, groupKey: groupKey, notBefore: createdAt),
+            event: event(n), state: .pending, attempts: attempts, nextAttemptAt: createdAt, createdAt: createdAt)
+    }
+}
+
+/// Runs a Python snippet and returns its standard output without the trailing newline: an
+/// independent implementation to check ours against.
+enum Python {
+    static func run(_ code: String, _ arguments: [String] = [], input: [UInt8] = []) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", code] + arguments
+        let output = Pipe()
+        let stdin = Pipe()
+        process.standardOutput = output
+        process.standardInput = stdin
+        try process.run()
+        stdin.fileHandleForWriting.write(Data(input))
+        try stdin.fileHandleForWriting.close()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw PythonFailed(status: process.terminationStatus) }
+        var text = String(decoding: data, as: UTF8.self)
+        while text.hasSuffix("\n") { text.removeLast() }
+        return text
+    }
+
+    struct PythonFailed: Error { var status: Int32 }
+}
+
+/// A clock whose sleeps return at once and move its time forward: waits become observable numbers.
+final class VirtualClock: Clock, Sendable {
+    typealias Duration = Swift.Duration
+
+    struct Instant: InstantProtocol {
+        var offset: Swift.Duration
+        func advanced(by duration: Swift.Duration) -> Instant { Instant(offset: offset + duration) }
+        func duration(to other: Instant) -> Swift.Duration { other.offset - offset }
+        static func < (lhs: Instant, rhs: Instant) -> Bool { lhs.offset < rhs.offset }
+    }
+
+    private let elapsed = Mutex(Swift.Duration.zero)
+    let start: Date
+
+    init(start: Date = Fixtures.epoch) { self.start = start }
+
+    var now: Instant { Instant(offset: elapsed.withLock { $0 }) }
+    var minimumResolution: Swift.Duration { .nanoseconds(1) }
+
+    func sleep(until deadline: Instant, tolerance: Swift.Duration?) async throws {
+        try Task.checkCancellation()
+        elapsed.withLock { $0 = max($0, deadline.offset) }
+        await Task.yield()
+    }
+
+    /// Moves time forward without sleeping.
+    func advance(by duration: Swift.Duration) { elapsed.withLock { $0 += duration } }
+
+    /// The wall time matching the clock.
+    var date: Date {
+        let (seconds, atto) = elapsed.withLock { $0 }.components
+        return start.addingTimeInterval(Double(seconds) + Double(atto) / 1e18)
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import Store
+
+/// An ``OutboxStore`` in memory, with the semantics the protocol documents: enough to test the
+/// dispatcher without SQLite.
+actor InMemoryOutbox: OutboxStore {
+    private(set) var rows: [Int64: OutboxRow] = [:]
+
+    init(_ rows: [OutboxRow] = []) {
+        for row in rows { self.rows[row.id] = row }
+    }
+
+    func insert(_ row: OutboxRow) { rows[row.id] = row }
+
+    func row(_ id: Int64) -> OutboxRow? { rows[id] }
+
+    func claimDue(now: Date, limit: Int) async throws -> [OutboxRow] {
+        let due = rows.values
+            .filter { $0.state == .pending && $0.nextAttemptAt <= now && $0.dispatch.notBefore <= now }
+            .sorted { ($0.nextAttemptAt, $0.id) < ($1.nextAttemptAt, $1.id) }
+            .prefix(limit)
+        for row in due { rows[row.id]?.state = .inFlight }
+        return due.map { row in
+            var claimed = row
+            claimed.state = .inFlight
+            return claimed
+        }
+    }
+
+    func markDelivered(ids: [Int64], at: Date) async throws {
+        for id in ids { rows[id]?.state = .delivered }
+    }
+
+    func scheduleRetry(ids: [Int64], at: Date, error: String, responseExcerpt: String?) async throws {
+        for id in ids {
+            rows[id]?.state = .pending
+            rows[id]?.attempts += 1
+            rows[id]?.nextAttemptAt = at
+            rows[id]?.lastError = error
+            rows[id]?.responseExcerpt = responseExcerpt
+        }
+    }
+
+    func markDead(ids: [Int64], error: String, responseExcerpt: String?) async throws {
+        for id in ids {
+            rows[id]?.state = .dead
+            rows[id]?.attempts += 1
+            rows[id]?.lastError = error
+            rows[id]?.responseExcerpt = responseExcerpt
+        }
+    }
+
+    func recoverInFlight() async throws -> Int {
+        let ids = rows.values.filter { $0.state == .inFlight }.map(\.id)
+        for id in ids { rows[id]?.state = .pending }
+        return ids.count
+    }
+
+    func nextDueTime() async throws -> Date? {
+        rows.values.filter { $0.state == .pending }.map { max($0.nextAttemptAt, $0.dispatch.notBefore) }.min()
+    }
+
+    func rows(in states: Set<DeliveryState>, limit: Int) async throws -> [OutboxRow] {
+        Array(rows.values.filter { states.contains($0.state) }.sorted { $0.id > $1.id }.prefix(limit))
+    }
+
+    func replay(ids: [Int64]?, now: Date) async throws -> Int {
+        let targets = rows.values.filter { $0.state == .dead && (ids?.contains($0.id) ?? true) }.map(\.id)
+        for id in targets {
+            rows[id]?.state = .pending
+            rows[id]?.attempts = 0
+            rows[id]?.nextAttemptAt = now
+        }
+        return targets.count
+    }
+
+    func stats(now: Date) async throws -> OutboxStats {
+        let values = Array(rows.values)
+        let open = values.filter { $0.state == .pending || $0.state == .inFlight }
+        return OutboxStats(
+            pending: values.filter { $0.state == .pending }.count,
+            inFlight: values.filter { $0.state == .inFlight }.count,
+            dead: values.filter { $0.state == .dead }.count,
+            delivered: values.filter { $0.state == .delivered }.count,
+            oldestPendingAge: open.map { now.timeIntervalSince($0.createdAt) }.max() ?? 0)
+    }
+
+    func states() -> [Int64: DeliveryState] { rows.mapValues(\.state) }
+}

@@ -1,0 +1,65 @@
+import Delivery
+import Rules
+import Testing
+
+@Suite("Redaction of webhook URLs and secrets")
+struct RedactorTests {
+    static let wecom = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa"
+    static let dingtalk = "https://oapi.dingtalk.com/robot/send?access_token=a1b2c3d4e5f6a7b8c9d0"
+    static let slack = "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX"
+    static let discord = "https://discord.com/api/webhooks/123456789012345678/abcDEF_ghiJKL-mnoPQRstuVWX"
+    static let teams = "https://prod-00.westus.logic.azure.com/workflows/abc/triggers/manual/paths/invoke?api-version=2016-06-01&sig=Zx9_SIGvalue"
+    static let feishu = "https://open.feishu.cn/open-apis/bot/v2/hook/7d3c1a2b-aaaa-bbbb-cccc-0123456789ab"
+
+    @Test(
+        "display() masks the credential part of each platform's URL",
+        arguments: [
+            (wecom, "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=***"),
+            (dingtalk, "https://oapi.dingtalk.com/robot/send?access_token=***"),
+            (slack, "https://hooks.slack.com/services/***"),
+            (discord, "https://discord.com/api/webhooks/123456789012345678/***"),
+            (teams, "https://prod-00.westus.logic.azure.com/workflows/abc/triggers/manual/paths/invoke?api-version=2016-06-01&sig=***"),
+            (feishu, "https://open.feishu.cn/open-apis/bot/v2/hook/***"),
+            ("smtp://bot:hunter22@mail.example.com:587", "smtp://***@mail.example.com:587"),
+        ])
+    func display(url: String, expected: String) {
+        #expect(Redactor.display(url) == expected)
+    }
+
+    @Test("origin() keeps only scheme and host")
+    func origin() {
+        #expect(Redactor.origin(Self.slack) == "https://hooks.slack.com/…")
+        #expect(Redactor.origin("http://127.0.0.1:8080") == "http://127.0.0.1:8080")
+        #expect(Redactor.origin("not a url") == Redactor.placeholder)
+    }
+
+    @Test("scrub() removes configured URLs, their tokens, signing secrets and SMTP passwords from text")
+    func scrub() {
+        let receivers = [
+            Receiver(name: "wecom", platform: .wecom, url: Self.wecom),
+            Receiver(name: "slack", platform: .slack, url: Self.slack),
+            Receiver(name: "ding", platform: .dingtalk, url: Self.dingtalk, secret: "SECdingtalksecret"),
+            Receiver(name: "hook", platform: .webhook, url: "https://example.com/hook",
+                headers: ["Authorization": "Bearer tok-123456"], secret: "whsec_c2VjcmV0LWJ5dGVz"),
+            Receiver(name: "mail", platform: .email, email: EmailSettings(
+                url: "smtp://mailer:p%40ss@mail.example.com:587", username: "mailer", password: "p@ss-w0rd",
+                from: "t@example.com", to: ["o@example.com"])),
+        ]
+        let redactor = Redactor(receivers: receivers)
+        let text = """
+            POST \(Self.wecom) failed; token XXXXXXXXXXXXXXXXXXXXXXXX; ding sign SECdingtalksecret;
+            key 693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa; whsec c2VjcmV0LWJ5dGVz; auth Bearer tok-123456;
+            login p@ss-w0rd at smtp://mailer:p%40ss@mail.example.com:587; other https://x.test/a?token=zzz&b=1
+            """
+        let scrubbed = redactor.scrub(text)
+        for secret in [
+            "693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa", "XXXXXXXXXXXXXXXXXXXXXXXX", "SECdingtalksecret",
+            "c2VjcmV0LWJ5dGVz", "tok-123456", "p@ss-w0rd", "p%40ss", "zzz",
+        ] {
+            #expect(!scrubbed.contains(secret), "\(secret) leaked")
+        }
+        #expect(scrubbed.contains("qyapi") == false || scrubbed.contains("[redacted]"))
+        #expect(scrubbed.contains("b=1"))
+        #expect(scrubbed.contains("failed; token"))
+    }
+}
