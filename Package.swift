@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
+        .package(url: "https://github.com/apple/swift-async-algorithms", from: "1.1.4"),
     ],
     targets: [
         // libcurl, seen through a module map and typed shims for its variadic C API.
@@ -119,6 +120,7 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "FlyingFox", package: "FlyingFox"),
                 .product(name: "FlyingSocks", package: "FlyingFox"),
+                .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
             ],
             swiftSettings: strict
         ),
@@ -166,7 +168,8 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "RulesTests", dependencies: ["Rules", "Events"], swiftSettings: strict),
+        .testTarget(
+            name: "RulesTests", dependencies: ["Rules", "Events"], exclude: ["Fixtures"], swiftSettings: strict),
         // GRDB too: one test opens a raw connection to leave a transaction uncommitted.
         .testTarget(
             name: "StoreTests",
@@ -184,7 +187,10 @@ let package = Package(
         ),
         .testTarget(
             name: "TattleAppTests",
-            dependencies: ["TattleApp", "TestSupport"],
+            dependencies: [
+                "TattleApp", "TestSupport", "Store", "Rules", "Events", "TATSimulator", "TencentCloud", "Curl",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
     ]

@@ -7,6 +7,8 @@ struct Tattle: AsyncParsableCommand {
         commandName: "tattle",
         abstract: "Watch Tencent Cloud TAT command executions and notify people when they change state.",
         subcommands: [
+            RunCommand.self,
+            DemoCommand.self,
             WatchCommand.self,
             CheckCommand.self,
             TestRuleCommand.self,
@@ -14,6 +16,7 @@ struct Tattle: AsyncParsableCommand {
             DeliveriesCommand.self,
             ReplayCommand.self,
             SimulateCommand.self,
+            ProbeCommand.self,
         ]
     )
 }

@@ -17,13 +17,19 @@ public final class Readiness: Sendable {
     /// (plus a 30 s allowance for the first poll and API backoff).
     public let tolerance: Double
     private let databaseWritable: @Sendable () async -> Bool
+    private let lastPoll: @Sendable () -> Date?
 
+    /// - Parameters:
+    ///   - lastSuccessfulPoll: reads the watcher's last successful poll (when set, it replaces
+    ///     ``pollSucceeded(at:)``).
     public init(
-        pollInterval: Double, tolerance: Double = 3, databaseWritable: @escaping @Sendable () async -> Bool
+        pollInterval: Double, tolerance: Double = 3, databaseWritable: @escaping @Sendable () async -> Bool,
+        lastSuccessfulPoll: @escaping @Sendable () -> Date? = { nil }
     ) {
         self.pollInterval = pollInterval
         self.tolerance = tolerance
         self.databaseWritable = databaseWritable
+        self.lastPoll = lastSuccessfulPoll
     }
 
     /// Records that a valid rule set is in force.
@@ -34,7 +40,8 @@ public final class Readiness: Sendable {
 
     /// The checks, each with whether it passes and a short reason.
     public func check(now: Date = Date()) async -> [(name: String, ok: Bool, detail: String)] {
-        let snapshot = state.withLock { $0 }
+        var snapshot = state.withLock { $0 }
+        if let polled = lastPoll() { snapshot.lastSuccessfulPoll = max(polled, snapshot.lastSuccessfulPoll ?? polled) }
         let allowance = pollInterval * tolerance + 30
         let pollOK: Bool
         let pollDetail: String

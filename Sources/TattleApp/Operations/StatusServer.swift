@@ -65,7 +65,11 @@ public struct StatusServer: Service {
         }
         logger.info("status endpoint listening", metadata: ["address": "\(host):\(port)"])
         try await withGracefulShutdownHandler {
-            try await server.run()
+            do {
+                try await server.run()
+            } catch where Task.isShuttingDownGracefully || Task.isCancelled {
+                // Stopped on purpose: closing the listening socket ends `run` with an error.
+            }
         } onGracefulShutdown: {
             Task { await server.stop(timeout: 1) }
         }

@@ -1,0 +1,173 @@
+import Curl
+import Delivery
+import Events
+import Foundation
+import Logging
+import Metrics
+import Rules
+import ServiceLifecycle
+import Store
+import TencentCloud
+import Watcher
+
+/// `tattle run`: the watcher, rules, outbox and delivery workers, the rules reloader and the status
+/// endpoint as services of one `ServiceGroup`.
+///
+/// Services are listed in dependency order and shut down in reverse: on SIGTERM/SIGINT polling stops
+/// first, the reloader and housekeeping next, then delivery drains (sends in flight finish within
+/// the grace period; anything unfinished stays in the outbox), the status endpoint last, and the
+/// database is closed.
+public struct Daemon: Sendable {
+    public let options: DaemonOptions
+    public let environment: [String: String]
+    /// Called with each committed cycle's events (the demo prints them). Default none.
+    public var onEvents: (@Sendable ([Event]) -> Void)?
+
+    public init(
+        options: DaemonOptions, environment: [String: String] = ProcessInfo.processInfo.environment,
+        onEvents: (@Sendable ([Event]) -> Void)? = nil
+    ) {
+        self.options = options
+        self.environment = environment
+        self.onEvents = onEvents
+    }
+
+    /// Runs until a shutdown signal. Throws ``ConfigurationError`` (or a credentials/settings error)
+    /// when the configuration cannot work, before anything starts.
+    /// - Parameter stopAfter: shut down gracefully after this long (the demo); default never.
+    public func run(logger: Logger = Logger(label: "tattle"), stopAfter: Duration? = nil) async throws {
+        let registry = MetricsSetup.bootstrap()
+        let parts = try await assemble(logger: logger)
+        defer { try? parts.store.close() }
+        let (host, port) = try StatusServer.parseAddress(options.listen)
+        let status = StatusServer(
+            host: host, port: port, readiness: parts.readiness, registry: registry,
+            logger: Logger(label: "tattle.status"))
+        var configuration = ServiceGroupConfiguration(
+            services: [
+                status, DispatcherService(dispatcher: parts.dispatcher), parts.housekeeping, parts.reloader,
+                WatcherService(watcher: parts.watcher),
+            ],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        configuration.maximumGracefulShutdownDuration = .milliseconds(Int64(options.shutdownGrace * 1000) + 2000)
+        logger.info(
+            "tattle started",
+            metadata: [
+                "regions": "\(parts.regions.joined(separator: ","))", "rules": "\(options.rulesFile.path)",
+                "state_dir": "\(options.watch.stateDirectory.path)", "status": "\(options.listen)",
+                "interval_seconds": "\(options.watch.interval)",
+            ])
+        let group = ServiceGroup(configuration: configuration)
+        let timer = Task {
+            guard let stopAfter else { return }
+            try await Task.sleep(for: stopAfter)
+            await group.triggerGracefulShutdown()
+        }
+        defer { timer.cancel() }
+        try await group.run()
+        logger.info("tattle stopped; state saved")
+    }
+
+    /// The wired components, built and checked before any service starts.
+    struct Parts {
+        var store: SQLiteStore
+        var watcher: Watcher
+        var dispatcher: Dispatcher
+        var reloader: RulesReloader
+        var housekeeping: Housekeeping
+        var readiness: Readiness
+        var regions: [String]
+    }
+
+    func assemble(logger: Logger) async throws -> Parts {
+        let runner = WatchCommandRunner(options: options.watch, environment: environment)
+        do { try runner.validate() } catch { throw ConfigurationError(error.description) }
+        let watchConfiguration = try runner.configuration()
+        let credentials: Credentials
+        do { credentials = try Credentials.fromEnvironment(environment) } catch {
+            throw ConfigurationError("\(error)")
+        }
+        SecretScrubber.shared.register(credentials.secretKey)
+        SecretScrubber.shared.register(credentials.sessionToken)
+
+        // Rules: a missing or invalid file at start is fatal, with every problem listed.
+        let rulesData: Data
+        do { rulesData = try Data(contentsOf: options.rulesFile) } catch {
+            throw ConfigurationError(
+                "cannot read the rules file \(options.rulesFile.path): \(error.localizedDescription). "
+                    + "Set --rules or TATTLE_RULES; rules.example.json shows the format.")
+        }
+        let (ruleSet, diagnostics) = RuleSet.load(data: rulesData)
+        guard let ruleSet else {
+            let report = diagnostics.map { "  \($0)" }.joined(separator: "\n")
+            throw ConfigurationError(
+                "the rules file \(options.rulesFile.path) has errors (check it with `tattle check`):\n\(report)")
+        }
+        for warning in diagnostics { logger.warning("rules: \(warning)") }
+        let holder = RulesHolder(engine: RulesEngine(ruleSet: ruleSet))
+        RulesReloader.registerSecrets(of: ruleSet)
+
+        let store: SQLiteStore
+        do { store = try SQLiteStore(directory: options.watch.stateDirectory) } catch {
+            throw ConfigurationError(
+                "cannot open the state database in \(options.watch.stateDirectory.path): \(error)")
+        }
+        let memory = try await store.loadNoiseMemory()
+
+        var curlConfiguration = CurlClient.Configuration()
+        curlConfiguration.caBundlePath = options.caBundle
+        let curl = CurlClient(configuration: curlConfiguration)
+        let dispatcher = Dispatcher(
+            store: store, transport: CurlTransport(client: curl),
+            receiverLookup: { name in holder.current.ruleSet.receivers[name] },
+            render: { batch, receiver in
+                try holder.current.render(
+                    rule: batch.rule, receiver: receiver.name, events: batch.events, isRecovery: batch.isRecovery)
+            },
+            redactor: { Redactor(receivers: Array(holder.current.ruleSet.receivers.values)) })
+
+        let sink = RulesCommitSink(
+            holder: holder, store: store, memory: memory, now: { Date() }, logger: Logger(label: "tattle.events"),
+            observer: onEvents, committed: { dispatcher.wake() })
+        let client = try runner.settings().makeClient(credentials: credentials)
+        let watcher = Watcher(configuration: watchConfiguration, reader: client, store: store, sink: sink)
+        let stateDirectory = options.watch.stateDirectory
+        let readiness = Readiness(
+            pollInterval: options.watch.interval,
+            databaseWritable: {
+                (try? await store.pragma("quick_check")) == "ok"
+                    && FileManager.default.isWritableFile(atPath: stateDirectory.path)
+            },
+            lastSuccessfulPoll: { watcher.lastSuccessfulPoll })
+        readiness.rulesLoaded()
+        let reloader = RulesReloader(
+            file: options.rulesFile, holder: holder, logger: Logger(label: "tattle.rules"))
+        return Parts(
+            store: store, watcher: watcher, dispatcher: dispatcher, reloader: reloader,
+            housekeeping: Housekeeping(store: store, logger: Logger(label: "tattle.housekeeping")),
+            readiness: readiness, regions: watchConfiguration.regions)
+    }
+}
+
+/// The watcher as a service: polls until graceful shutdown, which cancels the pause or abandons an
+/// uncommitted cycle (it is re-detected after restart).
+struct WatcherService: Service {
+    let watcher: Watcher
+    func run() async throws {
+        // Graceful shutdown cancels the pause, or abandons an uncommitted cycle (re-detected later).
+        await cancelWhenGracefulShutdown { await watcher.run() }
+    }
+}
+
+/// The delivery workers as a service: on graceful shutdown stop claiming and drain within the
+/// dispatcher's grace period.
+struct DispatcherService: Service {
+    let dispatcher: Dispatcher
+    func run() async throws {
+        try await withGracefulShutdownHandler {
+            try await dispatcher.run()
+        } onGracefulShutdown: {
+            dispatcher.shutdown()
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import Events
+import Foundation
+import Logging
+import Rules
+import Store
+import Synchronization
+import Watcher
+
+/// The daemon's ``CycleSink``: matches a cycle's events against the current rules and commits the
+/// snapshot advance, the events and every notification derived from them in ONE transaction, then
+/// wakes the delivery workers. If the commit fails nothing is kept and the watcher re-detects the
+/// same changes (same event ids) next cycle.
+///
+/// Commits are serialised (an actor) so noise-control memory stays consistent across regions.
+actor RulesCommitSink: CycleSink {
+    let holder: RulesHolder
+    let store: any StateStore
+    let now: @Sendable () -> Date
+    let committed: @Sendable () -> Void
+    let observer: (@Sendable ([Event]) -> Void)?
+    let logger: Logger
+    private var memory: InMemoryNoiseMemory
+
+    init(
+        holder: RulesHolder, store: any StateStore, memory: InMemoryNoiseMemory, now: @escaping @Sendable () -> Date,
+        logger: Logger, observer: (@Sendable ([Event]) -> Void)? = nil, committed: @escaping @Sendable () -> Void
+    ) {
+        self.observer = observer
+        self.holder = holder
+        self.store = store
+        self.memory = memory
+        self.now = now
+        self.logger = logger
+        self.committed = committed
+    }
+
+    func commit(region: String, diff: Diff, baseline: Bool) async throws {
+        let engine = holder.current
+        let evaluation = engine.evaluate(diff.events, now: now(), memory: memory)
+        let referenced = Set(evaluation.dispatches.map(\.eventId))
+        let events = diff.events.filter { referenced.contains($0.id) }
+        try await store.commit(
+            CycleCommit(
+                region: region, upserts: diff.upserts, removals: diff.removals, markBaselined: baseline,
+                events: events, dispatches: evaluation.dispatches, noise: evaluation.updates))
+        memory.apply(evaluation.updates)
+        for event in diff.events {
+            let receivers = evaluation.dispatches.filter { $0.eventId == event.id }.map(\.receiver)
+            logger.info(
+                "event \(event.type) \(event.previousStatus ?? "new") → \(event.status)",
+                metadata: [
+                    "invocation_id": "\(event.invocation.id)", "event_id": "\(event.id)", "region": "\(region)",
+                    "command": "\(event.invocation.commandName ?? "")",
+                    "task_id": "\(event.task?.id ?? "")", "notify": "\(receivers.joined(separator: ","))",
+                ])
+        }
+        if !evaluation.dispatches.isEmpty { committed() }
+        if !diff.events.isEmpty { observer?(diff.events) }
+    }
+}
