@@ -124,7 +124,11 @@ public struct Daemon: Sendable {
                 try holder.current.render(
                     rule: batch.rule, receiver: receiver.name, events: batch.events, isRecovery: batch.isRecovery)
             },
-            redactor: { Redactor(receivers: Array(holder.current.ruleSet.receivers.values)) })
+            redactor: { Redactor(receivers: Array(holder.current.ruleSet.receivers.values)) },
+            configuration: Dispatcher.Configuration(
+                // `tattle replay` runs in another process: look for re-queued rows every few seconds.
+                idlePollInterval: .seconds(5),
+                shutdownGracePeriod: .milliseconds(Int64(options.shutdownGrace * 1000))))
 
         let sink = RulesCommitSink(
             holder: holder, store: store, memory: memory, now: { Date() }, logger: Logger(label: "tattle.events"),
