@@ -277,6 +277,7 @@ struct DaemonEndToEndTests {
             #expect(try await missing.waitForExit(timeout: .seconds(10)) != 0)
             #expect(missing.log.contains(world.rules.path))
             #expect(missing.log.contains("--rules"))
+            #expect(!missing.log.contains(".."), "no doubled full stop: \(missing.log)")
 
             try world.writeRules(#"{ "version": 1, "receivers": {}, "rules": [ { "name": "x", "receivers": ["nope"] } ] }"#)
             let broken = try world.startDaemon()
