@@ -94,7 +94,8 @@ public struct Daemon: Sendable {
         let rulesData: Data
         do { rulesData = try Data(contentsOf: options.rulesFile) } catch {
             throw ConfigurationError(
-                "cannot read the rules file \(options.rulesFile.path) (\(error.localizedDescription.trimmingCharacters(in: CharacterSet(charactersIn: ".")))). "
+                "cannot read the rules file \(options.rulesFile.path): "
+                    + "\(error.localizedDescription.trimmingCharacters(in: CharacterSet(charactersIn: ". "))). "
                     + "Set --rules or TATTLE_RULES; rules.example.json shows the format.")
         }
         let (ruleSet, diagnostics) = RuleSet.load(data: rulesData)
