@@ -167,8 +167,11 @@ extension RulesScenario {
                 baselineName: "JSON-encode each event", target: "≥ 200000",
                 met: result.eventsPerSecond >= 200_000,
                 note: String(
-                    format: "%.2f messages rendered per event; 200,000 events, one thread",
-                    result.dispatchesPerEvent)),
+                    format: "%.2f messages rendered per event; 200,000 events, one thread%@",
+                    result.dispatchesPerEvent,
+                    result.eventsPerSecond >= 200_000
+                        ? "" : "; MISSED: matching alone is below target (see the next row) — the engine, "
+                            + "not rendering, needs work; also sensitive to load on this shared 2-core box")),
             Figure(
                 name: "events/s through match + noise only", value: result.evaluateOnlyPerSecond, unit: "events/s",
                 baseline: result.baselinePerSecond, baselineName: "JSON-encode each event", target: "—",
