@@ -10,7 +10,7 @@ import Foundation
 /// changed, and two baselines measured in the same run — the bare snapshot lookups (the floor) and a
 /// naive differ that builds a task map for every invocation.
 enum DifferBenchmark {
-    static func run(invocations count: Int = 100_000, tasksPer: Int = 10, rounds: Int = 5) {
+    static func figures(invocations count: Int = 100_000, tasksPer: Int = 10, rounds: Int = 5) -> [Figure] {
         let origin = Date(timeIntervalSince1970: 1_764_000_000)
         let statuses: [TaskStatus] = [.success, .running, .failed]
         var observed: [ObservedInvocation] = []
@@ -32,13 +32,13 @@ enum DifferBenchmark {
         var changed = observed
         for index in stride(from: 0, to: count, by: 100) { changed[index].tasks[0].status = .terminated }
 
-        print("differ: \(count) invocations × \(tasksPer) tasks, best of \(rounds)")
-        report("baseline: snapshot lookups only") {
+        var figures: [Figure] = []
+        let floor = measure(rounds: rounds) {
             var found = 0
             for observation in observed where snapshot[observation.id] != nil { found += 1 }
             return found
         }
-        report("baseline: naive per-invocation task maps") {
+        let naive = measure(rounds: rounds) {
             var differing = 0
             for observation in observed {
                 guard let state = snapshot[observation.id] else { continue }
@@ -47,15 +47,29 @@ enum DifferBenchmark {
             }
             return differing
         }
-        report("differ: quiet cycle (budget 150 ms)") {
+        let quiet = measure(rounds: rounds) {
             differ.diff(previous: snapshot, observed: observed, now: later, region: "bench").events.count
         }
-        report("differ: 1% of invocations changed") {
+        let changedCycle = measure(rounds: rounds) {
             differ.diff(previous: snapshot, observed: changed, now: later, region: "bench").events.count
         }
+        figures.append(
+            Figure(
+                name: "quiet cycle, \(count / 1000)k invocations × \(tasksPer) tasks", value: quiet.wall, unit: "ms",
+                baseline: naive.wall, baselineName: "naive per-invocation task maps", target: "≤ 150",
+                met: quiet.wall <= 150,
+                note: String(
+                    format: "best of %d; CPU %.1f ms; floor (bare snapshot lookups) %.1f ms wall",
+                    rounds, quiet.cpu, floor.wall)))
+        figures.append(
+            Figure(
+                name: "cycle with 1% of invocations changed", value: changedCycle.wall, unit: "ms",
+                baseline: naive.wall, baselineName: "naive per-invocation task maps", target: "≤ 150",
+                met: changedCycle.wall <= 150, note: "\(changedCycle.result) events"))
+        return figures
     }
 
-    private static func report(_ name: String, rounds: Int = 5, _ body: () -> Int) {
+    private static func measure(rounds: Int, _ body: () -> Int) -> (wall: Double, cpu: Double, result: Int) {
         var best = Double.infinity
         var bestCPU = Double.infinity
         var result = 0
@@ -64,12 +78,9 @@ enum DifferBenchmark {
             let cpuStart = threadCPUSeconds()
             result = body()
             bestCPU = min(bestCPU, threadCPUSeconds() - cpuStart)
-            let elapsed = ContinuousClock.now - start
-            best = min(best, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+            best = min(best, (ContinuousClock.now - start).seconds)
         }
-        let wall = String(format: "%.1f", best * 1000)
-        let cpu = String(format: "%.1f", bestCPU * 1000)
-        print("  \(name): \(wall) ms wall, \(cpu) ms CPU (result \(result))")
+        return (best * 1000, bestCPU * 1000, result)
     }
 
     /// CPU time of the calling thread (the figure least disturbed by other processes on a shared box).
