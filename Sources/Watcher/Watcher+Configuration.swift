@@ -4,7 +4,8 @@ import TencentCloud
 extension Watcher {
     /// How the watcher polls. Every property has a default.
     public struct Configuration: Sendable {
-        /// The pause after a successful cycle before the next one. Default 10 s; fractions allowed.
+        /// Time from the start of one successful cycle to the start of the next (at least 10 ms of
+        /// pause). Default 10 s; fractions allowed.
         public var interval: Duration
         /// Regions to watch, one poller each. Default `["ap-guangzhou"]`.
         public var regions: [String]

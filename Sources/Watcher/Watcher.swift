@@ -65,7 +65,7 @@ public final class Watcher: Sendable {
         }
     }
 
-    /// Polls every region until the task is cancelled: a cycle, then a pause of `interval` (after a
+    /// Polls every region until the task is cancelled: cycles start `interval` apart (after a
     /// failure, exponentially longer up to `maxBackoffMultiplier` × interval). Cancellation ends the
     /// pause at once and abandons a running cycle without committing it.
     public func run() async {
@@ -84,16 +84,20 @@ extension RegionPoller {
     /// The loop behind ``Watcher/run()`` for one region.
     func run(clock: any Clock<Duration>, configuration: Watcher.Configuration) async {
         while !Task.isCancelled {
+            var elapsed = Duration.zero
             do {
-                try await poll()
+                elapsed = try await clock.measure { _ = try await poll() }
             } catch is CancellationError {
                 return
             } catch {
                 // Logged and counted by poll(); the backoff below spaces out the retries.
             }
-            let delay = pollDelay(
+            var delay = pollDelay(
                 interval: configuration.interval, failures: consecutiveFailures,
                 maxMultiplier: configuration.maxBackoffMultiplier)
+            // Cycles start one interval apart (the cycle's own time is not added to the wait), so a
+            // change waits at most one interval to be seen. After a failure the full backoff applies.
+            if consecutiveFailures == 0 { delay = max(.milliseconds(10), delay - elapsed) }
             do { try await clock.sleep(for: delay) } catch { return }
         }
     }
