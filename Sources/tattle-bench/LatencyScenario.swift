@@ -154,8 +154,9 @@ enum LatencyScenario {
                 met: p99 <= budget && missing == 0,
                 note: p99 <= budget
                     ? nil
-                    : "the watcher sleeps `interval` AFTER each cycle, so the period is 1 s + cycle time; "
-                        + "a change just after a listing waits a full period"),
+                    : "cycles start one interval apart, so a change waits up to 1 s to be listed; the cycle "
+                        + "that sees it then adds its own work (refresh, DescribeInvocationTasks enrichment, "
+                        + "SQLite commit ≈ 50–70 ms here) before the commit → receipt step"),
             Figure(
                 name: "commit → webhook received, p50", value: commitP50, unit: "ms", baseline: nil,
                 baselineName: nil, target: "—", met: true),
