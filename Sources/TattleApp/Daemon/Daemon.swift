@@ -124,7 +124,8 @@ public struct Daemon: Sendable {
                 try holder.current.render(
                     rule: batch.rule, receiver: receiver.name, events: batch.events, isRecovery: batch.isRecovery)
             },
-            redactor: { Redactor(receivers: Array(holder.current.ruleSet.receivers.values)) })
+            redactor: { Redactor(receivers: Array(holder.current.ruleSet.receivers.values)) },
+            configuration: Self.dispatcherConfiguration(environment: environment))
 
         let sink = RulesCommitSink(
             holder: holder, store: store, memory: memory, now: { Date() }, logger: Logger(label: "tattle.events"),
@@ -146,6 +147,19 @@ public struct Daemon: Sendable {
             store: store, watcher: watcher, dispatcher: dispatcher, reloader: reloader,
             housekeeping: Housekeeping(store: store, logger: Logger(label: "tattle.housekeeping")),
             readiness: readiness, regions: watchConfiguration.regions)
+    }
+}
+
+extension Daemon {
+    /// The delivery tuning. `TATTLE_RETRY_BASE_SECONDS` (undocumented, for soak tests only) lowers the
+    /// first backoff ceiling, and the minimum delay with it, so chaos tests drain in seconds, not minutes.
+    static func dispatcherConfiguration(environment: [String: String]) -> Dispatcher.Configuration {
+        var configuration = Dispatcher.Configuration()
+        if let base = environment["TATTLE_RETRY_BASE_SECONDS"].flatMap(Double.init), base > 0, base.isFinite {
+            configuration.retry.base = .milliseconds(Int64(base * 1000))
+            configuration.retry.minimumDelay = .milliseconds(Int64(min(base, 1) * 1000))
+        }
+        return configuration
     }
 }
 
