@@ -126,10 +126,8 @@ public struct Daemon: Sendable {
                     rule: batch.rule, receiver: receiver.name, events: batch.events, isRecovery: batch.isRecovery)
             },
             redactor: { Redactor(receivers: Array(holder.current.ruleSet.receivers.values)) },
-            configuration: Dispatcher.Configuration(
-                // `tattle replay` runs in another process: look for re-queued rows every few seconds.
-                idlePollInterval: .seconds(5),
-                shutdownGracePeriod: .milliseconds(Int64(options.shutdownGrace * 1000))))
+            configuration: Self.dispatcherConfiguration(
+                environment: environment, shutdownGrace: options.shutdownGrace))
 
         let sink = RulesCommitSink(
             holder: holder, store: store, memory: memory, now: { Date() }, logger: Logger(label: "tattle.events"),
@@ -151,6 +149,24 @@ public struct Daemon: Sendable {
             store: store, watcher: watcher, dispatcher: dispatcher, reloader: reloader,
             housekeeping: Housekeeping(store: store, logger: Logger(label: "tattle.housekeeping")),
             readiness: readiness, regions: watchConfiguration.regions)
+    }
+}
+
+extension Daemon {
+    /// The delivery tuning. `TATTLE_RETRY_BASE_SECONDS` (undocumented, for soak tests only) lowers the
+    /// first backoff ceiling, and the minimum delay with it, so chaos tests drain in seconds, not minutes.
+    static func dispatcherConfiguration(environment: [String: String], shutdownGrace: Double)
+        -> Dispatcher.Configuration
+    {
+        var configuration = Dispatcher.Configuration(
+            // `tattle replay` runs in another process: look for re-queued rows every few seconds.
+            idlePollInterval: .seconds(5),
+            shutdownGracePeriod: .milliseconds(Int64(shutdownGrace * 1000)))
+        if let base = environment["TATTLE_RETRY_BASE_SECONDS"].flatMap(Double.init), base > 0, base.isFinite {
+            configuration.retry.base = .milliseconds(Int64(base * 1000))
+            configuration.retry.minimumDelay = .milliseconds(Int64(min(base, 1) * 1000))
+        }
+        return configuration
     }
 }
 
