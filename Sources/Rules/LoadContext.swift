@@ -14,8 +14,13 @@ final class LoadContext {
         self.resolver = resolver
     }
 
+    /// Diagnostics after this many are still reported, but without line:column: locating a path
+    /// scans the text, and a hostile file with tens of thousands of problems must not take hours.
+    static let locatedLimit = 100
+
     func report(_ severity: Diagnostic.Severity, _ path: JSONPath, _ message: String, atKey: Bool = false) {
-        let position = locator.position(of: path, preferKey: atKey)
+        let position =
+            diagnostics.count < Self.locatedLimit ? locator.position(of: path, preferKey: atKey) : nil
         diagnostics.append(
             Diagnostic(
                 severity, path: path.description, message: message, line: position?.line, column: position?.column)

@@ -135,7 +135,7 @@ struct BadInputTests {
 
     @Test(
         "10,000-level nesting anywhere in a rules file is a clear error, not a stack overflow",
-        .disabled("one of these or hugeValues hung > 10 min in RuleSet.load; not yet isolated"),
+        .timeLimit(.minutes(1)),
         arguments: [
             nested(10_000, open: "[", close: "]"),
             nested(10_000, open: #"{"a":"#, close: "}"),
@@ -153,7 +153,7 @@ struct BadInputTests {
     }
 
     @Test("huge values in a rules file: a clear error or a clean load, never a crash",
-        .disabled("this or deepNesting hung > 10 min in RuleSet.load; not yet isolated"))
+        .timeLimit(.minutes(2)))
     func hugeValues() {
         let huge = String(repeating: "a", count: 8_000_000)
         let cases = [
