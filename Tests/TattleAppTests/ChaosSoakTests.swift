@@ -273,11 +273,21 @@ import Testing
             let mail = failing.filter { id in !texts.contains { $0.contains(id) } }
             return (hook, robot, mail)
         }
+        func outboxBusy() async -> Bool {
+            guard let store = try? SQLiteStore(directory: stateDirectory) else { return true }
+            defer { try? store.close() }
+            guard let stats = try? await store.stats(now: Date()) else { return true }
+            return stats.pending + stats.inFlight > 0
+        }
         let drainDeadline = ContinuousClock.now + .seconds(60)
         var left = try missing()
-        while !(left.hook.isEmpty && left.robot.isEmpty && left.mail.isEmpty), ContinuousClock.now < drainDeadline {
+        var busy = await outboxBusy()
+        while !(left.hook.isEmpty && left.robot.isEmpty && left.mail.isEmpty) || busy,
+            ContinuousClock.now < drainDeadline
+        {
             try await Task.sleep(for: .milliseconds(250))
             left = try missing()
+            busy = await outboxBusy()
         }
         #expect(left.hook.isEmpty, "final status never delivered to hook: \(left.hook.sorted().prefix(10))")
         #expect(left.robot.isEmpty, "failure never delivered to robot: \(left.robot.sorted().prefix(10))")

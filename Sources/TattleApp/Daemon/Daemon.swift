@@ -154,7 +154,8 @@ public struct Daemon: Sendable {
 
 extension Daemon {
     /// The delivery tuning. `TATTLE_RETRY_BASE_SECONDS` (undocumented, for soak tests only) lowers the
-    /// first backoff ceiling, and the minimum delay with it, so chaos tests drain in seconds, not minutes.
+    /// first backoff ceiling, the minimum delay and the cap (10 × base) with it, so chaos tests drain in
+    /// seconds, not minutes.
     static func dispatcherConfiguration(environment: [String: String], shutdownGrace: Double)
         -> Dispatcher.Configuration
     {
@@ -165,6 +166,7 @@ extension Daemon {
         if let base = environment["TATTLE_RETRY_BASE_SECONDS"].flatMap(Double.init), base > 0, base.isFinite {
             configuration.retry.base = .milliseconds(Int64(base * 1000))
             configuration.retry.minimumDelay = .milliseconds(Int64(min(base, 1) * 1000))
+            configuration.retry.cap = .milliseconds(Int64(base * 10_000))
         }
         return configuration
     }
