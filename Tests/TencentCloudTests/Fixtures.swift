@@ -25,7 +25,7 @@ enum Fixtures {
             "CommandContent": "IyEvYmluL2Jhc2gKbHM=",
             "CommandType": "SHELL",
             "Timeout": 60,
-            "WorkingDirectory": "/root/",
+            "WorkingDirectory": "/home/ops/",
             "OutputCOSBucketUrl": "",
             "OutputCOSKeyPrefix": ""
           }],
@@ -60,7 +60,7 @@ enum Fixtures {
               "Content": "d2hvYW1p",
               "CommandType": "SHELL",
               "Timeout": 60,
-              "WorkingDirectory": "/root/",
+              "WorkingDirectory": "/home/ops/",
               "Username": "root",
               "OutputCOSBucketUrl": "",
               "OutputCOSKeyPrefix": ""

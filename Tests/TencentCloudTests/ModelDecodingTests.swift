@@ -41,7 +41,7 @@ struct ModelDecodingTests {
         #expect(invocation.commandContent == "IyEvYmluL2Jhc2gKbHM=")
         #expect(invocation.commandType == "SHELL")
         #expect(invocation.timeout == 60)
-        #expect(invocation.workingDirectory == "/root/")
+        #expect(invocation.workingDirectory == "/home/ops/")
         #expect(invocation.outputCOSBucketUrl == "" && invocation.outputCOSKeyPrefix == "")
         #expect(invocation.description == "")
         #expect(invocation.commandName == "")
