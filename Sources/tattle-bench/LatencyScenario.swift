@@ -2,6 +2,8 @@ import Curl
 import Delivery
 import Events
 import Foundation
+import TattleApp
+import Logging
 import Rules
 import Store
 import Synchronization
@@ -16,7 +18,7 @@ import Watcher
 /// The simulator runs on its manual clock; the benchmark fails one task of a RUNNING invocation at
 /// random moments (so changes land at every phase of the poll cycle) and stamps the moment the
 /// simulator applied it. Latency = arrival at the sink − that stamp. Also commit → arrival.
-/// The daemon's `RulesCommitSink` is internal to TattleApp, so the bench has an equivalent sink.
+/// The daemon's own `RulesCommitSink` commits each cycle, as in `tattle run`.
 enum LatencyScenario {
     static let interval: Duration = .seconds(1)
 
@@ -86,8 +88,10 @@ enum LatencyScenario {
         let curl = CurlClient(configuration: .init(maxConnectionsPerHost: 64))
         let dispatcher = dispatcher(store: store, engine: engine, client: curl)
         let commits = CommitStamps()
-        let cycleSink = BenchCommitSink(
-            engine: engine, store: store, memory: try await store.loadNoiseMemory(), stamps: commits,
+        let cycleSink = RulesCommitSink(
+            holder: RulesHolder(engine: engine), store: store, memory: try await store.loadNoiseMemory(),
+            now: { Date() }, logger: Logger(label: "bench.sink", factory: { _ in SwiftLogNoOpLogHandler() }),
+            observer: { events in commits.record(events.map(\.invocation.id), at: ContinuousClock.now) },
             committed: { dispatcher.wake() })
         guard let endpoint = Endpoint(parsing: await simulator.endpoint) else { throw BenchError("bad endpoint") }
         let client = TATClient(
@@ -174,38 +178,4 @@ final class CommitStamps: Sendable {
         state.withLock { stamps in for id in ids where stamps[id] == nil { stamps[id] = instant } }
     }
     var stamps: [String: ContinuousClock.Instant] { state.withLock { $0 } }
-}
-
-/// What the daemon's `RulesCommitSink` does (it is internal to TattleApp): evaluate the cycle's
-/// events, commit snapshot + events + dispatches + noise in one transaction, wake delivery.
-actor BenchCommitSink: CycleSink {
-    let engine: RulesEngine
-    let store: SQLiteStore
-    let stamps: CommitStamps
-    let committed: @Sendable () -> Void
-    private var memory: InMemoryNoiseMemory
-
-    init(
-        engine: RulesEngine, store: SQLiteStore, memory: InMemoryNoiseMemory, stamps: CommitStamps,
-        committed: @escaping @Sendable () -> Void
-    ) {
-        self.engine = engine
-        self.store = store
-        self.memory = memory
-        self.stamps = stamps
-        self.committed = committed
-    }
-
-    func commit(region: String, diff: Diff, baseline: Bool) async throws {
-        let evaluation = engine.evaluate(diff.events, now: Date(), memory: memory)
-        let referenced = Set(evaluation.dispatches.map(\.eventId))
-        let events = diff.events.filter { referenced.contains($0.id) }
-        try await store.commit(
-            CycleCommit(
-                region: region, upserts: diff.upserts, removals: diff.removals, markBaselined: baseline,
-                events: events, dispatches: evaluation.dispatches, noise: evaluation.updates))
-        stamps.record(events.map(\.invocation.id), at: ContinuousClock.now)
-        memory.apply(evaluation.updates)
-        if !evaluation.dispatches.isEmpty { committed() }
-    }
 }

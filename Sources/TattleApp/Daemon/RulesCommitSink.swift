@@ -12,7 +12,7 @@ import Watcher
 /// same changes (same event ids) next cycle.
 ///
 /// Commits are serialised (an actor) so noise-control memory stays consistent across regions.
-actor RulesCommitSink: CycleSink {
+public actor RulesCommitSink: CycleSink {
     let holder: RulesHolder
     let store: any StateStore
     let now: @Sendable () -> Date
@@ -21,7 +21,10 @@ actor RulesCommitSink: CycleSink {
     let logger: Logger
     private var memory: InMemoryNoiseMemory
 
-    init(
+    /// - Parameters:
+    ///   - observer: called with each committed cycle's events (the demo prints them). Default none.
+    ///   - committed: called after a commit that enqueued notifications (wakes delivery).
+    public init(
         holder: RulesHolder, store: any StateStore, memory: InMemoryNoiseMemory, now: @escaping @Sendable () -> Date,
         logger: Logger, observer: (@Sendable ([Event]) -> Void)? = nil, committed: @escaping @Sendable () -> Void
     ) {
@@ -34,7 +37,7 @@ actor RulesCommitSink: CycleSink {
         self.committed = committed
     }
 
-    func commit(region: String, diff: Diff, baseline: Bool) async throws {
+    public func commit(region: String, diff: Diff, baseline: Bool) async throws {
         let engine = holder.current
         let evaluation = engine.evaluate(diff.events, now: now(), memory: memory)
         let referenced = Set(evaluation.dispatches.map(\.eventId))
