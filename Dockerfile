@@ -11,7 +11,7 @@
 # ---- build: the Swift toolchain, release mode, static Swift standard library -------------------
 FROM swift:6.3.1-bookworm AS build
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libcurl4-openssl-dev libsqlite3-dev pkg-config \
+ && apt-get install -y --no-install-recommends libcurl4-openssl-dev libsqlite3-dev libre2-dev pkg-config \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # Manifest first so the dependency fetch is cached between source edits.
@@ -24,7 +24,7 @@ RUN swift build -c release --product tattle --static-swift-stdlib \
 # ---- run: slim Debian with only what the binary links ------------------------------------------
 FROM debian:bookworm-slim
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libcurl4 libsqlite3-0 ca-certificates tzdata \
+ && apt-get install -y --no-install-recommends libcurl4 libsqlite3-0 libre2-9 ca-certificates tzdata \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --home-dir /var/lib/tattle --shell /usr/sbin/nologin tattle \
  && install -d -o tattle -g tattle -m 0700 /var/lib/tattle \

@@ -34,6 +34,12 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
+        // RE2 behind a small C face: the linear-time regex engine for the rules file's "regex" operator.
+        .target(
+            name: "CRE2",
+            path: "Sources/CRE2",
+            linkerSettings: [.linkedLibrary("re2")]
+        ),
         // Async HTTP(S) and SMTP over the libcurl multi interface. No domain knowledge.
         .target(
             name: "Curl",
@@ -82,7 +88,7 @@ let package = Package(
         .target(
             name: "Rules",
             dependencies: [
-                "Events",
+                "Events", "CRE2",
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -193,5 +199,6 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-    ]
+    ],
+    cxxLanguageStandard: .cxx17
 )

@@ -1,8 +1,11 @@
-import Foundation
+import CRE2
 
-/// A regular expression that cannot stall matching: patterns are bounded in length and checked for
-/// nested quantifiers and back-references when the file is loaded, and only the first
-/// ``maxInputBytes`` of a value are matched.
+/// A regular expression that cannot stall matching: it runs on RE2, whose automata match in time
+/// linear in the input (no backtracking, so no pattern is catastrophic), with the pattern bounded
+/// in length and only the first ``maxInputBytes`` of a value matched.
+///
+/// RE2 is the engine Alertmanager's matchers get from Go's `regexp`. It cannot express
+/// back-references or look-around; such patterns are refused with a message saying so.
 struct BoundedRegex: Sendable {
     /// Longest pattern accepted, in characters.
     static let maxPatternLength = 500
@@ -10,15 +13,16 @@ struct BoundedRegex: Sendable {
     static let maxInputBytes = 4096
 
     let pattern: String
-    private let box: Box
+    private let compiled: Compiled
     /// Literal text an anchored pattern (`^deploy-…`) must start with: checked before the regex runs.
     let requiredPrefix: String
 
-    /// `NSRegularExpression` is immutable after creation and documented as safe to use from
-    /// several threads at once; the box only carries it across isolation domains.
-    private final class Box: @unchecked Sendable {
-        let regex: NSRegularExpression
-        init(_ regex: NSRegularExpression) { self.regex = regex }
+    /// Owns the RE2 object. RE2 documents a compiled `RE2` as immutable and safe to match from
+    /// several threads at once, which is what makes the unchecked conformance sound.
+    private final class Compiled: @unchecked Sendable {
+        let pointer: OpaquePointer
+        init(_ pointer: OpaquePointer) { self.pointer = pointer }
+        deinit { tattle_re2_free(pointer) }
     }
 
     /// Compiles `pattern`, or throws a message saying why it is refused.
@@ -27,14 +31,56 @@ struct BoundedRegex: Sendable {
             throw RegexProblem(
                 message: "regex is \(pattern.count) characters long; the limit is \(Self.maxPatternLength)")
         }
-        if let problem = Self.hazard(in: pattern) { throw RegexProblem(message: problem) }
-        do {
-            self.box = Box(try NSRegularExpression(pattern: pattern))
-        } catch {
-            throw RegexProblem(message: "invalid regular expression (check brackets, parentheses and escapes)")
+        var error = [CChar](repeating: 0, count: 256)
+        let bytes = Array(pattern.utf8)
+        let pointer = bytes.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) {
+                tattle_re2_compile($0.baseAddress, $0.count, &error, error.count)
+            }
         }
+        guard let pointer else {
+            let message = String(decoding: error.prefix { $0 != 0 }.map(UInt8.init(bitPattern:)), as: UTF8.self)
+            throw RegexProblem(message: Self.explain(message, pattern: pattern))
+        }
+        self.compiled = Compiled(pointer)
         self.pattern = pattern
         self.requiredPrefix = Self.anchoredLiteralPrefix(pattern)
+    }
+
+    /// Turns RE2's refusal into a message that says what to change.
+    static func explain(_ engineMessage: String, pattern: String) -> String {
+        if let digit = backReference(in: pattern) {
+            return "back-references (\\\(digit)) are not supported: Tattle matches with RE2, which runs in linear time"
+                + " and cannot express them"
+        }
+        for (token, name) in [("(?=", "look-ahead"), ("(?!", "negative look-ahead"), ("(?<=", "look-behind"),
+                              ("(?<!", "negative look-behind")] where pattern.contains(token) {
+            return "\(name) (\(token)…) is not supported: Tattle matches with RE2, which runs in linear time and"
+                + " cannot express look-around; match the field with \"not\" or a second condition instead"
+        }
+        return "invalid regular expression: \(engineMessage)"
+    }
+
+    /// The digit of the first `\1`…`\9` outside a character class, or `nil`.
+    private static func backReference(in pattern: String) -> Int? {
+        let chars = Array(pattern)
+        var index = 0
+        var inClass = false
+        while index < chars.count {
+            switch chars[index] {
+            case "\\":
+                if !inClass, index + 1 < chars.count, let digit = chars[index + 1].wholeNumberValue, digit > 0 {
+                    return digit
+                }
+                index += 2
+                continue
+            case "[": inClass = true
+            case "]": inClass = false
+            default: break
+            }
+            index += 1
+        }
+        return nil
     }
 
     /// The literal characters after a leading `^`, up to the first metacharacter (dropping the last
@@ -56,64 +102,12 @@ struct BoundedRegex: Sendable {
     /// Whether the (capped) text contains a match.
     func matches(_ text: String) -> Bool {
         if !requiredPrefix.isEmpty, !text.utf8.starts(with: requiredPrefix.utf8) { return false }
-        let capped = Truncation.prefix(text, maxBytes: Self.maxInputBytes)
-        let range = NSRange(capped.startIndex..<capped.endIndex, in: capped)
-        return box.regex.firstMatch(in: capped, options: [], range: range) != nil
-    }
-
-    /// A description of a construct known to cause catastrophic backtracking, or `nil`.
-    static func hazard(in pattern: String) -> String? {
-        let chars = Array(pattern)
-        var groupHasQuantifier: [Bool] = []
-        var index = 0
-        func isQuantifier(at position: Int) -> Bool {
-            guard position < chars.count else { return false }
-            switch chars[position] {
-            case "*", "+": return true
-            case "{":
-                // {n,} or {n,m} with m > 1 repeats; {n} with n > 1 too.
-                var end = position + 1
-                while end < chars.count, chars[end] != "}" { end += 1 }
-                let body = String(chars[(position + 1)..<min(end, chars.count)])
-                let parts = body.split(separator: ",", omittingEmptySubsequences: false)
-                if parts.count == 2 { return parts[1].isEmpty || (Int(parts[1]) ?? 2) > 1 }
-                return (Int(body) ?? 0) > 1
-            default: return false
+        var capped = Truncation.prefix(text, maxBytes: Self.maxInputBytes)
+        return capped.withUTF8 { buffer in
+            buffer.withMemoryRebound(to: CChar.self) {
+                tattle_re2_search(compiled.pointer, $0.baseAddress, $0.count) != 0
             }
         }
-        while index < chars.count {
-            let char = chars[index]
-            switch char {
-            case "\\":
-                if index + 1 < chars.count, let digit = chars[index + 1].wholeNumberValue, digit > 0 {
-                    return "back-references (\\\(digit)) are not allowed: they can make matching exponential"
-                }
-                index += 2
-                continue
-            case "[":
-                index += 1
-                if index < chars.count, chars[index] == "^" { index += 1 }
-                if index < chars.count, chars[index] == "]" { index += 1 }
-                while index < chars.count, chars[index] != "]" {
-                    index += chars[index] == "\\" ? 2 : 1
-                }
-            case "(":
-                groupHasQuantifier.append(false)
-            case ")":
-                let had = groupHasQuantifier.popLast() ?? false
-                if had, !groupHasQuantifier.isEmpty { groupHasQuantifier[groupHasQuantifier.count - 1] = true }
-                if had, isQuantifier(at: index + 1) {
-                    return
-                        "nested quantifier (a quantified group that contains a quantifier, like (a+)+) can make matching exponential"
-                }
-            default:
-                if isQuantifier(at: index), !groupHasQuantifier.isEmpty {
-                    groupHasQuantifier[groupHasQuantifier.count - 1] = true
-                }
-            }
-            index += 1
-        }
-        return nil
     }
 }
 

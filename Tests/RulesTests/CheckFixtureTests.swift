@@ -36,7 +36,7 @@ import Testing
         (
             "hostile-regex.json",
             [
-                "rules[0].match[\"invocation.commandName\"].regex (5:70): error: nested quantifier",
+                "rules[0].match[\"invocation.commandName\"].regex (5:73): error: negative look-ahead ((?!…) is not supported",
                 "rules[1].match[\"task.output.text\"].regex", "back-references",
                 "rules[2].match[\"task.errorInfo\"].regex", "invalid regular expression",
                 "rules[3].match.region.regex", "the limit is 500",

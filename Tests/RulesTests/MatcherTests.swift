@@ -90,14 +90,42 @@ import Testing
         #expect(Glob(pattern).matches(text) == expected)
     }
 
-    static let hostileRegexes: [String] = [
-        "(a+)+$", "(a*)*b", "((ab)+)+", "(x+x+)+y", "(\\d+)*z", "([a-z]+)+$", "(a{2,})+", "(a|b+)*c", "(.*)\\1",
-        String(repeating: "a", count: 501),
+    /// Patterns RE2 cannot express, and ones over the length limit: refused with a reason.
+    static let refusedRegexes: [(pattern: String, reason: String)] = [
+        ("(.*)\\1", "back-references (\\1) are not supported"),
+        ("(a)x\\2", "back-references (\\2) are not supported"),
+        ("deploy(?=-web)", "look-ahead ((?=…) is not supported"),
+        ("(?!x)y", "negative look-ahead ((?!…) is not supported"),
+        ("(?<=a)b", "look-behind ((?<=…) is not supported"),
+        ("(?<!a)b", "negative look-behind ((?<!…) is not supported"),
+        ("(unclosed", "invalid regular expression: missing )"),
+        (String(repeating: "a", count: 501), "regex is 501 characters long; the limit is 500"),
     ]
 
-    @Test(arguments: hostileRegexes)
-    func hostileRegexIsRefused(pattern: String) {
-        #expect(throws: RegexProblem.self) { try BoundedRegex(pattern) }
+    @Test(arguments: refusedRegexes)
+    func regexRE2CannotRunIsRefused(pattern: String, reason: String) {
+        #expect {
+            try BoundedRegex(pattern)
+        } throws: { error in
+            (error as? RegexProblem)?.message.hasPrefix(reason) == true
+        }
+    }
+
+    /// Patterns that make a backtracking engine exponential (some passed the old hazard check):
+    /// RE2 accepts them and answers at once, in time linear in the input.
+    static let backtrackingBombs: [(pattern: String, text: String, matches: Bool)] = [
+        ("^(a|aa)+$", String(repeating: "a", count: 44) + "b", false),
+        ("(\\w|\\d)+x", String(repeating: "1", count: 4000), false),
+        (".*.*.*x", String(repeating: "y", count: 4000), false),
+        ("(a+)+$", String(repeating: "a", count: 4000) + "!", false),
+        ("(a*)*b", String(repeating: "a", count: 4000), false),
+        ("(x+x+)+y", String(repeating: "x", count: 4000) + "y", true),
+        ("([a-z]+)+$", "deploy", true),
+    ]
+
+    @Test(arguments: backtrackingBombs)
+    func backtrackingBombsMatchCorrectly(pattern: String, text: String, matches: Bool) throws {
+        #expect(try BoundedRegex(pattern).matches(text) == matches)
     }
 
     static let safeRegexes: [String] = [
