@@ -12,6 +12,10 @@ import Rules
 /// - Generic webhook (and any platform not listed): 2xx. A 3xx is a failure (redirects are not
 ///   followed); 410 means the endpoint is gone.
 ///
+/// HTTP 413 is permanent for one message but marked ``Classification/isTooLarge``: the dispatcher
+/// splits a digest and retries its halves. A `Retry-After` on a 5xx (503) sets
+/// ``Classification/retryAfter``.
+///
 /// HTTP 429 and the platform throttle codes (DingTalk 130101, Feishu 11232, WeCom 45009) are
 /// ``Outcome/rateLimited(retryAfter:)``; 5xx, 408, 425 and the "system busy" code -1 are transient;
 /// any other 4xx or non-zero code is permanent (a configuration problem: bad key, signature, keyword).
@@ -43,7 +47,15 @@ public enum Classifier {
             return fail(.rateLimited(retryAfter: wait))
         }
         if (500..<600).contains(status) || status == 408 || status == 425 {
-            return fail(.transient("HTTP \(status)"))
+            var result = fail(.transient("HTTP \(status)"))
+            // 503 (and any 5xx naming one) may say when to come back: honoured like a 429's.
+            result.retryAfter = RetryAfter.parse(headers: headers, body: [], platform: .webhook, now: now)
+            return result
+        }
+        if status == 413 {
+            var result = fail(.permanent("HTTP 413: message too large"))
+            result.isTooLarge = true
+            return result
         }
         if (300..<400).contains(status) {
             return fail(.permanent("HTTP \(status): redirects are not followed; check the URL"))

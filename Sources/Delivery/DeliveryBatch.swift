@@ -5,6 +5,9 @@ import Store
 
 /// Outbox rows sent as one message: a single row, a group (same receiver, rule and non-empty group
 /// key, due together), or a digest (a receiver's backlog beyond its rate, folded into one message).
+///
+/// A batch of several rows gets its membership fixed in the store (``Store/MessageRef``) before its
+/// first attempt; from then on it is claimed and resent whole, under the same key.
 public struct DeliveryBatch: Sendable, Hashable {
     /// Receiver name.
     public var receiver: String
@@ -16,15 +19,18 @@ public struct DeliveryBatch: Sendable, Hashable {
     public var rows: [OutboxRow]
     /// Whether this batch is a backlog digest rather than a group or single row.
     public var isDigest: Bool
+    /// The stored message when the membership is fixed (every row carries the same one).
+    public var message: MessageRef?
 
-    /// Makes a batch.
-    public init(rows: [OutboxRow], isDigest: Bool = false) {
+    /// Makes a batch; `message` defaults to the first row's stored message.
+    public init(rows: [OutboxRow], isDigest: Bool = false, message: MessageRef? = nil) {
         precondition(!rows.isEmpty, "a batch has rows")
         self.receiver = rows[0].dispatch.receiver
         self.rule = rows[0].dispatch.rule
         self.groupKey = rows[0].dispatch.groupKey
         self.rows = rows
-        self.isDigest = isDigest
+        self.message = message ?? rows[0].message
+        self.isDigest = self.message?.isDigest ?? isDigest
     }
 
     /// The events to render, in claim order.
@@ -37,10 +43,14 @@ public struct DeliveryBatch: Sendable, Hashable {
     public var attempts: Int { rows.map(\.attempts).max() ?? 0 }
     /// When the oldest row was queued.
     public var createdAt: Date { rows.map(\.createdAt).min() ?? .distantPast }
+    /// When the age clock of the oldest row started (its commit, or its latest replay).
+    public var ageFrom: Date { rows.map(\.ageFrom).min() ?? .distantPast }
 
-    /// Stable across retries of the same rows: a single row's `eventId:receiver`; for several rows,
-    /// `grp_` + 32 hex digits of SHA-256 over their sorted keys, then `:receiver`.
+    /// Stable across retries: the stored message's key once the membership is fixed; before that a
+    /// single row's `eventId:receiver`, and for several rows `grp_` + 32 hex digits of SHA-256 over
+    /// their sorted keys, then `:receiver` (the key that is stored when the membership is fixed).
     public var idempotencyKey: String {
+        if let message { return message.key }
         if rows.count == 1 { return rows[0].dispatch.idempotencyKey }
         var hasher = SHA256()
         for key in rows.map(\.dispatch.idempotencyKey).sorted() {
@@ -51,13 +61,24 @@ public struct DeliveryBatch: Sendable, Hashable {
         return "grp_\(hex):\(receiver)"
     }
 
-    /// Groups claimed rows: rows with the same receiver, rule and non-empty group key become one
-    /// batch; others stay single. Order follows each batch's first row.
+    /// Groups claimed rows: rows of one stored message become that message again; rows with the
+    /// same receiver, rule and non-empty group key and no message become one batch; others stay
+    /// single. Order follows each batch's first row.
     public static func group(_ rows: [OutboxRow]) -> [DeliveryBatch] {
         var batches: [DeliveryBatch] = []
         var index: [String: Int] = [:]
         for row in rows {
             let dispatch = row.dispatch
+            if let message = row.message {
+                let key = "m\(message.id)"
+                if let at = index[key] {
+                    batches[at].rows.append(row)
+                } else {
+                    index[key] = batches.count
+                    batches.append(DeliveryBatch(rows: [row], message: message))
+                }
+                continue
+            }
             guard !dispatch.groupKey.isEmpty else {
                 batches.append(DeliveryBatch(rows: [row]))
                 continue
@@ -73,13 +94,17 @@ public struct DeliveryBatch: Sendable, Hashable {
         return batches
     }
 
-    /// Folds a receiver's queue so that at most `allowance` messages remain: the first
-    /// `allowance - 1` batches stay, the rest become one digest (nothing is dropped).
+    /// Folds a receiver's queue so that at most `allowance` messages remain where it can: the first
+    /// `allowance - 1` batches stay, the rest become one digest (nothing is dropped). Batches whose
+    /// membership is already fixed are never folded; they keep their place.
     public static func fold(_ queue: [DeliveryBatch], allowance: Int) -> [DeliveryBatch] {
         let keep = max(1, allowance)
         guard queue.count > keep else { return queue }
         let head = Array(queue.prefix(keep - 1))
         let tail = queue.dropFirst(keep - 1)
-        return head + [DeliveryBatch(rows: tail.flatMap(\.rows), isDigest: true)]
+        let fixed = tail.filter { $0.message != nil }
+        let open = tail.filter { $0.message == nil }
+        guard open.count > 1 else { return queue }
+        return head + fixed + [DeliveryBatch(rows: open.flatMap(\.rows), isDigest: true)]
     }
 }

@@ -16,18 +16,28 @@ extension Dispatcher {
         /// Longest in-memory wait for a rate-limit token; a longer one (a receiver paused for its
         /// throttle window) puts the batch back in the outbox, due when the window ends. Default 60 s.
         public var maxRateWait: Duration
-        /// Retry schedule before per-receiver overrides. Default ``RetryPolicy/init(base:factor:cap:minimumDelay:maxAttempts:maxRateLimitedAttempts:maxAge:)``'s defaults.
+        /// Retry schedule before per-receiver overrides. Default ``RetryPolicy/init(base:factor:cap:minimumDelay:maxAttempts:maxAge:)``'s defaults.
         public var retry: RetryPolicy
         /// Pause applied to a receiver that answered "too fast" without saying for how long. Default 5 s.
         public var defaultRateLimitPause: Duration
+        /// How long a claim holds its rows: a row still in flight after this (a stuck send, a state
+        /// write that failed) is claimed again. Covers queueing behind the rate limit, the send and
+        /// the retried state write. Default 5 min.
+        public var lease: Duration
+        /// How often held rows are checked for a returning receiver or the age limit (a reload also
+        /// triggers it). Default 60 s.
+        public var heldCheckInterval: Duration
 
         /// Makes a configuration; every argument defaults to the value documented on its property.
         public init(
             claimLimit: Int = 100, idlePollInterval: Duration = .seconds(30),
             minimumPollInterval: Duration = .milliseconds(200), storeErrorBackoff: Duration = .seconds(1),
             shutdownGracePeriod: Duration = .seconds(10), maxRateWait: Duration = .seconds(60),
-            retry: RetryPolicy = .init(), defaultRateLimitPause: Duration = .seconds(5)
+            retry: RetryPolicy = .init(), defaultRateLimitPause: Duration = .seconds(5),
+            lease: Duration = .seconds(300), heldCheckInterval: Duration = .seconds(60)
         ) {
+            self.lease = lease
+            self.heldCheckInterval = heldCheckInterval
             self.claimLimit = claimLimit
             self.idlePollInterval = idlePollInterval
             self.minimumPollInterval = minimumPollInterval

@@ -6,10 +6,13 @@ import Synchronization
 
 /// The delivery worker: drains the outbox into the transports. A long-running service.
 ///
-/// `run()` recovers rows left in flight by a previous process, then loops: claim due rows, group them
-/// (same receiver, rule and non-empty group key → one message), queue them per receiver (rate limit,
-/// concurrency, backlog digest), render, send, classify, and record the outcome in the store
-/// (delivered, retry at a time from ``RetryPolicy``, or dead letter). Between rounds it sleeps until
+/// `run()` recovers rows left in flight by a previous process, then loops: claim due rows under a
+/// lease (``Configuration/lease``; rows whose lease lapsed are claimed again), group them (a stored
+/// message, or same receiver, rule and non-empty group key → one message), queue them per receiver
+/// (rate limit, concurrency, backlog digest), fix a new message's membership (split to fit the
+/// receiver's size limit), render, send, classify, and record the outcome in the store (delivered,
+/// retry at a time from ``RetryPolicy``, postponed for a rate limit, or dead letter). Rows of a
+/// receiver that a reload removed are held (``reconcileHeld()`` releases them when it returns). Between rounds it sleeps until
 /// the next row is due or ``wake()`` is called — the daemon calls it right after committing new
 /// rows, so a notification leaves within milliseconds of its commit.
 ///
@@ -38,6 +41,10 @@ public final class Dispatcher: Sendable {
         var lanes: [String: ReceiverLane] = [:]
         var stopping = false
         var activeWorkers = 0
+        /// Row ids queued or being sent by this process (a lapsed lease must not queue them twice).
+        var working = Set<Int64>()
+        /// When held rows were last reconciled.
+        var heldCheckedAt = Date.distantPast
     }
 
     let state = Mutex(State())
@@ -52,7 +59,7 @@ public final class Dispatcher: Sendable {
     ///   - render: renders a batch for its receiver (the rules engine, with all the batch's events).
     ///   - redactor: secrets to scrub from everything logged or stored, beyond the receiver's own
     ///     (normally ``Redactor/init(receivers:)`` over every configured receiver). Default none.
-    ///   - configuration: tuning; default ``Configuration/init(claimLimit:idlePollInterval:minimumPollInterval:storeErrorBackoff:shutdownGracePeriod:maxRateWait:retry:defaultRateLimitPause:)``.
+    ///   - configuration: tuning; default ``Configuration/init(claimLimit:idlePollInterval:minimumPollInterval:storeErrorBackoff:shutdownGracePeriod:maxRateWait:retry:defaultRateLimitPause:lease:heldCheckInterval:)``.
     ///   - clock: what waits (rate limits, idle sleeps). Default `ContinuousClock()`.
     ///   - now: wall time for the store and retry schedule. Default `Date.init`.
     ///   - random: uniform values in `[0, 1)` for retry jitter. Default the system generator.
@@ -100,8 +107,9 @@ public final class Dispatcher: Sendable {
             try await withThrowingDiscardingTaskGroup { group in
                 while !isStopping && !Task.isCancelled {
                     let claimed: Int
+                    await reconcileHeldIfDue()
                     do {
-                        let rows = try await store.claimDue(now: now(), limit: configuration.claimLimit)
+                        let rows = try await claim()
                         claimed = rows.count
                         for (lane, count) in await enqueue(rows) {
                             for _ in 0..<count { group.addTask { await self.work(lane) } }
@@ -129,7 +137,7 @@ public final class Dispatcher: Sendable {
         var total = 0
         try await withThrowingDiscardingTaskGroup { group in
             while true {
-                let rows = try await store.claimDue(now: now(), limit: configuration.claimLimit)
+                let rows = try await claim()
                 total += rows.count
                 for (lane, count) in await enqueue(rows) {
                     for _ in 0..<count { group.addTask { await self.work(lane) } }
@@ -138,6 +146,60 @@ public final class Dispatcher: Sendable {
             }
         }
         return total
+    }
+
+    /// Claims due rows under a lease of ``Configuration/lease``.
+    private func claim() async throws -> [OutboxRow] {
+        let now = now()
+        return try await store.claimDue(
+            now: now, limit: configuration.claimLimit, leaseUntil: now.addingTimeInterval(configuration.lease.seconds))
+    }
+
+    /// What ``reconcileHeld()`` found.
+    public struct HeldSummary: Sendable, Hashable {
+        /// Rows still held (their receiver is still missing).
+        public var held = 0
+        /// Rows released because their receiver is configured again.
+        public var released = 0
+        /// Held rows that reached their age limit and became dead letters.
+        public var expired = 0
+    }
+
+    /// Releases held rows whose receiver is configured again (call after a reload), and turns held
+    /// rows past the age limit into dead letters. Also runs every ``Configuration/heldCheckInterval``.
+    @discardableResult
+    public func reconcileHeld() async -> HeldSummary {
+        state.withLock { $0.heldCheckedAt = now() }
+        var summary = HeldSummary()
+        do {
+            let counts = try await store.heldCounts()
+            let back = Set(counts.keys.filter { receiverLookup($0) != nil })
+            if !back.isEmpty { summary.released = try await store.releaseHeld(receivers: back, now: now()) }
+            if counts.count > back.count {
+                let age = configuration.retry.maxAge.seconds
+                summary.expired = try await store.expireHeld(
+                    before: now().addingTimeInterval(-age),
+                    error: "gave up after \(RetryPolicy.describe(age)): receiver no longer configured")
+            }
+            summary.held = max(0, counts.filter { !back.contains($0.key) }.values.reduce(0, +) - summary.expired)
+        } catch {
+            logger.error("Reconciling held deliveries failed", metadata: ["error": "\(scrub(error))"])
+        }
+        if summary.released > 0 {
+            logger.notice("Receiver configured again; resuming held deliveries", metadata: ["count": "\(summary.released)"])
+            wakeSignal.signal()
+        }
+        if summary.expired > 0 {
+            metrics.deadLetters(receiver: "(removed)", count: summary.expired)
+            logger.error("Held deliveries reached the age limit", metadata: ["count": "\(summary.expired)"])
+        }
+        return summary
+    }
+
+    private func reconcileHeldIfDue() async {
+        let last = state.withLock { $0.heldCheckedAt }
+        guard now().timeIntervalSince(last) >= configuration.heldCheckInterval.seconds else { return }
+        await reconcileHeld()
     }
 
     private func waitForWork() async {

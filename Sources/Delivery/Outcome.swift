@@ -52,6 +52,10 @@ public struct Classification: Sendable, Hashable {
     public var outcome: Outcome
     /// The start of the response body (or server reply), redacted; `nil` when there was none.
     public var responseExcerpt: String?
+    /// The receiver rejected the message as too large (HTTP 413): a digest is split and retried.
+    public var isTooLarge = false
+    /// A transient failure that named when to come back (`Retry-After` on a 503). Default `nil`.
+    public var retryAfter: Duration?
 
     /// Makes a classification; the excerpt is cut to ``excerptLimit`` bytes on a character boundary.
     public init(_ outcome: Outcome, responseExcerpt: String? = nil) {

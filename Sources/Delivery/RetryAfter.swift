@@ -3,9 +3,8 @@ import Rules
 
 /// Reads how long a rate-limited receiver asked us to wait.
 ///
-/// Sources, first found wins: Discord's JSON `retry_after` (seconds; a value above 60 that would
-/// be absurd for a per-webhook window is read as milliseconds, since users report Discord sending
-/// milliseconds, discord-api-docs#4722), then the `Retry-After` header as delta-seconds or an
+/// Sources, first found wins: Discord's JSON `retry_after` (seconds, as the API documents; a
+/// large value is a long wait, not milliseconds), then the `Retry-After` header as delta-seconds or an
 /// HTTP date (RFC 9110 §10.2.3), then Discord's `X-RateLimit-Reset-After`. A wait is never negative
 /// and never longer than ``maximum``.
 public enum RetryAfter {
@@ -57,7 +56,7 @@ public enum RetryAfter {
         else { return nil }
         let value = number.doubleValue
         guard value.isFinite, value >= 0 else { return nil }
-        return value > 60 ? value / 1000 : value
+        return value
     }
 
     private static func clamp(_ seconds: Double) -> Duration {

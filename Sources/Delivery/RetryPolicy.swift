@@ -2,16 +2,19 @@ import Foundation
 import Rules
 
 /// When to try a failed delivery again, and when to give up. Pure: time and randomness come in as
-/// arguments, so the schedule is table-tested.
+/// arguments, so the schedule is table-tested (and the README's table is generated from it).
 ///
-/// Exponential backoff with full jitter (AWS Architecture Blog, "Exponential Backoff and Jitter"):
-/// the wait before attempt *n + 1* is uniform in `[0, min(cap, base · factor^(n-1))]`, never below
-/// ``minimumDelay``. Defaults — base 5 s, factor 2, cap 15 min, 12 attempts, 24 h — sit between
-/// Svix (8 tries over ~27.6 h) and EventBridge (185 tries over 24 h); see `docs/delivery.md`.
+/// Retries are bounded by **age**, as EventBridge's are: a delivery is retried until ``maxAge``
+/// (default 24 h) after its age clock started (the commit, or the latest `tattle replay`); the last
+/// attempt falls at the age limit itself, so a receiver that comes back just before it still gets
+/// everything. ``maxAttempts`` is an optional extra bound per receiver.
 ///
-/// A rate-limited outcome waits `max(retryAfter, backoff)` and is bounded by
-/// ``maxRateLimitedAttempts`` rather than ``maxAttempts`` (waiting out a quota is not a failure of the
-/// receiver); every delivery still ends at ``maxAge``.
+/// A transient failure waits with exponential backoff and full jitter (AWS Architecture Blog,
+/// "Exponential Backoff and Jitter"): after attempt *n* the wait is uniform in
+/// `[minimumDelay, min(cap, base · factor^(n-1))]`. Defaults: base 5 s, factor 2, cap 15 min.
+///
+/// A rate-limited answer is not a failure of the receiver: it waits the window the receiver named
+/// (or the caller's default) and **does not count an attempt**; only the age limit applies.
 public struct RetryPolicy: Sendable, Hashable {
     /// First backoff ceiling. Default 5 s.
     public var base: Duration
@@ -21,25 +24,30 @@ public struct RetryPolicy: Sendable, Hashable {
     public var cap: Duration
     /// Shortest wait between attempts, so jitter never produces a hot loop. Default 1 s.
     public var minimumDelay: Duration
-    /// Attempts (including the first) before a transient failure becomes a dead letter. Default 12.
-    public var maxAttempts: Int
-    /// Attempts allowed when the latest failure was a rate limit. Default 100.
-    public var maxRateLimitedAttempts: Int
-    /// Age after which a delivery is not retried, measured from the row's creation. Default 24 h.
+    /// Counted attempts (transient failures, the first attempt included) before a dead letter;
+    /// `nil` = bounded by age only. Default `nil`.
+    public var maxAttempts: Int?
+    /// Age after which a delivery is not retried. Default 24 h.
     public var maxAge: Duration
+
+    /// What to do after a failed attempt.
+    public enum Decision: Sendable, Hashable {
+        /// Try again at `at`; `countsAttempt` is false for a rate-limit wait (the budget is kept).
+        case retry(at: Date, countsAttempt: Bool)
+        /// Give up: the row becomes a dead letter with `reason` (prefixed to the last error).
+        case giveUp(reason: String)
+    }
 
     /// Makes a policy; every argument defaults to the value documented on its property.
     public init(
         base: Duration = .seconds(5), factor: Double = 2, cap: Duration = .seconds(900),
-        minimumDelay: Duration = .seconds(1), maxAttempts: Int = 12, maxRateLimitedAttempts: Int = 100,
-        maxAge: Duration = .seconds(86_400)
+        minimumDelay: Duration = .seconds(1), maxAttempts: Int? = nil, maxAge: Duration = .seconds(86_400)
     ) {
         self.base = base
         self.factor = factor
         self.cap = cap
         self.minimumDelay = minimumDelay
         self.maxAttempts = maxAttempts
-        self.maxRateLimitedAttempts = maxRateLimitedAttempts
         self.maxAge = maxAge
     }
 
@@ -48,47 +56,67 @@ public struct RetryPolicy: Sendable, Hashable {
         var copy = self
         if let attempts = limits.maxAttempts { copy.maxAttempts = max(1, attempts) }
         if let age = limits.maxAgeSeconds { copy.maxAge = .milliseconds(Int64(max(0, age) * 1000)) }
-        copy.maxRateLimitedAttempts = max(copy.maxRateLimitedAttempts, copy.maxAttempts)
         return copy
     }
 
-    /// The largest backoff for the wait after attempt number `attempts` (1-based): `min(cap, base·factor^(attempts-1))`.
+    /// The largest backoff for the wait after attempt number `attempts` (1-based):
+    /// `max(minimumDelay, min(cap, base·factor^(attempts-1)))`.
     public func ceiling(afterAttempt attempts: Int) -> Duration {
         let exponent = Double(max(0, attempts - 1))
         let seconds = base.seconds * pow(factor, exponent)
-        return seconds >= cap.seconds || !seconds.isFinite ? cap : .seconds(seconds)
+        let ceiling: Duration = seconds >= cap.seconds || !seconds.isFinite ? cap : .seconds(seconds)
+        return max(ceiling, minimumDelay)
     }
 
-    /// When to try again after a failed attempt, or `nil` to give up (dead letter).
+    /// What to do after a failed attempt.
     /// - Parameters:
-    ///   - attempts: attempts made so far, the one just failed included (≥ 1).
-    ///   - firstCreated: when the delivery was first queued.
+    ///   - attempts: counted attempts so far, the one just failed included when it counts (a
+    ///     rate-limited attempt does not).
+    ///   - ageFrom: when the delivery's age clock started.
     ///   - now: the current time.
-    ///   - outcome: the failed attempt's outcome. `.delivered` and `.permanent` give `nil`.
+    ///   - outcome: the failed attempt's outcome. `.delivered` and `.permanent` give up at once.
     ///   - random: a uniform value in `[0, 1)` for the jitter.
-    public func nextAttempt(attempts: Int, firstCreated: Date, now: Date, outcome: Outcome, random: Double) -> Date? {
-        let jitter = min(max(random, 0), 1)
-        let backoff = max(minimumDelay.seconds, ceiling(afterAttempt: attempts).seconds * jitter)
+    ///   - rateLimitWait: the wait for a rate-limited answer that named none. Default 5 s.
+    ///   - retryAfter: a transient failure's `Retry-After` (a 503's): the wait is at least this.
+    public func decide(
+        attempts: Int, ageFrom: Date, now: Date, outcome: Outcome, random: Double,
+        rateLimitWait: Duration = .seconds(5), retryAfter: Duration? = nil
+    ) -> Decision {
+        let deadline = ageFrom.addingTimeInterval(maxAge.seconds)
         let wait: Double
+        let counts: Bool
         switch outcome {
-        case .delivered, .permanent:
-            return nil
+        case .delivered:
+            return .giveUp(reason: "delivered")
+        case .permanent:
+            return .giveUp(reason: "permanent failure")
         case .transient:
-            guard attempts < maxAttempts else { return nil }
-            wait = backoff
+            if let maxAttempts, attempts >= maxAttempts {
+                return .giveUp(reason: "gave up after \(attempts) attempts")
+            }
+            let jitter = min(max(random, 0), 1)
+            wait = max(minimumDelay.seconds, ceiling(afterAttempt: attempts).seconds * jitter, retryAfter?.seconds ?? 0)
+            counts = true
         case .rateLimited(let retryAfter):
-            guard attempts < max(maxRateLimitedAttempts, maxAttempts) else { return nil }
-            wait = max(retryAfter?.seconds ?? 0, backoff)
+            wait = max(minimumDelay.seconds, (retryAfter ?? rateLimitWait).seconds)
+            counts = false
         }
-        let next = now.addingTimeInterval(wait)
-        guard next.timeIntervalSince(firstCreated) <= maxAge.seconds else { return nil }
-        return next
+        guard now < deadline else {
+            return .giveUp(reason: "gave up after \(Self.describe(maxAge.seconds)) (\(attempts) attempts)")
+        }
+        return .retry(at: min(now.addingTimeInterval(wait), deadline), countsAttempt: counts)
     }
 
-    /// ``nextAttempt(attempts:firstCreated:now:outcome:random:)`` with the system random source.
-    public func nextAttempt(attempts: Int, firstCreated: Date, now: Date, outcome: Outcome) -> Date? {
-        nextAttempt(attempts: attempts, firstCreated: firstCreated, now: now, outcome: outcome,
-            random: Double.random(in: 0..<1))
+    /// A duration for people: `24 h`, `1 h 30 min`, `15 min`, `2 min 40 s`, `5 s`.
+    static func describe(_ seconds: Double) -> String {
+        var rest = Int(seconds.rounded())
+        if rest == 0 { return "0 s" }
+        var parts: [String] = []
+        for (unit, size) in [("h", 3600), ("min", 60), ("s", 1)] where rest >= size {
+            parts.append("\(rest / size) \(unit)")
+            rest %= size
+        }
+        return parts.joined(separator: " ")
     }
 }
 

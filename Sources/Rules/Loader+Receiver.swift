@@ -3,7 +3,7 @@ import Foundation
 extension Loader {
     static let receiverKeys = [
         "type", "description", "url", "format", "secret", "method", "headers", "rateLimit", "maxConcurrency", "retry",
-        "timeout", "smtp", "from", "to", "title", "body", "bodyTemplate", "html",
+        "timeout", "maxBodyBytes", "smtp", "from", "to", "title", "body", "bodyTemplate", "html",
     ]
 
     /// Payload formats by platform; the first is the default.
@@ -116,6 +116,8 @@ extension Loader {
                 retry["maxAge"], path + "retry" + "maxAge", range: 1...(30 * 86400))
         }
         receiver.timeoutSeconds = context.duration(members["timeout"], path + "timeout", range: 0.1...600)
+        receiver.maxBodyBytes = context.integer(
+            members["maxBodyBytes"], path + "maxBodyBytes", range: 1024...(64 * 1024 * 1024))
 
         var templates = MessageTemplates()
         templates.title = compileTemplate(members["title"], path + "title", kind: .text)

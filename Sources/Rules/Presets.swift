@@ -11,6 +11,9 @@ public enum Presets {
     public static let dingtalkBytes = 20000
     /// Feishu/Lark request body limit, in bytes.
     public static let feishuBodyBytes = 20 * 1024
+    /// Room left in a Feishu/Lark body for the `timestamp` and `sign` fields signing adds at send
+    /// time (about 80 bytes), so the signed body stays within ``feishuBodyBytes``.
+    public static let feishuSignatureReserve = 128
     /// Slack section text limit, in characters.
     public static let slackSectionCharacters = 3000
     /// Slack header block limit, in characters.
@@ -60,7 +63,7 @@ public enum Presets {
             return .object([("msgtype", .string("text")), ("text", .object([("content", .string(content))]))])
         case .feishu, .lark:
             if format == "post" {
-                return fit(maxBytes: feishuBodyBytes, body) { body in
+                return fit(maxBytes: feishuBodyBytes - feishuSignatureReserve, body) { body in
                     let lines = body.split(separator: "\n", omittingEmptySubsequences: false).map { line -> Value in
                         .array([.object([("tag", .string("text")), ("text", .string(String(line)))])])
                     }
@@ -70,7 +73,7 @@ public enum Presets {
                     ])
                 }
             }
-            return fit(maxBytes: feishuBodyBytes, full) { full in
+            return fit(maxBytes: feishuBodyBytes - feishuSignatureReserve, full) { full in
                 .object([("msg_type", .string("text")), ("content", .object([("text", .string(full))]))])
             }
         case .slack:

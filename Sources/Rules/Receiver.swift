@@ -29,13 +29,17 @@ public struct Receiver: Sendable, Hashable {
     public var retry: RetryLimits
     /// Total timeout of one attempt in seconds; default 15.
     public var timeoutSeconds: Double?
+    /// Largest request body a generic webhook receiver accepts; a digest that would exceed it is
+    /// split. `nil` = 256 KiB.
+    public var maxBodyBytes: Int?
 
     public init(
         name: String, platform: Platform, format: String? = nil, url: String? = nil, method: String = "POST",
         headers: [String: String] = [:], secret: String? = nil, email: EmailSettings? = nil,
         rateLimit: RateLimit? = nil, maxConcurrency: Int? = nil, retry: RetryLimits = .init(),
-        timeoutSeconds: Double? = nil
+        timeoutSeconds: Double? = nil, maxBodyBytes: Int? = nil
     ) {
+        self.maxBodyBytes = maxBodyBytes
         self.name = name
         self.platform = platform
         self.format = format

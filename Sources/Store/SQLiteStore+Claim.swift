@@ -16,6 +16,9 @@ extension SQLiteStore {
         var lastError: String?
         var responseExcerpt: String?
         var json: Data
+        var ageFrom: Double?
+        var message: MessageRef?
+        var claimedUntil: Double?
 
         init(_ row: Row) {
             id = row[0]
@@ -29,29 +32,60 @@ extension SQLiteStore {
             lastError = row[11]
             responseExcerpt = row[12]
             json = row[13]
+            ageFrom = row[14]
+            if let messageID: Int64 = row[15], let key: String = row[16] {
+                message = MessageRef(id: messageID, key: key, isDigest: row[17] ?? false)
+            }
+            claimedUntil = row[18]
         }
     }
 
-    /// The columns ``RawRow/init(_:)`` reads, in order, from `outbox o JOIN event e`.
+    /// The columns ``RawRow/init(_:)`` reads, in order, from ``rowSource``.
     static let rowColumns = """
         o.id, o.event_id, o.receiver, o.rule, o.group_key, o.not_before, o.is_recovery, o.state, o.attempts,
-        o.next_attempt_at, o.created_at, o.last_error, o.response_excerpt, e.json
+        o.next_attempt_at, o.created_at, o.last_error, o.response_excerpt, e.json, o.age_from, o.message_id,
+        m.idempotency_key, m.is_digest, o.claimed_until
         """
 
-    /// Selects due rows (completing their groups) and marks them in flight, in the caller's transaction.
-    static func claim(now: Double, limit: Int, stamp: Double, _ db: Database) throws -> [RawRow] {
-        let due = try fetchRawRows(
+    /// The tables ``rowColumns`` come from.
+    static let rowSource = """
+        outbox o JOIN event e ON e.id = o.event_id LEFT JOIN message m ON m.id = o.message_id
+        """
+
+    /// Selects due rows — lapsed leases first, then pending rows by due time — completes their
+    /// messages and groups, and marks them in flight under `claimer`'s lease, in the caller's
+    /// transaction. On PostgreSQL the selects become `FOR UPDATE SKIP LOCKED`; the rest is the same.
+    static func claim(
+        now: Double, limit: Int, leaseUntil: Double, claimer: String, stamp: Double, _ db: Database
+    ) throws -> [RawRow] {
+        var due = try fetchRawRows(
             db.cachedStatement(
                 sql: """
-                    SELECT \(rowColumns) FROM outbox o JOIN event e ON e.id = o.event_id
-                    WHERE o.state = 'pending' AND max(o.next_attempt_at, o.not_before) <= ?
-                    ORDER BY max(o.next_attempt_at, o.not_before), o.id LIMIT ?
+                    SELECT \(rowColumns) FROM \(rowSource)
+                    WHERE o.state = 'in_flight' AND o.claimed_until <= ?
+                    ORDER BY o.claimed_until, o.id LIMIT ?
                     """),
             arguments: [now, limit])
-        let members = try db.cachedStatement(
+        if due.count < limit {
+            due += try fetchRawRows(
+                db.cachedStatement(
+                    sql: """
+                        SELECT \(rowColumns) FROM \(rowSource)
+                        WHERE o.state = 'pending' AND max(o.next_attempt_at, o.not_before) <= ?
+                        ORDER BY max(o.next_attempt_at, o.not_before), o.id LIMIT ?
+                        """),
+                arguments: [now, limit - due.count])
+        }
+        let messageMembers = try db.cachedStatement(
             sql: """
-                SELECT \(rowColumns) FROM outbox o JOIN event e ON e.id = o.event_id
-                WHERE o.state = 'pending' AND o.group_key <> ''
+                SELECT \(rowColumns) FROM \(rowSource)
+                WHERE o.message_id = ? AND (o.state = 'pending' OR (o.state = 'in_flight' AND o.claimed_until <= ?))
+                ORDER BY o.id
+                """)
+        let groupMembers = try db.cachedStatement(
+            sql: """
+                SELECT \(rowColumns) FROM \(rowSource)
+                WHERE o.state = 'pending' AND o.group_key <> '' AND o.message_id IS NULL
                     AND o.receiver = ? AND o.rule = ? AND o.group_key = ?
                     AND (o.attempts = 0 OR o.next_attempt_at <= ?)
                 ORDER BY o.id
@@ -59,19 +93,28 @@ extension SQLiteStore {
         var claimed: [RawRow] = []
         var seen = Set<Int64>()
         for row in due where !seen.contains(row.id) {
-            guard !row.dispatch.groupKey.isEmpty else {
-                claimed.append(row)
-                seen.insert(row.id)
-                continue
+            let members: [RawRow]
+            if let message = row.message {
+                members = try fetchRawRows(messageMembers, arguments: [message.id, now])
+            } else if !row.dispatch.groupKey.isEmpty && row.state == DeliveryState.pending.rawValue {
+                members = try fetchRawRows(
+                    groupMembers, arguments: [row.dispatch.receiver, row.dispatch.rule, row.dispatch.groupKey, now])
+            } else {
+                members = []
             }
-            let group = try fetchRawRows(
-                members, arguments: [row.dispatch.receiver, row.dispatch.rule, row.dispatch.groupKey, now])
-            for member in group where seen.insert(member.id).inserted { claimed.append(member) }
+            if seen.insert(row.id).inserted { claimed.append(row) }
+            for member in members where seen.insert(member.id).inserted { claimed.append(member) }
         }
         try db.cachedStatement(
-            sql: "UPDATE outbox SET state = 'in_flight', updated_at = ? WHERE id IN (SELECT value FROM json_each(?))"
-        ).execute(arguments: [stamp, jsonArray(claimed.map(\.id))])
-        for index in claimed.indices { claimed[index].state = DeliveryState.inFlight.rawValue }
+            sql: """
+                UPDATE outbox SET state = 'in_flight', claimed_until = ?, claimed_by = ?, updated_at = ?
+                WHERE id IN (SELECT value FROM json_each(?))
+                """
+        ).execute(arguments: [leaseUntil, claimer, stamp, jsonArray(claimed.map(\.id))])
+        for index in claimed.indices {
+            claimed[index].state = DeliveryState.inFlight.rawValue
+            claimed[index].claimedUntil = leaseUntil
+        }
         return claimed
     }
 
@@ -114,7 +157,8 @@ extension SQLiteStore {
                     id: row.id, dispatch: row.dispatch, event: event, state: state, attempts: row.attempts,
                     nextAttemptAt: Date(timeIntervalSince1970: row.nextAttemptAt),
                     createdAt: Date(timeIntervalSince1970: row.createdAt), lastError: row.lastError,
-                    responseExcerpt: row.responseExcerpt))
+                    responseExcerpt: row.responseExcerpt, ageFrom: row.ageFrom.map(Date.init(timeIntervalSince1970:)),
+                    message: row.message, claimedUntil: row.claimedUntil.map(Date.init(timeIntervalSince1970:))))
         }
         return (rows, undecodable)
     }

@@ -4,20 +4,27 @@ import GRDB
 import Rules
 
 extension SQLiteStore: OutboxStore {
-    /// Claims due rows, oldest due first, and keeps groups whole.
+    /// Claims due rows, oldest due first, and keeps groups and stored messages whole.
     ///
-    /// A row is due when it is pending and both `nextAttemptAt` and `notBefore` have passed. When a
-    /// due row has a non-empty group key, every pending row of its (receiver, rule, group key) that is
-    /// not backing off from a failed attempt is claimed with it, even if its own `notBefore` (its
-    /// group wait) has not passed: the group goes out as one message once its earliest member is due.
-    /// The result can therefore hold more than `limit` rows, never a partial group.
+    /// A row is due when it is pending and both `nextAttemptAt` and `notBefore` have passed, or in
+    /// flight with a lapsed lease. A row that belongs to a stored message (a group or digest already
+    /// attempted) brings every member of that message. A due row with a non-empty group key and no
+    /// message brings every pending row of its (receiver, rule, group key) that is not backing off
+    /// from a failed attempt, even if its own `notBefore` (its group wait) has not passed: the group
+    /// goes out as one message once its earliest member is due. The result can therefore hold more
+    /// than `limit` rows, never a partial group.
     ///
     /// A row whose stored event no longer decodes is marked dead (with the decoding error) instead
     /// of being returned, so one damaged row cannot stall the outbox.
-    public func claimDue(now: Date, limit: Int) async throws -> [OutboxRow] {
+    public func claimDue(now: Date, limit: Int, leaseUntil: Date) async throws -> [OutboxRow] {
         guard limit > 0 else { return [] }
         let stamp = configuration.now().unixSeconds
-        let raw = try await write { db in try Self.claim(now: now.unixSeconds, limit: limit, stamp: stamp, db) }
+        let claimer = configuration.claimer
+        let raw = try await write { db in
+            try Self.claim(
+                now: now.unixSeconds, limit: limit, leaseUntil: leaseUntil.unixSeconds, claimer: claimer,
+                stamp: stamp, db)
+        }
         let (rows, undecodable) = Self.decode(raw)
         if !undecodable.isEmpty {
             for (id, message) in undecodable {
@@ -28,44 +35,51 @@ extension SQLiteStore: OutboxStore {
     }
 
     public func markDelivered(ids: [Int64], at: Date) async throws {
-        guard !ids.isEmpty else { return }
         let at = at.unixSeconds
-        try await write { db in
-            let update = try db.cachedStatement(
-                sql: """
-                    UPDATE outbox SET state = 'delivered', attempts = attempts + 1, delivered_at = ?, updated_at = ?
-                    WHERE id IN (SELECT value FROM json_each(?)) AND state IN ('in_flight', 'pending')
-                    """)
-            try update.execute(arguments: [at, at, Self.jsonArray(ids)])
-        }
+        try await settle(ids, set: "state = 'delivered', attempts = attempts + 1, delivered_at = ?", [at], stamp: at)
     }
 
     public func scheduleRetry(ids: [Int64], at: Date, error: String, responseExcerpt: String?) async throws {
-        guard !ids.isEmpty else { return }
-        let at = at.unixSeconds
-        let stamp = configuration.now().unixSeconds
-        try await write { db in
-            let update = try db.cachedStatement(
-                sql: """
-                    UPDATE outbox SET state = 'pending', attempts = attempts + 1, next_attempt_at = ?,
-                        last_error = ?, response_excerpt = ?, updated_at = ?
-                    WHERE id IN (SELECT value FROM json_each(?)) AND state IN ('in_flight', 'pending')
-                    """)
-            try update.execute(arguments: [at, error, responseExcerpt, stamp, Self.jsonArray(ids)])
-        }
+        try await settle(
+            ids,
+            set: """
+                state = 'pending', attempts = attempts + 1, next_attempt_at = ?, last_error = ?, response_excerpt = ?
+                """,
+            [at.unixSeconds, error, responseExcerpt])
+    }
+
+    public func postpone(ids: [Int64], until: Date, reason: String, responseExcerpt: String?) async throws {
+        try await settle(
+            ids, set: "state = 'pending', next_attempt_at = ?, last_error = ?, response_excerpt = ?",
+            [until.unixSeconds, reason, responseExcerpt])
     }
 
     public func markDead(ids: [Int64], error: String, responseExcerpt: String?) async throws {
+        try await settle(
+            ids, set: "state = 'dead', attempts = attempts + 1, last_error = ?, response_excerpt = ?",
+            [error, responseExcerpt])
+    }
+
+    public func hold(ids: [Int64], reason: String) async throws {
+        try await settle(ids, set: "state = 'held', last_error = ?", [reason])
+    }
+
+    /// Applies `set` to the rows (in flight or pending) that no other claimer holds, and ends their
+    /// lease. One statement per batch.
+    private func settle(
+        _ ids: [Int64], set: String, _ values: StatementArguments, stamp: Double? = nil
+    ) async throws {
         guard !ids.isEmpty else { return }
-        let stamp = configuration.now().unixSeconds
+        let stamp = stamp ?? configuration.now().unixSeconds
+        let claimer = configuration.claimer
         try await write { db in
-            let update = try db.cachedStatement(
+            try db.cachedStatement(
                 sql: """
-                    UPDATE outbox SET state = 'dead', attempts = attempts + 1, last_error = ?, response_excerpt = ?,
-                        updated_at = ?
+                    UPDATE outbox SET \(set), claimed_until = NULL, claimed_by = NULL, updated_at = ?
                     WHERE id IN (SELECT value FROM json_each(?)) AND state IN ('in_flight', 'pending')
-                    """)
-            try update.execute(arguments: [error, responseExcerpt, stamp, Self.jsonArray(ids)])
+                        AND (state <> 'in_flight' OR claimed_by IS NULL OR claimed_by = ?)
+                    """
+            ).execute(arguments: values + [stamp, Self.jsonArray(ids), claimer])
         }
     }
 
@@ -74,8 +88,11 @@ extension SQLiteStore: OutboxStore {
         let stamp = configuration.now().unixSeconds
         return try await write { db in
             try db.execute(
-                sql: "UPDATE outbox SET state = 'pending', updated_at = ? WHERE state = 'in_flight'", arguments: [stamp]
-            )
+                sql: """
+                    UPDATE outbox SET state = 'pending', claimed_until = NULL, claimed_by = NULL, updated_at = ?
+                    WHERE state = 'in_flight'
+                    """,
+                arguments: [stamp])
             return db.changesCount
         }
     }
@@ -83,7 +100,12 @@ extension SQLiteStore: OutboxStore {
     public func nextDueTime() async throws -> Date? {
         try await read { db in
             try Double.fetchOne(
-                db, sql: "SELECT min(max(next_attempt_at, not_before)) FROM outbox WHERE state = 'pending'"
+                db,
+                sql: """
+                    SELECT min(t) FROM (
+                        SELECT min(max(next_attempt_at, not_before)) AS t FROM outbox WHERE state = 'pending'
+                        UNION ALL SELECT min(claimed_until) FROM outbox WHERE state = 'in_flight')
+                    """
             ).map(Date.init(timeIntervalSince1970:))
         }
     }
@@ -111,7 +133,7 @@ extension SQLiteStore: OutboxStore {
             return try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT \(Self.rowColumns) FROM outbox o JOIN event e ON e.id = o.event_id
+                    SELECT \(Self.rowColumns) FROM \(Self.rowSource)
                     \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
                     ORDER BY o.id DESC LIMIT ?
                     """,
@@ -128,7 +150,7 @@ extension SQLiteStore: OutboxStore {
         guard !ids.isEmpty else { return [] }
         let raw = try await read { db in
             let select = try db.cachedStatement(
-                sql: "SELECT \(Self.rowColumns) FROM outbox o JOIN event e ON e.id = o.event_id WHERE o.id = ?")
+                sql: "SELECT \(Self.rowColumns) FROM \(Self.rowSource) WHERE o.id = ?")
             return try ids.compactMap { id in try Row.fetchOne(select, arguments: [id]).map(RawRow.init) }
         }
         return Self.decode(raw, placeholders: true).rows
@@ -137,15 +159,19 @@ extension SQLiteStore: OutboxStore {
     public func replay(ids: [Int64]?, now: Date) async throws -> Int {
         let now = now.unixSeconds
         return try await write { db in
-            let set = "state = 'pending', attempts = 0, next_attempt_at = ?, updated_at = ?"
+            // A replayed row is a new delivery: its age clock restarts and its message membership is
+            // formed again at the next attempt.
+            let set = """
+                state = 'pending', attempts = 0, next_attempt_at = ?, age_from = ?, message_id = NULL, updated_at = ?
+                """
             guard let ids else {
-                try db.execute(sql: "UPDATE outbox SET \(set) WHERE state = 'dead'", arguments: [now, now])
+                try db.execute(sql: "UPDATE outbox SET \(set) WHERE state = 'dead'", arguments: [now, now, now])
                 return db.changesCount
             }
             let update = try db.cachedStatement(sql: "UPDATE outbox SET \(set) WHERE id = ? AND state = 'dead'")
             var count = 0
             for id in Set(ids) {
-                try update.execute(arguments: [now, now, id])
+                try update.execute(arguments: [now, now, now, id])
                 count += db.changesCount
             }
             return count
@@ -163,11 +189,12 @@ extension SQLiteStore: OutboxStore {
                 case .inFlight: stats.inFlight = count
                 case .delivered: stats.delivered = count
                 case .dead: stats.dead = count
+                case .held: stats.held = count
                 case nil: break
                 }
             }
             let oldest = try Double.fetchOne(
-                db, sql: "SELECT min(created_at) FROM outbox WHERE state IN ('pending', 'in_flight')")
+                db, sql: "SELECT min(coalesce(age_from, created_at)) FROM outbox WHERE state IN ('pending', 'in_flight')")
             if let oldest { stats.oldestPendingAge = max(0, now.unixSeconds - oldest) }
             return stats
         }

@@ -142,7 +142,8 @@ extension SQLiteStore: StateStore {
                         """
                 ).execute(arguments: [rule, groupKey, at.unixSeconds])
             case .failing(let key, true):
-                try db.cachedStatement(sql: "INSERT OR IGNORE INTO failing (key) VALUES (?)").execute(arguments: [key])
+                try db.cachedStatement(sql: "INSERT OR IGNORE INTO failing (key, since) VALUES (?, julianday('now') * 86400 - 210866760000)")
+                    .execute(arguments: [key])
             case .failing(let key, false):
                 try db.cachedStatement(sql: "DELETE FROM failing WHERE key = ?").execute(arguments: [key])
             }

@@ -32,15 +32,25 @@ public final class SQLiteStore: Sendable {
         public var synchronous: Synchronous
         /// The clock for `created_at`/`updated_at` stamps the protocols do not pass. Default `Date()`.
         public var now: @Sendable () -> Date
+        /// Who this process is when it claims outbox rows (`claimed_by`): a write about a row that
+        /// another claimer holds now is not applied. Default host name, process id and a random suffix.
+        public var claimer: String
 
         /// Creates a configuration; every argument has the default stated on its property.
         public init(
             busyTimeout: Duration = .seconds(5), synchronous: Synchronous = .normal,
-            now: @escaping @Sendable () -> Date = { Date() }
+            now: @escaping @Sendable () -> Date = { Date() }, claimer: String = Configuration.defaultClaimer()
         ) {
             self.busyTimeout = busyTimeout
             self.synchronous = synchronous
             self.now = now
+            self.claimer = claimer
+        }
+
+        /// `host:pid:random` — unique per process.
+        public static func defaultClaimer() -> String {
+            let info = ProcessInfo.processInfo
+            return "\(info.hostName):\(info.processIdentifier):\(UInt32.random(in: 0...UInt32.max))"
         }
     }
 

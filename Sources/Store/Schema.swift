@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// The state database's schema, built by versioned migrations that run when the store opens.
@@ -24,6 +25,17 @@ import GRDB
 ///   outbox_state ON outbox(state)                                   -- counts, listings by id
 /// throttle(rule TEXT, group_key TEXT, last_at REAL, PRIMARY KEY (rule, group_key))
 /// failing(key TEXT PRIMARY KEY)
+///
+/// -- v2-outbox-leases-messages
+/// outbox + claimed_until REAL, claimed_by TEXT                      -- the lease of an in-flight row
+///        + age_from REAL                                            -- start of the age clock (NULL: created_at)
+///        + message_id INTEGER REFERENCES message(id)                -- fixed membership of a group/digest
+/// message(id INTEGER PRIMARY KEY AUTOINCREMENT, receiver TEXT, idempotency_key TEXT UNIQUE,
+///         is_digest INTEGER, created_at REAL)
+///   outbox_lease   ON outbox(claimed_until) WHERE state = 'in_flight'   -- re-claiming lapsed leases
+///   outbox_message ON outbox(message_id) WHERE message_id IS NOT NULL   -- claiming a message whole
+///   outbox_held    ON outbox(receiver) WHERE state = 'held'             -- releasing held rows
+/// failing + since REAL                                                -- pruning old noise memory
 /// ```
 ///
 /// A migration is never edited once released: changes are new migrations appended below.
@@ -86,6 +98,28 @@ enum Schema {
                         key TEXT PRIMARY KEY NOT NULL
                     );
                     """)
+        }
+        migrator.registerMigration("v2-outbox-leases-messages") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE message (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        receiver TEXT NOT NULL,
+                        idempotency_key TEXT NOT NULL UNIQUE,
+                        is_digest INTEGER NOT NULL DEFAULT 0,
+                        created_at REAL NOT NULL
+                    );
+                    ALTER TABLE outbox ADD COLUMN claimed_until REAL;
+                    ALTER TABLE outbox ADD COLUMN claimed_by TEXT;
+                    ALTER TABLE outbox ADD COLUMN age_from REAL;
+                    ALTER TABLE outbox ADD COLUMN message_id INTEGER REFERENCES message(id);
+                    CREATE INDEX outbox_lease ON outbox(claimed_until) WHERE state = 'in_flight';
+                    CREATE INDEX outbox_message ON outbox(message_id) WHERE message_id IS NOT NULL;
+                    CREATE INDEX outbox_held ON outbox(receiver) WHERE state = 'held';
+                    ALTER TABLE failing ADD COLUMN since REAL;
+                    """)
+            // Keys already failing start their retention clock now.
+            try db.execute(sql: "UPDATE failing SET since = ?", arguments: [Date().timeIntervalSince1970])
         }
         return migrator
     }

@@ -16,6 +16,8 @@ public enum DeliveriesCommands {
         case retrying
         /// Given up; `tattle replay` re-queues them.
         case dead
+        /// Kept for a receiver no longer in the rules file; sent if it returns, dead at the age limit.
+        case held
         /// Accepted by the receiver (kept for the retention period, 7 days by default).
         case delivered
         /// Every row.
@@ -25,6 +27,7 @@ public enum DeliveriesCommands {
             switch self {
             case .pending, .retrying: [.pending, .inFlight]
             case .dead: [.dead]
+            case .held: [.held]
             case .delivered: [.delivered]
             case .all: Set(DeliveryState.allCases)
             }

@@ -14,7 +14,7 @@ struct DeliveriesCommand: AsyncParsableCommand {
 
     @OptionGroup var state: StateDirectoryOptions
 
-    @Option(name: .customLong("state"), help: "Which rows: pending, retrying, dead, delivered or all.")
+    @Option(name: .customLong("state"), help: "Which rows: pending, retrying, held, dead, delivered or all.")
     var filter: DeliveriesCommands.Filter = .all
 
     @Option(help: "At most this many rows.")

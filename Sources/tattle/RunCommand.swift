@@ -46,6 +46,8 @@ struct RunCommand: AsyncParsableCommand {
     var logLevel: String?
     @Option(name: .customLong("shutdown-grace"), help: "Seconds deliveries may take to finish at shutdown (default 10).")
     var shutdownGrace: Double?
+    @Option(name: .customLong("dead-letter-retention"), help: "Days dead letters are kept before pruning (default 30).")
+    var deadLetterRetention: Double?
     @Option(name: .customLong("ca-bundle"), help: "A PEM CA bundle for webhook and SMTP TLS (default: system store).")
     var caBundle: String?
 
@@ -65,6 +67,7 @@ struct RunCommand: AsyncParsableCommand {
         flags.logFormat = logFormat
         flags.logLevel = logLevel
         flags.shutdownGrace = shutdownGrace
+        flags.deadLetterRetentionDays = deadLetterRetention
         flags.caBundle = caBundle
         do {
             let options = try DaemonOptions.resolve(flags, environment: ProcessInfo.processInfo.environment)

@@ -57,8 +57,9 @@ struct ClassifierTests {
         Case(platform: .discord, status: 204, body: "", expected: .delivered),
         Case(platform: .discord, status: 429, body: #"{"message":"rate limited","retry_after":1.5,"global":false}"#,
             expected: .rateLimited(retryAfter: .milliseconds(1500))),
+        // Discord documents seconds: a large value is a long wait, not milliseconds.
         Case(platform: .discord, status: 429, body: #"{"message":"rate limited","retry_after":1500}"#,
-            expected: .rateLimited(retryAfter: .milliseconds(1500))),
+            expected: .rateLimited(retryAfter: .seconds(1500))),
         Case(platform: .discord, status: 400, body: #"{"code":50035}"#, expected: .permanent("HTTP 400 from Discord")),
         // Generic webhooks
         Case(platform: .webhook, status: 204, body: "", expected: .delivered),

@@ -101,13 +101,13 @@ struct DispatcherTests {
         #expect(transport.sent.map(\.key) == ["evt_1:ops", "evt_1:ops"])  // same idempotency key
     }
 
-    @Test("Dead letters: permanent failures, removed receivers, render errors, exhausted retries")
+    @Test("Dead letters: permanent failures, render errors, retries past the age limit; removed receivers are held")
     func deadLetters() async throws {
         let clock = VirtualClock()
         let metrics = TestMetrics()
         let store = InMemoryOutbox([
             Fixtures.row(1), Fixtures.row(2, receiver: "gone"), Fixtures.row(3, receiver: "ding"),
-            Fixtures.row(4, receiver: "ops", attempts: 11),
+            Fixtures.row(4, receiver: "ops", attempts: 11, createdAt: Fixtures.epoch.addingTimeInterval(-86_400)),
         ])
         struct TemplateError: Error, CustomStringConvertible { var description = "unknown variable {{nope}}" }
         let render: Dispatcher.Render = { batch, receiver in
@@ -119,12 +119,13 @@ struct DispatcherTests {
         try await dispatcher(store, transport, clock: clock, render: render, metrics: .init(factory: metrics))
             .deliverDue()
         let rows = await store.rows
-        #expect(rows.values.allSatisfy { $0.state == .dead })
+        #expect(rows.mapValues(\.state) == [1: .dead, 2: .held, 3: .dead, 4: .dead])
         #expect(rows[1]?.lastError == "HTTP 404")
-        #expect(rows[2]?.lastError == "receiver no longer configured")
+        #expect(rows[2]?.lastError == "receiver gone is not in the rules file: held until it returns (dead after 24 h)")
+        #expect(rows[2]?.attempts == 0)
         #expect(rows[3]?.lastError == "render failed: unknown variable {{nope}}")
-        #expect(rows[4]?.lastError == "gave up after 12 attempts: HTTP 503")
-        #expect(metrics.counterTotal(label: "tattle_dead_letters_total") == 4)
+        #expect(rows[4]?.lastError == "gave up after 24 h (12 attempts): HTTP 503")
+        #expect(metrics.counterTotal(label: "tattle_dead_letters_total") == 3)
         #expect(metrics.counterTotal(label: "tattle_deliveries_total", dimensions: [("receiver", "ops"), ("outcome", "permanent")]) == 1)
     }
 

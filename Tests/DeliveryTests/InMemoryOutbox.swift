@@ -14,21 +14,67 @@ actor InMemoryOutbox: OutboxStore {
 
     func row(_ id: Int64) -> OutboxRow? { rows[id] }
 
-    func claimDue(now: Date, limit: Int) async throws -> [OutboxRow] {
+    func claimDue(now: Date, limit: Int, leaseUntil: Date) async throws -> [OutboxRow] {
         let due = rows.values
-            .filter { $0.state == .pending && $0.nextAttemptAt <= now && $0.dispatch.notBefore <= now }
+            .filter {
+                ($0.state == .pending && $0.nextAttemptAt <= now && $0.dispatch.notBefore <= now)
+                    || ($0.state == .inFlight && ($0.claimedUntil ?? .distantFuture) <= now)
+            }
             .sorted { ($0.nextAttemptAt, $0.id) < ($1.nextAttemptAt, $1.id) }
             .prefix(limit)
-        for row in due { rows[row.id]?.state = .inFlight }
-        return due.map { row in
-            var claimed = row
-            claimed.state = .inFlight
-            return claimed
+        for row in due {
+            rows[row.id]?.state = .inFlight
+            rows[row.id]?.claimedUntil = leaseUntil
+        }
+        return due.compactMap { rows[$0.id] }
+    }
+
+    func postpone(ids: [Int64], until: Date, reason: String, responseExcerpt: String?) async throws {
+        for id in ids {
+            rows[id]?.state = .pending
+            rows[id]?.nextAttemptAt = until
+            rows[id]?.lastError = reason
+            rows[id]?.claimedUntil = nil
         }
     }
 
+    func fixMessage(ids: [Int64], receiver: String, key: String, isDigest: Bool, now: Date) async throws -> MessageRef {
+        let message = MessageRef(id: Int64(abs(key.hashValue % 1_000_000)), key: key, isDigest: isDigest)
+        for id in ids { rows[id]?.message = message }
+        return message
+    }
+
+    func hold(ids: [Int64], reason: String) async throws {
+        for id in ids {
+            rows[id]?.state = .held
+            rows[id]?.lastError = reason
+        }
+    }
+
+    func releaseHeld(receivers: Set<String>, now: Date) async throws -> Int {
+        let ids = rows.values.filter { $0.state == .held && receivers.contains($0.dispatch.receiver) }.map(\.id)
+        for id in ids { rows[id]?.state = .pending }
+        return ids.count
+    }
+
+    func heldCounts() async throws -> [String: Int] {
+        rows.values.filter { $0.state == .held }.reduce(into: [:]) { $0[$1.dispatch.receiver, default: 0] += 1 }
+    }
+
+    func expireHeld(before cutoff: Date, error: String) async throws -> Int {
+        let ids = rows.values.filter { $0.state == .held && $0.ageFrom < cutoff }.map(\.id)
+        for id in ids {
+            rows[id]?.state = .dead
+            rows[id]?.lastError = error
+        }
+        return ids.count
+    }
+
     func markDelivered(ids: [Int64], at: Date) async throws {
-        for id in ids { rows[id]?.state = .delivered }
+        for id in ids {
+            rows[id]?.state = .delivered
+            rows[id]?.claimedUntil = nil
+        }
     }
 
     func scheduleRetry(ids: [Int64], at: Date, error: String, responseExcerpt: String?) async throws {
@@ -70,6 +116,8 @@ actor InMemoryOutbox: OutboxStore {
             rows[id]?.state = .pending
             rows[id]?.attempts = 0
             rows[id]?.nextAttemptAt = now
+            rows[id]?.ageFrom = now
+            rows[id]?.message = nil
         }
         return targets.count
     }

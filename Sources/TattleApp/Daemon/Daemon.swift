@@ -135,24 +135,36 @@ public struct Daemon: Sendable {
         let client = try runner.settings().makeClient(credentials: credentials)
         let watcher = Watcher(configuration: watchConfiguration, reader: client, store: store, sink: sink)
         let stateDirectory = options.watch.stateDirectory
+        let health = DatabaseHealth()
+        await health.check(store, logger: logger)
         let readiness = Readiness(
             pollInterval: options.watch.interval,
             databaseWritable: {
-                (try? await store.pragma("quick_check")) == "ok"
-                    && FileManager.default.isWritableFile(atPath: stateDirectory.path)
+                // The integrity check runs at start and in housekeeping, not per probe.
+                health.isHealthy && FileManager.default.isWritableFile(atPath: stateDirectory.path)
             },
             lastSuccessfulPoll: { watcher.lastSuccessfulPoll })
         readiness.rulesLoaded()
         let reloader = RulesReloader(
-            file: options.rulesFile, holder: holder, logger: Logger(label: "tattle.rules"))
+            file: options.rulesFile, holder: holder, logger: Logger(label: "tattle.rules"),
+            afterApply: { await Self.heldLine(dispatcher.reconcileHeld()) })
         return Parts(
             store: store, watcher: watcher, dispatcher: dispatcher, reloader: reloader,
-            housekeeping: Housekeeping(store: store, logger: Logger(label: "tattle.housekeeping")),
+            housekeeping: Housekeeping(
+                store: store, logger: Logger(label: "tattle.housekeeping"), health: health,
+                retention: SQLiteStore.Retention(
+                    dead: .seconds(options.deadLetterRetentionDays * 86_400),
+                    noise: .seconds(options.noiseRetentionDays * 86_400))),
             readiness: readiness, regions: watchConfiguration.regions)
     }
 }
 
 extension Daemon {
+    /// The end of the reload log line about held deliveries.
+    static func heldLine(_ summary: Dispatcher.HeldSummary) -> String {
+        "\(summary.held) deliveries held for receivers not in the rules file, \(summary.released) resumed"
+    }
+
     /// The delivery tuning. `TATTLE_RETRY_BASE_SECONDS` (undocumented, for soak tests only) lowers the
     /// first backoff ceiling, the minimum delay and the cap (10 × base) with it, so chaos tests drain in
     /// seconds, not minutes.

@@ -17,6 +17,8 @@ import Logging
 /// | log level | `--log-level` | `TATTLE_LOG_LEVEL` | `info` |
 /// | shutdown grace (s) | `--shutdown-grace` | `TATTLE_SHUTDOWN_GRACE` | 10 |
 /// | CA bundle for webhooks | `--ca-bundle` | `TATTLE_CA_BUNDLE` | system store |
+/// | dead-letter retention (days) | `--dead-letter-retention` | `TATTLE_DEAD_LETTER_RETENTION_DAYS` | 30 |
+/// | noise-memory retention (days) | — | `TATTLE_NOISE_RETENTION_DAYS` | 30 |
 public struct DaemonOptions: Sendable {
     /// The watcher part, shared with `tattle watch`.
     public var watch = WatchCommandRunner.Options()
@@ -26,6 +28,10 @@ public struct DaemonOptions: Sendable {
     public var logLevel = Logger.Level.info
     public var shutdownGrace: Double = 10
     public var caBundle: String?
+    /// Days a dead letter nobody replayed is kept; default 30.
+    public var deadLetterRetentionDays: Double = 30
+    /// Days noise memory (throttle windows, failing keys) is kept; default 30.
+    public var noiseRetentionDays: Double = 30
 
     public init() {}
 
@@ -46,6 +52,7 @@ public struct DaemonOptions: Sendable {
         public var logLevel: String?
         public var shutdownGrace: Double?
         public var caBundle: String?
+        public var deadLetterRetentionDays: Double?
         public init() {}
     }
 
@@ -95,6 +102,13 @@ public struct DaemonOptions: Sendable {
         options.shutdownGrace = try number(flags.shutdownGrace, "TATTLE_SHUTDOWN_GRACE", "--shutdown-grace") ?? 10
         guard options.shutdownGrace > 0 else { throw ConfigurationError("--shutdown-grace must be positive") }
         options.caBundle = flags.caBundle ?? env["TATTLE_CA_BUNDLE"]
+        options.deadLetterRetentionDays =
+            try number(
+                flags.deadLetterRetentionDays, "TATTLE_DEAD_LETTER_RETENTION_DAYS", "--dead-letter-retention") ?? 30
+        options.noiseRetentionDays = try number(nil, "TATTLE_NOISE_RETENTION_DAYS", "noise-memory retention") ?? 30
+        guard options.deadLetterRetentionDays > 0, options.noiseRetentionDays > 0 else {
+            throw ConfigurationError("retention periods must be positive (--dead-letter-retention, TATTLE_NOISE_RETENTION_DAYS)")
+        }
         _ = try StatusServer.parseAddress(options.listen)
         return options
     }

@@ -16,6 +16,9 @@ struct RulesReloader: Service {
     let file: URL
     let holder: RulesHolder
     let logger: Logger
+    /// Runs after new rules are applied; its text (e.g. how many deliveries are held for removed
+    /// receivers) ends the reload log line. Default none.
+    var afterApply: (@Sendable () async -> String?)? = nil
 
     func run() async throws {
         let success = Gauge(label: "tattle_rules_reload_success")
@@ -30,11 +33,11 @@ struct RulesReloader: Service {
         for await trigger in merge(fileChanges, hangups).cancelOnGracefulShutdown() {
             // Let an editor finish writing (several events arrive for one save).
             try? await Task.sleep(for: .milliseconds(150))
-            reload(trigger: trigger, success: success, timestamp: timestamp)
+            await reload(trigger: trigger, success: success, timestamp: timestamp)
         }
     }
 
-    func reload(trigger: String, success: Gauge, timestamp: Gauge) {
+    func reload(trigger: String, success: Gauge, timestamp: Gauge) async {
         timestamp.record(Date().timeIntervalSince1970)
         let data: Data
         do { data = try Data(contentsOf: file) } catch {
@@ -50,8 +53,9 @@ struct RulesReloader: Service {
             success.record(1)
             Self.registerSecrets(of: holder.current.ruleSet)
             Counter(label: "tattle_rules_reloads_total", dimensions: [("outcome", "applied")]).increment()
+            let extra = await afterApply?().map { "; \($0)" } ?? ""
             logger.notice(
-                "rules reloaded (\(trigger)): \(outcome.ruleCount) rules, \(outcome.receiverCount) receivers")
+                "rules reloaded (\(trigger)): \(outcome.ruleCount) rules, \(outcome.receiverCount) receivers\(extra)")
             for warning in outcome.diagnostics { logger.warning("rules: \(warning)") }
         } else {
             success.record(0)
