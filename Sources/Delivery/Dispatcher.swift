@@ -163,6 +163,12 @@ public final class Dispatcher: Sendable {
         public var released = 0
         /// Held rows that reached their age limit and became dead letters.
         public var expired = 0
+
+        public init(held: Int = 0, released: Int = 0, expired: Int = 0) {
+            self.held = held
+            self.released = released
+            self.expired = expired
+        }
     }
 
     /// Releases held rows whose receiver is configured again (call after a reload), and turns held

@@ -41,7 +41,7 @@ extension SQLiteStore: StateStore {
             try Self.applySnapshot(commit, now: now, db)
             try Self.insertEvents(events, now: now, db)
             try Self.insertDispatches(commit.dispatches, eventIds: Set(commit.events.map(\.id)), now: now, db)
-            try Self.applyNoise(commit.noise, db)
+            try Self.applyNoise(commit.noise, now: now, db)
         }
     }
 
@@ -131,7 +131,7 @@ extension SQLiteStore: StateStore {
         }
     }
 
-    private static func applyNoise(_ updates: [NoiseUpdate], _ db: Database) throws {
+    private static func applyNoise(_ updates: [NoiseUpdate], now: Double, _ db: Database) throws {
         for update in updates {
             switch update {
             case .notified(let rule, let groupKey, let at):
@@ -142,8 +142,8 @@ extension SQLiteStore: StateStore {
                         """
                 ).execute(arguments: [rule, groupKey, at.unixSeconds])
             case .failing(let key, true):
-                try db.cachedStatement(sql: "INSERT OR IGNORE INTO failing (key, since) VALUES (?, julianday('now') * 86400 - 210866760000)")
-                    .execute(arguments: [key])
+                try db.cachedStatement(sql: "INSERT OR IGNORE INTO failing (key, since) VALUES (?, ?)")
+                    .execute(arguments: [key, now])
             case .failing(let key, false):
                 try db.cachedStatement(sql: "DELETE FROM failing WHERE key = ?").execute(arguments: [key])
             }

@@ -89,10 +89,18 @@ public final class SQLiteStore: Sendable {
         return SQLiteStore(writer: queue, configuration: configuration)
     }
 
-    private init(writer: any DatabaseWriter, configuration: Configuration) {
+    private init(writer: any DatabaseWriter, configuration: Configuration, fileURL: URL? = nil) {
         self.writer = writer
         self.configuration = configuration
-        self.fileURL = nil
+        self.fileURL = fileURL
+    }
+
+    /// The same database seen by another outbox claimer (another worker pool; in tests, a second
+    /// replica): its claims and writes carry `claimer`.
+    public func withClaimer(_ claimer: String) -> SQLiteStore {
+        var configuration = configuration
+        configuration.claimer = claimer
+        return SQLiteStore(writer: writer, configuration: configuration, fileURL: fileURL)
     }
 
     /// Closes the database connections. Later calls throw. Uncommitted work does not exist here:

@@ -1,0 +1,134 @@
+import Curl
+import Delivery
+import Events
+import Foundation
+import MetricsTestKit
+import Rules
+import Store
+import Synchronization
+import TestSupport
+import Testing
+
+/// Day-long outages on an injected clock: the real SQLite outbox, the real curl transport, a real
+/// loopback receiver whose answer depends on the virtual time.
+@Suite("Outages on an injected clock, real SQLite and loopback HTTP", .timeLimit(.minutes(2)))
+struct OutageTests {
+    /// Three failed-deploy events committed at the clock's start, for receiver `ops`.
+    static func commitEvents(_ store: SQLiteStore, count: Int = 3, groupKey: String = "") async throws {
+        let events = (1...count).map { Fixtures.event($0) }
+        try await store.commit(
+            CycleCommit(
+                region: "ap-guangzhou", events: events,
+                dispatches: events.map {
+                    Dispatch(eventId: $0.id, receiver: "ops", rule: "failures", groupKey: groupKey, notBefore: Fixtures.epoch)
+                }))
+    }
+
+    /// A receiver answering `down` until the virtual clock reaches `upAt`, then 200.
+    static func receiver(clock: VirtualClock, upAt: Date, down: HTTPReceiver.Behavior) async throws -> HTTPReceiver {
+        try await HTTPReceiver(default: .dynamic { _ in clock.date < upAt ? down : .text(200, "ok") }).start()
+    }
+
+    static func dispatcher(
+        _ store: any OutboxStore, clock: VirtualClock, client: CurlClient, receiver: Receiver,
+        configuration: Dispatcher.Configuration = .init()
+    ) -> Dispatcher {
+        Dispatcher(
+            store: store, transport: CurlTransport(client: client, now: { clock.date }),
+            receiverLookup: { $0 == receiver.name ? receiver : nil }, render: renderIDs, configuration: configuration,
+            clock: clock, now: { clock.date }, random: { 0.5 }, metrics: .init(factory: TestMetrics()))
+    }
+
+    /// Delivers what is due, jumps the clock to the next due time, and again, until nothing is due
+    /// before `end`. Returns the rounds run.
+    @discardableResult
+    static func drive(_ dispatcher: Dispatcher, _ store: any OutboxStore, _ clock: VirtualClock, until end: Date)
+        async throws -> Int
+    {
+        var rounds = 0
+        while rounds < 10_000 {
+            try await dispatcher.deliverDue()
+            rounds += 1
+            guard let next = try await store.nextDueTime(), next <= end else { break }
+            let ahead = next.timeIntervalSince(clock.date)
+            if ahead > 0 { clock.advance(by: .milliseconds(Int64(ahead * 1000) + 1)) }
+        }
+        return rounds
+    }
+
+    @Test("A receiver down for 23 h 50 min, then up: every row delivered, none dead")
+    func dayLongOutage() async throws {
+        let clock = VirtualClock()
+        let store = try SQLiteStore.inMemory(configuration: .init(now: { clock.date }))
+        try await Self.commitEvents(store)
+        let server = try await Self.receiver(
+            clock: clock, upAt: Fixtures.epoch.addingTimeInterval(23 * 3600 + 50 * 60), down: .status(503))
+        defer { Task { await server.stop() } }
+        let client = CurlClient()
+        defer { client.shutdown() }
+        let receiver = Receiver(name: "ops", platform: .webhook, url: server.url + "/hook")
+        let dispatcher = Self.dispatcher(store, clock: clock, client: client, receiver: receiver)
+
+        try await Self.drive(dispatcher, store, clock, until: Fixtures.epoch.addingTimeInterval(2 * 86_400))
+
+        let stats = try await store.stats(now: clock.date)
+        #expect(stats.delivered == 3)
+        #expect(stats.dead == 0 && stats.pending == 0 && stats.inFlight == 0)
+        // Far more than the old 12 attempts: the backoff kept going at up to 15 min until the receiver came back.
+        let delivered = try await store.rows(in: [.delivered], limit: 10)
+        #expect(delivered.allSatisfy { $0.attempts > 100 })
+        #expect(server.requests.count == delivered.map(\.attempts).reduce(0, +))
+    }
+
+    @Test("A receiver down for 25 h: dead letters that say they gave up after 24 h, the last try at 24 h")
+    func outagePastTheAgeLimit() async throws {
+        let clock = VirtualClock()
+        let store = try SQLiteStore.inMemory(configuration: .init(now: { clock.date }))
+        try await Self.commitEvents(store)
+        let server = try await Self.receiver(
+            clock: clock, upAt: Fixtures.epoch.addingTimeInterval(25 * 3600), down: .status(503))
+        defer { Task { await server.stop() } }
+        let client = CurlClient()
+        defer { client.shutdown() }
+        let receiver = Receiver(name: "ops", platform: .webhook, url: server.url + "/hook")
+        let dispatcher = Self.dispatcher(store, clock: clock, client: client, receiver: receiver)
+
+        try await Self.drive(dispatcher, store, clock, until: Fixtures.epoch.addingTimeInterval(2 * 86_400))
+
+        let dead = try await store.rows(in: [.dead], limit: 10)
+        #expect(dead.count == 3)
+        for row in dead {
+            let error = try #require(row.lastError)
+            #expect(error.hasPrefix("gave up after 24 h ("), "\(error)")
+            #expect(error.hasSuffix("attempts): HTTP 503"), "\(error)")
+        }
+        #expect(try await store.stats(now: clock.date).delivered == 0)
+        #expect(clock.date >= Fixtures.epoch.addingTimeInterval(86_400))
+        #expect(clock.date < Fixtures.epoch.addingTimeInterval(86_400 + 60))
+    }
+
+    @Test("Rate limited for 6 h (429, Retry-After 10 min): delivered afterwards with its attempt budget intact")
+    func sixHoursRateLimited() async throws {
+        let clock = VirtualClock()
+        let store = try SQLiteStore.inMemory(configuration: .init(now: { clock.date }))
+        try await Self.commitEvents(store)
+        let server = try await Self.receiver(
+            clock: clock, upAt: Fixtures.epoch.addingTimeInterval(6 * 3600),
+            down: .status(429, headers: [HTTPHeader("Retry-After", "600")]))
+        defer { Task { await server.stop() } }
+        let client = CurlClient()
+        defer { client.shutdown() }
+        // A strict attempt bound: 36 rate-limited answers would exhaust it if they counted.
+        let receiver = Receiver(
+            name: "ops", platform: .webhook, url: server.url + "/hook", retry: RetryLimits(maxAttempts: 3))
+        let dispatcher = Self.dispatcher(store, clock: clock, client: client, receiver: receiver)
+
+        try await Self.drive(dispatcher, store, clock, until: Fixtures.epoch.addingTimeInterval(86_400))
+
+        let delivered = try await store.rows(in: [.delivered], limit: 10)
+        #expect(delivered.count == 3)
+        #expect(delivered.allSatisfy { $0.attempts == 1 })  // only the successful attempt counted
+        #expect(server.requests.count > 36)
+        #expect(try await store.stats(now: clock.date).dead == 0)
+    }
+}
