@@ -61,6 +61,10 @@ public struct DeliveryBatch: Sendable, Hashable {
         return "grp_\(hex):\(receiver)"
     }
 
+    /// Whether the membership may still change: no stored message and never attempted (a row
+    /// attempted on its own keeps its single-row key; a 429 does not count, nothing arrived).
+    var isOpen: Bool { message == nil && rows.allSatisfy { $0.attempts == 0 } }
+
     /// Groups claimed rows: rows of one stored message become that message again; rows with the
     /// same receiver, rule and non-empty group key and no message become one batch; others stay
     /// single. Order follows each batch's first row.
@@ -79,7 +83,7 @@ public struct DeliveryBatch: Sendable, Hashable {
                 }
                 continue
             }
-            guard !dispatch.groupKey.isEmpty else {
+            guard !dispatch.groupKey.isEmpty, row.attempts == 0 else {
                 batches.append(DeliveryBatch(rows: [row]))
                 continue
             }
@@ -96,14 +100,15 @@ public struct DeliveryBatch: Sendable, Hashable {
 
     /// Folds a receiver's queue so that at most `allowance` messages remain where it can: the first
     /// `allowance - 1` batches stay, the rest become one digest (nothing is dropped). Batches whose
-    /// membership is already fixed are never folded; they keep their place.
+    /// membership is already fixed (a stored message, or a row already attempted alone) are never
+    /// folded; they keep their place.
     public static func fold(_ queue: [DeliveryBatch], allowance: Int) -> [DeliveryBatch] {
         let keep = max(1, allowance)
         guard queue.count > keep else { return queue }
         let head = Array(queue.prefix(keep - 1))
         let tail = queue.dropFirst(keep - 1)
-        let fixed = tail.filter { $0.message != nil }
-        let open = tail.filter { $0.message == nil }
+        let fixed = tail.filter { !$0.isOpen }
+        let open = tail.filter(\.isOpen)
         guard open.count > 1 else { return queue }
         return head + fixed + [DeliveryBatch(rows: open.flatMap(\.rows), isDigest: true)]
     }

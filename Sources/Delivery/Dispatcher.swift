@@ -181,11 +181,13 @@ public final class Dispatcher: Sendable {
             let counts = try await store.heldCounts()
             let back = Set(counts.keys.filter { receiverLookup($0) != nil })
             if !back.isEmpty { summary.released = try await store.releaseHeld(receivers: back, now: now()) }
-            if counts.count > back.count {
-                let age = configuration.retry.maxAge.seconds
-                summary.expired = try await store.expireHeld(
-                    before: now().addingTimeInterval(-age),
+            let age = configuration.retry.maxAge.seconds
+            for name in counts.keys.sorted() where !back.contains(name) {
+                let expired = try await store.expireHeld(
+                    receiver: name, before: now().addingTimeInterval(-age),
                     error: "gave up after \(RetryPolicy.describe(age)): receiver no longer configured")
+                if expired > 0 { metrics.deadLetters(receiver: name, count: expired) }
+                summary.expired += expired
             }
             summary.held = max(0, counts.filter { !back.contains($0.key) }.values.reduce(0, +) - summary.expired)
         } catch {
@@ -196,7 +198,6 @@ public final class Dispatcher: Sendable {
             wakeSignal.signal()
         }
         if summary.expired > 0 {
-            metrics.deadLetters(receiver: "(removed)", count: summary.expired)
             logger.error("Held deliveries reached the age limit", metadata: ["count": "\(summary.expired)"])
         }
         return summary

@@ -134,8 +134,9 @@ public protocol OutboxStore: Sendable {
     func releaseHeld(receivers: Set<String>, now: Date) async throws -> Int
     /// Held rows per receiver name.
     func heldCounts() async throws -> [String: Int]
-    /// Makes held rows whose age clock started before `cutoff` dead letters with `error`. Returns how many.
-    func expireHeld(before cutoff: Date, error: String) async throws -> Int
+    /// Makes `receiver`'s held rows whose age clock started before `cutoff` dead letters with `error`.
+    /// Returns how many.
+    func expireHeld(receiver: String, before cutoff: Date, error: String) async throws -> Int
     /// Returns in-flight rows to pending (at start: their worker died with the last process).
     @discardableResult func recoverInFlight() async throws -> Int
     /// The earliest time a pending row becomes due or an in-flight lease lapses, if any.

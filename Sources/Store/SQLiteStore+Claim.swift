@@ -86,8 +86,7 @@ extension SQLiteStore {
             sql: """
                 SELECT \(rowColumns) FROM \(rowSource)
                 WHERE o.state = 'pending' AND o.group_key <> '' AND o.message_id IS NULL
-                    AND o.receiver = ? AND o.rule = ? AND o.group_key = ?
-                    AND (o.attempts = 0 OR o.next_attempt_at <= ?)
+                    AND o.receiver = ? AND o.rule = ? AND o.group_key = ? AND o.attempts = 0
                 ORDER BY o.id
                 """)
         var claimed: [RawRow] = []
@@ -96,9 +95,12 @@ extension SQLiteStore {
             let members: [RawRow]
             if let message = row.message {
                 members = try fetchRawRows(messageMembers, arguments: [message.id, now])
-            } else if !row.dispatch.groupKey.isEmpty && row.state == DeliveryState.pending.rawValue {
+            } else if !row.dispatch.groupKey.isEmpty && row.state == DeliveryState.pending.rawValue
+                && row.attempts == 0
+            {
+                // A row already attempted on its own stays a message of its own (its key is fixed).
                 members = try fetchRawRows(
-                    groupMembers, arguments: [row.dispatch.receiver, row.dispatch.rule, row.dispatch.groupKey, now])
+                    groupMembers, arguments: [row.dispatch.receiver, row.dispatch.rule, row.dispatch.groupKey])
             } else {
                 members = []
             }

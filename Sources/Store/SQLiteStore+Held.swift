@@ -56,15 +56,15 @@ extension SQLiteStore {
         }
     }
 
-    public func expireHeld(before cutoff: Date, error: String) async throws -> Int {
+    public func expireHeld(receiver: String, before cutoff: Date, error: String) async throws -> Int {
         let stamp = configuration.now().unixSeconds
         return try await write { db in
             try db.execute(
                 sql: """
                     UPDATE outbox SET state = 'dead', last_error = ?, updated_at = ?
-                    WHERE state = 'held' AND coalesce(age_from, created_at) < ?
+                    WHERE state = 'held' AND receiver = ? AND coalesce(age_from, created_at) < ?
                     """,
-                arguments: [error, stamp, cutoff.unixSeconds])
+                arguments: [error, stamp, receiver, cutoff.unixSeconds])
             return db.changesCount
         }
     }

@@ -8,10 +8,11 @@ extension SQLiteStore: OutboxStore {
     ///
     /// A row is due when it is pending and both `nextAttemptAt` and `notBefore` have passed, or in
     /// flight with a lapsed lease. A row that belongs to a stored message (a group or digest already
-    /// attempted) brings every member of that message. A due row with a non-empty group key and no
-    /// message brings every pending row of its (receiver, rule, group key) that is not backing off
-    /// from a failed attempt, even if its own `notBefore` (its group wait) has not passed: the group
-    /// goes out as one message once its earliest member is due. The result can therefore hold more
+    /// attempted) brings every member of that message. A due row with a non-empty group key, no
+    /// message and no attempt yet brings every never-attempted pending row of its (receiver, rule,
+    /// group key), even if its own `notBefore` (its group wait) has not passed: the group goes out
+    /// as one message once its earliest member is due. A row attempted on its own stays alone, so
+    /// its idempotency key never changes. The result can therefore hold more
     /// than `limit` rows, never a partial group.
     ///
     /// A row whose stored event no longer decodes is marked dead (with the decoding error) instead

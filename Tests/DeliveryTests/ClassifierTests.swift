@@ -115,4 +115,16 @@ struct ClassifierTests {
         let huge = RetryAfter.parse(headers: [("Retry-After", "999999")], body: [], platform: .webhook, now: now)
         #expect(huge == RetryAfter.maximum)
     }
+
+    @Test("A 503's Retry-After is kept for the backoff; a 413 is marked too large (a digest splits)")
+    func retryAfterAndTooLarge() {
+        let busy = Classifier.classify(
+            platform: .webhook, status: 503, headers: [("Retry-After", "120")], body: [], now: Fixtures.epoch)
+        #expect(busy.outcome == .transient("HTTP 503"))
+        #expect(busy.retryAfter == .seconds(120))
+        let big = Classifier.classify(platform: .slack, status: 413, headers: [], body: [], now: Fixtures.epoch)
+        #expect(big.isTooLarge)
+        #expect(big.outcome == .permanent("HTTP 413: message too large"))
+        #expect(!Classifier.classify(platform: .webhook, status: 400, headers: [], body: [], now: Fixtures.epoch).isTooLarge)
+    }
 }

@@ -56,8 +56,8 @@ final class FaultyOutbox: OutboxStore {
         try await base.releaseHeld(receivers: receivers, now: now)
     }
     func heldCounts() async throws -> [String: Int] { try await base.heldCounts() }
-    func expireHeld(before cutoff: Date, error: String) async throws -> Int {
-        try await base.expireHeld(before: cutoff, error: error)
+    func expireHeld(receiver: String, before cutoff: Date, error: String) async throws -> Int {
+        try await base.expireHeld(receiver: receiver, before: cutoff, error: error)
     }
     func recoverInFlight() async throws -> Int { try await base.recoverInFlight() }
     func nextDueTime() async throws -> Date? { try await base.nextDueTime() }

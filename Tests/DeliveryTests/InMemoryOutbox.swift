@@ -61,8 +61,9 @@ actor InMemoryOutbox: OutboxStore {
         rows.values.filter { $0.state == .held }.reduce(into: [:]) { $0[$1.dispatch.receiver, default: 0] += 1 }
     }
 
-    func expireHeld(before cutoff: Date, error: String) async throws -> Int {
-        let ids = rows.values.filter { $0.state == .held && $0.ageFrom < cutoff }.map(\.id)
+    func expireHeld(receiver: String, before cutoff: Date, error: String) async throws -> Int {
+        let ids = rows.values.filter { $0.state == .held && $0.dispatch.receiver == receiver && $0.ageFrom < cutoff }
+            .map(\.id)
         for id in ids {
             rows[id]?.state = .dead
             rows[id]?.lastError = error

@@ -159,4 +159,27 @@ struct StableDigestTests {
         #expect(dead.first?.lastError == "gave up after 24 h: receiver no longer configured")
         await server.stop()
     }
+
+    @Test("Folding a backlog never regroups a stored message or a row already attempted on its own")
+    func foldKeepsFixedMembership() {
+        let message = MessageRef(id: 7, key: "grp_fixed:ding", isDigest: false)
+        var stored = [Fixtures.row(3, receiver: "ding"), Fixtures.row(4, receiver: "ding")]
+        for index in stored.indices { stored[index].message = message }
+        let queue = [
+            DeliveryBatch(rows: [Fixtures.row(1, receiver: "ding")]),
+            DeliveryBatch(rows: [Fixtures.row(2, receiver: "ding", attempts: 1)]),  // timed out once
+            DeliveryBatch(rows: stored),
+            DeliveryBatch(rows: [Fixtures.row(5, receiver: "ding")]),
+            DeliveryBatch(rows: [Fixtures.row(6, receiver: "ding")]),
+        ]
+        let folded = DeliveryBatch.fold(queue, allowance: 2)
+        #expect(folded.map(\.ids) == [[1], [2], [3, 4], [5, 6]])
+        #expect(folded.map(\.idempotencyKey).prefix(3) == ["evt_1:ding", "evt_2:ding", "grp_fixed:ding"])
+        #expect(folded.last?.isDigest == true)
+        // Claimed again, the attempted row of a group stays alone too.
+        let grouped = DeliveryBatch.group([
+            Fixtures.row(8, groupKey: "g", attempts: 1), Fixtures.row(9, groupKey: "g"), Fixtures.row(10, groupKey: "g"),
+        ])
+        #expect(grouped.map(\.ids) == [[8], [9, 10]])
+    }
 }

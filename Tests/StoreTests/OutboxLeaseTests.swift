@@ -53,8 +53,9 @@ struct OutboxLeaseTests {
         #expect(try await store.claimDue(now: t0 + 3600, limit: 10).isEmpty)
         #expect(try await store.releaseHeld(receivers: ["ops"], now: t0 + 60) == 2)
         #expect(try await store.claimDue(now: t0 + 60, limit: 10).map(\.dispatch.eventId) == ["evt-1", "evt-2"])
-        #expect(try await store.expireHeld(before: t0, error: "x") == 0)
-        #expect(try await store.expireHeld(before: t0 + 1, error: "gave up") == 1)
+        #expect(try await store.expireHeld(receiver: "mail", before: t0, error: "x") == 0)
+        #expect(try await store.expireHeld(receiver: "ops", before: t0 + 1, error: "x") == 0)  // released
+        #expect(try await store.expireHeld(receiver: "mail", before: t0 + 1, error: "gave up") == 1)
         #expect(try await store.rows(in: [.dead], limit: 10).map(\.lastError) == ["gave up"])
     }
 
