@@ -56,79 +56,82 @@ struct OutageTests {
         return rounds
     }
 
+    /// One receiver (`ops`, a generic webhook) answering `down` until `downFor` has passed on the
+    /// virtual clock, three rows committed for it at the start.
+    struct Outage {
+        let clock = VirtualClock()
+        let store: SQLiteStore
+        let server: HTTPReceiver
+        let client = CurlClient()
+        let dispatcher: Dispatcher
+
+        init(downFor: TimeInterval, down: HTTPReceiver.Behavior, retry: RetryLimits = .init()) async throws {
+            let clock = clock
+            store = try SQLiteStore.inMemory(configuration: .init(now: { clock.date }))
+            try await OutageTests.commitEvents(store)
+            server = try await OutageTests.receiver(
+                clock: clock, upAt: Fixtures.epoch.addingTimeInterval(downFor), down: down)
+            let receiver = Receiver(name: "ops", platform: .webhook, url: server.url + "/hook", retry: retry)
+            dispatcher = OutageTests.dispatcher(store, clock: clock, client: client, receiver: receiver)
+        }
+
+        /// Delivers and jumps the clock from due time to due time for `seconds` from the start.
+        func run(for seconds: TimeInterval) async throws {
+            try await OutageTests.drive(dispatcher, store, clock, until: Fixtures.epoch.addingTimeInterval(seconds))
+        }
+
+        func stop() async {
+            client.shutdown()
+            await server.stop()
+        }
+    }
+
     @Test("A receiver down for 23 h 50 min, then up: every row delivered, none dead")
     func dayLongOutage() async throws {
-        let clock = VirtualClock()
-        let store = try SQLiteStore.inMemory(configuration: .init(now: { clock.date }))
-        try await Self.commitEvents(store)
-        let server = try await Self.receiver(
-            clock: clock, upAt: Fixtures.epoch.addingTimeInterval(23 * 3600 + 50 * 60), down: .status(503))
-        defer { Task { await server.stop() } }
-        let client = CurlClient()
-        defer { client.shutdown() }
-        let receiver = Receiver(name: "ops", platform: .webhook, url: server.url + "/hook")
-        let dispatcher = Self.dispatcher(store, clock: clock, client: client, receiver: receiver)
+        let outage = try await Outage(downFor: 23 * 3600 + 50 * 60, down: .status(503))
+        try await outage.run(for: 2 * 86_400)
+        await outage.stop()
 
-        try await Self.drive(dispatcher, store, clock, until: Fixtures.epoch.addingTimeInterval(2 * 86_400))
-
-        let stats = try await store.stats(now: clock.date)
+        let stats = try await outage.store.stats(now: outage.clock.date)
         #expect(stats.delivered == 3)
         #expect(stats.dead == 0 && stats.pending == 0 && stats.inFlight == 0)
         // Far more than the old 12 attempts: the backoff kept going at up to 15 min until the receiver came back.
-        let delivered = try await store.rows(in: [.delivered], limit: 10)
+        let delivered = try await outage.store.rows(in: [.delivered], limit: 10)
         #expect(delivered.allSatisfy { $0.attempts > 100 })
-        #expect(server.requests.count == delivered.map(\.attempts).reduce(0, +))
+        #expect(outage.server.requests.count == delivered.map(\.attempts).reduce(0, +))
     }
 
     @Test("A receiver down for 25 h: dead letters that say they gave up after 24 h, the last try at 24 h")
     func outagePastTheAgeLimit() async throws {
-        let clock = VirtualClock()
-        let store = try SQLiteStore.inMemory(configuration: .init(now: { clock.date }))
-        try await Self.commitEvents(store)
-        let server = try await Self.receiver(
-            clock: clock, upAt: Fixtures.epoch.addingTimeInterval(25 * 3600), down: .status(503))
-        defer { Task { await server.stop() } }
-        let client = CurlClient()
-        defer { client.shutdown() }
-        let receiver = Receiver(name: "ops", platform: .webhook, url: server.url + "/hook")
-        let dispatcher = Self.dispatcher(store, clock: clock, client: client, receiver: receiver)
+        let outage = try await Outage(downFor: 25 * 3600, down: .status(503))
+        try await outage.run(for: 2 * 86_400)
+        await outage.stop()
 
-        try await Self.drive(dispatcher, store, clock, until: Fixtures.epoch.addingTimeInterval(2 * 86_400))
-
-        let dead = try await store.rows(in: [.dead], limit: 10)
+        let dead = try await outage.store.rows(in: [.dead], limit: 10)
         #expect(dead.count == 3)
         for row in dead {
             let error = try #require(row.lastError)
             #expect(error.hasPrefix("gave up after 24 h ("), "\(error)")
             #expect(error.hasSuffix("attempts): HTTP 503"), "\(error)")
         }
-        #expect(try await store.stats(now: clock.date).delivered == 0)
-        #expect(clock.date >= Fixtures.epoch.addingTimeInterval(86_400))
-        #expect(clock.date < Fixtures.epoch.addingTimeInterval(86_400 + 60))
+        #expect(try await outage.store.stats(now: outage.clock.date).delivered == 0)
+        #expect(outage.clock.date >= Fixtures.epoch.addingTimeInterval(86_400))
+        #expect(outage.clock.date < Fixtures.epoch.addingTimeInterval(86_400 + 60))
     }
 
     @Test("Rate limited for 6 h (429, Retry-After 10 min): delivered afterwards with its attempt budget intact")
     func sixHoursRateLimited() async throws {
-        let clock = VirtualClock()
-        let store = try SQLiteStore.inMemory(configuration: .init(now: { clock.date }))
-        try await Self.commitEvents(store)
-        let server = try await Self.receiver(
-            clock: clock, upAt: Fixtures.epoch.addingTimeInterval(6 * 3600),
-            down: .status(429, headers: [HTTPHeader("Retry-After", "600")]))
-        defer { Task { await server.stop() } }
-        let client = CurlClient()
-        defer { client.shutdown() }
         // A strict attempt bound: 36 rate-limited answers would exhaust it if they counted.
-        let receiver = Receiver(
-            name: "ops", platform: .webhook, url: server.url + "/hook", retry: RetryLimits(maxAttempts: 3))
-        let dispatcher = Self.dispatcher(store, clock: clock, client: client, receiver: receiver)
+        let outage = try await Outage(
+            downFor: 6 * 3600, down: .status(429, headers: [HTTPHeader("Retry-After", "600")]),
+            retry: RetryLimits(maxAttempts: 3))
+        try await outage.run(for: 86_400)
+        await outage.stop()
 
-        try await Self.drive(dispatcher, store, clock, until: Fixtures.epoch.addingTimeInterval(86_400))
-
-        let delivered = try await store.rows(in: [.delivered], limit: 10)
+        let delivered = try await outage.store.rows(in: [.delivered], limit: 10)
         #expect(delivered.count == 3)
         #expect(delivered.allSatisfy { $0.attempts == 1 })  // only the successful attempt counted
-        #expect(server.requests.count > 36)
-        #expect(try await store.stats(now: clock.date).dead == 0)
+        #expect(outage.server.requests.count > 36)
+        #expect(try await outage.store.stats(now: outage.clock.date).dead == 0)
     }
 }
