@@ -63,6 +63,29 @@ struct LeaseTests {
         await server.stop()
     }
 
+    @Test("The running dispatcher re-claims a lapsed lease without a restart (run loop on the injected clock)")
+    func runLoopReclaims() async throws {
+        let clock = VirtualClock()
+        let (sqlite, store, server, client, receiver) = try await setUp(clock)
+        defer { client.shutdown() }
+        store.failingWrites.withLock { $0 = 6 }  // as many as one record() retries within a 60 s lease
+        let dispatcher = OutageTests.dispatcher(
+            store, clock: clock, client: client, receiver: receiver, configuration: .init(lease: .seconds(60)))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await dispatcher.run() }
+            while try await sqlite.stats(now: clock.date).delivered < 1 { try await Task.sleep(for: .milliseconds(5)) }
+            dispatcher.shutdown()
+            try await group.waitForAll()
+        }
+        #expect(store.failures.withLock { $0 } == 6)
+        let stats = try await sqlite.stats(now: clock.date)
+        #expect(stats.delivered == 1 && stats.inFlight == 0)
+        let keys = server.requests.map { $0.header("webhook-id") }
+        #expect(keys.count >= 2)  // sent, outcome lost, re-claimed by the lease, sent again
+        #expect(keys.allSatisfy { $0 == "evt_1:ops" })
+        await server.stop()
+    }
+
     @Test("Another claimer's lease is respected: a late write from the first claimer does not override it")
     func fencing() async throws {
         let clock = VirtualClock()
