@@ -20,10 +20,11 @@ struct DigestSplitTests {
             "feishu": { "type": "feishu", "secret": "feishu-secret", "url": "https://open.feishu.cn/open-apis/bot/v2/hook/x" },
             "slack": { "type": "slack", "url": "https://hooks.slack.com/services/T/B/X" },
             "discord": { "type": "discord", "url": "https://discord.com/api/webhooks/1/tok" },
+            "teams": { "type": "teams", "url": "https://prod.westus.logic.azure.com/workflows/1/triggers/manual/paths/invoke?sig=s" },
             "audit": { "type": "webhook", "format": "event", "maxBodyBytes": 16384, "url": "https://audit.example.com/in" }
           },
           "rules": [
-            { "name": "all", "match": {}, "receivers": ["wecom-text", "wecom-md", "dingtalk", "feishu", "slack", "discord", "audit"] }
+            { "name": "all", "match": {}, "receivers": ["wecom-text", "wecom-md", "dingtalk", "feishu", "slack", "discord", "teams", "audit"] }
           ]
         }
         """#
@@ -71,6 +72,7 @@ struct DigestSplitTests {
         Case(receiver: "feishu", pieces: [143, 140, 17]),
         Case(receiver: "slack", pieces: [35, 35, 34, 33, 33, 33, 33, 33, 31]),
         Case(receiver: "discord", pieces: [48, 48, 46, 46, 46, 46, 20]),
+        Case(receiver: "teams", pieces: [169, 131]),
         Case(receiver: "audit", pieces: [28] + Array(repeating: 27, count: 10) + [2]),
     ]
 

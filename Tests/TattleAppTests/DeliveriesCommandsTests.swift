@@ -57,6 +57,19 @@ struct DeliveriesCommandsTests {
         #expect(none.text == "No pending deliveries.")
     }
 
+    @Test("--state held lists rows kept for a receiver the rules file no longer has")
+    func held() async throws {
+        let (store, ids) = try await populatedStore()
+        _ = try await store.claimDue(now: Self.t0 + 300, limit: 10)
+        try await store.hold(ids: [ids[2]], reason: "receiver ops-wecom is not in the rules file: held until it returns")
+        let output = try await DeliveriesCommands.list(store: store, filter: .held, limit: 10, json: false, now: Self.t0)
+        let lines = output.text.split(separator: "\n").map(String.init)
+        #expect(lines.count == 2)
+        #expect(lines[1].hasPrefix("\(ids[2])") && lines[1].contains("held") && lines[1].contains("ops-wecom"))
+        #expect(try await DeliveriesCommands.list(store: store, filter: .pending, limit: 10, json: false).text
+            == "No pending deliveries.")
+    }
+
     @Test("--json prints an array of rows with stable field names")
     func json() async throws {
         let (store, ids) = try await populatedStore()
