@@ -14,7 +14,8 @@ import Rules
 /// `[minimumDelay, min(cap, base · factor^(n-1))]`. Defaults: base 5 s, factor 2, cap 15 min.
 ///
 /// A rate-limited answer is not a failure of the receiver: it waits the window the receiver named
-/// (or the caller's default) and **does not count an attempt**; only the age limit applies.
+/// (without one: the caller's default, 5 s, growing to a tenth of the delivery's age up to the cap)
+/// and **does not count an attempt**; only the age limit applies.
 public struct RetryPolicy: Sendable, Hashable {
     /// First backoff ceiling. Default 5 s.
     public var base: Duration
@@ -98,7 +99,10 @@ public struct RetryPolicy: Sendable, Hashable {
             wait = max(minimumDelay.seconds, ceiling(afterAttempt: attempts).seconds * jitter, retryAfter?.seconds ?? 0)
             counts = true
         case .rateLimited(let retryAfter):
-            wait = max(minimumDelay.seconds, (retryAfter ?? rateLimitWait).seconds)
+            // A window the receiver named is honoured as is; without one, the wait grows with the
+            // delivery's age (a tenth of it, up to the cap) so hours of 429s are not probed every 5 s.
+            let unnamed = max(rateLimitWait.seconds, min(cap.seconds, now.timeIntervalSince(ageFrom) / 10))
+            wait = max(minimumDelay.seconds, retryAfter?.seconds ?? unnamed)
             counts = false
         }
         guard now < deadline else {

@@ -64,6 +64,15 @@ struct RetryPolicyTests {
             policy.decide(
                 attempts: 0, ageFrom: created, now: created, outcome: .rateLimited(retryAfter: nil), random: 0.5,
                 rateLimitWait: .seconds(7)) == .retry(at: created.addingTimeInterval(7), countsAttempt: false))
+        // Without a named window the wait grows with the delivery's age: a tenth of it, up to the cap.
+        let twoHours = created.addingTimeInterval(7200)
+        #expect(
+            policy.decide(attempts: 0, ageFrom: created, now: twoHours, outcome: .rateLimited(retryAfter: nil), random: 0)
+                == .retry(at: twoHours.addingTimeInterval(720), countsAttempt: false))
+        let sixHours = created.addingTimeInterval(6 * 3600)
+        #expect(
+            policy.decide(attempts: 0, ageFrom: created, now: sixHours, outcome: .rateLimited(retryAfter: nil), random: 0)
+                == .retry(at: sixHours.addingTimeInterval(900), countsAttempt: false))
         // A strict attempt bound does not apply to rate limits.
         let strict = policy.applying(RetryLimits(maxAttempts: 2))
         #expect(
