@@ -39,7 +39,6 @@ public struct Receiver: Sendable, Hashable {
         rateLimit: RateLimit? = nil, maxConcurrency: Int? = nil, retry: RetryLimits = .init(),
         timeoutSeconds: Double? = nil, maxBodyBytes: Int? = nil
     ) {
-        self.maxBodyBytes = maxBodyBytes
         self.name = name
         self.platform = platform
         self.format = format
@@ -52,6 +51,7 @@ public struct Receiver: Sendable, Hashable {
         self.maxConcurrency = maxConcurrency
         self.retry = retry
         self.timeoutSeconds = timeoutSeconds
+        self.maxBodyBytes = maxBodyBytes
     }
 }
 
