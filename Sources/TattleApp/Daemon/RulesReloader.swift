@@ -28,13 +28,23 @@ struct RulesReloader: Service {
     var recheckInterval: Duration = .seconds(30)
     /// How long to let a writer finish after an event (several arrive for one save). Default 150 ms.
     var settleDelay: Duration = .milliseconds(150)
+    /// What the rules in `holder` were loaded from, read when the reloader is created (right after the
+    /// first load), so a change made before `run()` starts is still seen.
+    private let initial: RulesFingerprint
+
+    init(file: URL, holder: RulesHolder, logger: Logger) {
+        self.file = file
+        self.holder = holder
+        self.logger = logger
+        self.initial = RulesFingerprint(file: file)
+    }
 
     func run() async throws {
         let success = Gauge(label: "tattle_rules_reload_success")
         let timestamp = Gauge(label: "tattle_rules_reload_timestamp_seconds")
         success.record(1)
         timestamp.record(Date().timeIntervalSince1970)
-        var loaded = RulesFingerprint(file: file)
+        var loaded = initial
         let monitor = FileChangeMonitor(directories: loaded.directories.map { URL(fileURLWithPath: $0) })
         let signals = await UnixSignalsSequence(trapping: .sighup)
         let fileChanges = monitor.changes().map { "file change" }

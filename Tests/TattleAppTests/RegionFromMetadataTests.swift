@@ -1,0 +1,42 @@
+import Foundation
+import TATSimulator
+import TattleApp
+import TencentCloud
+import Testing
+
+/// With neither `--region` nor `TENCENTCLOUD_REGION`, the region comes from the CVM metadata service;
+/// without one the commands say how to set it.
+@Suite("Region from the metadata service", .timeLimit(.minutes(1)))
+struct RegionFromMetadataTests {
+    @Test("watch takes the metadata service's region; a given region never asks it")
+    func fromMetadata() async throws {
+        let simulator = try await TATSimulator()
+        await simulator.configureCredentialServices { $0.region = "ap-singapore" }
+        try await simulator.start()
+        let environment = [MetadataService.endpointVariable: await simulator.endpoint]
+        let runner = WatchCommandRunner(options: .init(), environment: environment)
+        let settings = try await runner.resolvedSettings()
+        #expect(settings.region == "ap-singapore")
+        #expect(try runner.configuration(settings: settings).regions == ["ap-singapore"])
+
+        let before = await simulator.credentialServicesState.calls["metadata"]
+        let given = try await APISettings(region: "ap-beijing").resolvingRegion(environment: environment)
+        #expect(given.region == "ap-beijing")
+        #expect(await simulator.credentialServicesState.calls["metadata"] == before)
+        await simulator.stop()
+    }
+
+    @Test("no metadata service: the error says how to set the region")
+    func noMetadata() async throws {
+        let simulator = try await TATSimulator()
+        await simulator.configureCredentialServices { $0.metadataEnabled = false }
+        try await simulator.start()
+        let environment = [MetadataService.endpointVariable: await simulator.endpoint]
+        let error = await #expect(throws: SettingsError.self) {
+            try await APISettings(region: nil).resolvingRegion(environment: environment)
+        }
+        #expect(error?.description.contains("--region") == true)
+        #expect(error?.description.contains("TENCENTCLOUD_REGION") == true)
+        await simulator.stop()
+    }
+}
