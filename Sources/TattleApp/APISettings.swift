@@ -79,13 +79,19 @@ public struct APISettings: Sendable, Hashable {
     }
 
     /// The credential chain for these settings (the STS host follows the endpoint), logging the source
-    /// found; see `CredentialChain`.
+    /// found; see `CredentialChain`. Every secret key and token it fetches is registered with the log
+    /// scrubber.
     public static func credentialProvider(
         endpoint: Endpoint, environment: [String: String] = ProcessInfo.processInfo.environment,
         logger: Logger = Logger(label: "tattle.credentials")
     ) async throws(CredentialError) -> CredentialProvider {
-        let provider = try await CredentialChain(environment: environment, tatEndpoint: endpoint, logger: logger)
-            .resolve()
+        let provider = try await CredentialChain(
+            environment: environment, tatEndpoint: endpoint, logger: logger,
+            observer: { credentials in
+                SecretScrubber.shared.register(credentials.secretKey)
+                SecretScrubber.shared.register(credentials.sessionToken)
+            }
+        ).resolve()
         let expiry = await provider.snapshot?.expiration.map { TATTimeFormat.format($0) } ?? "never"
         logger.info("credentials", metadata: ["source": "\(provider.sourceName)", "expires": "\(expiry)"])
         return provider

@@ -25,16 +25,20 @@ public struct CredentialChain: Sendable {
     let transport: any HTTPTransport
     let now: @Sendable () -> Date
     let logger: Logger
+    let observer: (@Sendable (Credentials) -> Void)?
 
     /// Creates a chain over `environment` (default: the process environment).
     /// - Parameters:
     ///   - transport: what the metadata service and STS are called through. Default the shared curl.
     ///   - now: the wall clock expiry is judged by. Default `Date.init`.
+    ///   - observer: called with every credential fetched (see ``CredentialProvider``). Default none.
     public init(
         environment: [String: String] = ProcessInfo.processInfo.environment, tatEndpoint: Endpoint = .tat,
         refresh: CredentialProvider.Configuration = .init(), transport: any HTTPTransport = CurlClient.shared,
-        now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "tattle.credentials")
+        now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "tattle.credentials"),
+        observer: (@Sendable (Credentials) -> Void)? = nil
     ) {
+        self.observer = observer
         self.environment = environment
         self.tatEndpoint = tatEndpoint
         self.refresh = refresh
@@ -90,6 +94,7 @@ public struct CredentialChain: Sendable {
     }
 
     private func provider(_ source: any CredentialSource, _ initial: ExpiringCredentials) -> CredentialProvider {
-        CredentialProvider(source: source, initial: initial, configuration: refresh, now: now, logger: logger)
+        CredentialProvider(
+            source: source, initial: initial, configuration: refresh, now: now, logger: logger, observer: observer)
     }
 }

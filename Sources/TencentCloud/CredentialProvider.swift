@@ -30,6 +30,7 @@ public actor CredentialProvider {
     private let configuration: Configuration
     private let now: @Sendable () -> Date
     private let logger: Logger
+    private let observer: (@Sendable (Credentials) -> Void)?
     private var cached: ExpiringCredentials?
     private var inFlight: Task<Result<ExpiringCredentials, CredentialError>, Never>?
     private var retryNotBefore: Date?
@@ -42,6 +43,7 @@ public actor CredentialProvider {
         self.configuration = Configuration()
         self.now = { Date() }
         self.logger = Logger(label: "tattle.credentials")
+        self.observer = nil
         self.cached = ExpiringCredentials(credentials)
     }
 
@@ -49,16 +51,21 @@ public actor CredentialProvider {
     /// - Parameters:
     ///   - now: the wall clock expiry is judged by. Default `Date.init`.
     ///   - logger: default label `tattle.credentials`. Secrets are never logged.
+    ///   - observer: called with `initial` and every refreshed credential (the daemon registers their
+    ///     secrets with its log scrubber). Default none.
     public init(
         source: any CredentialSource, initial: ExpiringCredentials? = nil, configuration: Configuration = .init(),
-        now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "tattle.credentials")
+        now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "tattle.credentials"),
+        observer: (@Sendable (Credentials) -> Void)? = nil
     ) {
         self.sourceName = source.name
         self.source = source
         self.configuration = configuration
         self.now = now
         self.logger = logger
+        self.observer = observer
         self.cached = initial
+        if let initial { observer?(initial.credentials) }
     }
 
     /// The credentials to sign the next request with.
@@ -120,6 +127,7 @@ public actor CredentialProvider {
             guard let fresh = try await source.resolve() else {
                 throw CredentialError(.notFound, "\(sourceName) no longer provides credentials")
             }
+            observer?(fresh.credentials)
             cached = fresh
             retryNotBefore = nil
             refreshes += 1

@@ -1,8 +1,10 @@
 import Foundation
+import Logging
 import TATSimulator
-import TattleApp
 import TencentCloud
 import Testing
+
+@testable import TattleApp
 
 /// With neither `--region` nor `TENCENTCLOUD_REGION`, the region comes from the CVM metadata service;
 /// without one the commands say how to set it.
@@ -37,6 +39,17 @@ struct RegionFromMetadataTests {
         }
         #expect(error?.description.contains("--region") == true)
         #expect(error?.description.contains("TENCENTCLOUD_REGION") == true)
+
+        // `tattle run` refuses to start (exit 2) with the same advice, before touching anything else.
+        let daemon = Daemon(
+            options: DaemonOptions(),
+            environment: environment.merging(["TENCENTCLOUD_SECRET_ID": "AKIDX", "TENCENTCLOUD_SECRET_KEY": "k"]) {
+                $1
+            })
+        let refused = await #expect(throws: ConfigurationError.self) {
+            _ = try await daemon.assemble(logger: Logger(label: "test"))
+        }
+        #expect("\(refused.map { "\($0)" } ?? "")".contains("--region"))
         await simulator.stop()
     }
 }

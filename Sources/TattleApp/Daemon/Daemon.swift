@@ -93,10 +93,6 @@ public struct Daemon: Sendable {
             credentials = try await APISettings.credentialProvider(
                 endpoint: settings.endpoint, environment: environment, logger: Logger(label: "tattle.credentials"))
         } catch { throw ConfigurationError("\(error)") }
-        if let current = await credentials.snapshot?.credentials {
-            SecretScrubber.shared.register(current.secretKey)
-            SecretScrubber.shared.register(current.sessionToken)
-        }
 
         // Rules: a missing or invalid file at start is fatal, with every problem listed.
         let rulesData: Data
