@@ -22,6 +22,8 @@ public struct CredentialChain: Sendable {
     public var tatEndpoint: Endpoint
     /// Refresh timing for temporary credentials. Default 5-minute window, 30 s retry.
     public var refresh: CredentialProvider.Configuration
+    /// The metadata service's per-request limits. Default ``MetadataService/defaultTimeout`` (connect 1 s).
+    public var metadataTimeout = MetadataService.defaultTimeout
     let transport: any HTTPTransport
     let now: @Sendable () -> Date
     let logger: Logger
@@ -84,7 +86,7 @@ public struct CredentialChain: Sendable {
             return provider(identity, initial)
         }
         // Probed last: off a CVM it costs a connect timeout.
-        let metadata = try MetadataService.fromEnvironment(environment, transport: transport)
+        let metadata = try MetadataService.fromEnvironment(environment, timeout: metadataTimeout, transport: transport)
         if let role = try await InstanceRoleCredentialSource(metadata: metadata).discovered(),
             let initial = try await role.resolve()
         {

@@ -11,17 +11,19 @@ public struct MetadataService: Sendable {
     public static let endpointVariable = "TATTLE_METADATA_ENDPOINT"
     /// `http://metadata.tencentyun.com`.
     public static let defaultEndpoint = Endpoint(scheme: "http", host: "metadata.tencentyun.com")
+    /// Connect 1 s (off a CVM nothing answers; on one the service answers within milliseconds), total 5 s.
+    public static let defaultTimeout = Timeout(connect: .seconds(1), total: .seconds(5))
 
     /// Where the service answers. Default ``defaultEndpoint``.
     public var endpoint: Endpoint
-    /// Per-request limits. Default connect 1 s, total 3 s.
+    /// Per-request limits. Default connect 1 s, total 5 s.
     public var timeout: Timeout
     let transport: any HTTPTransport
 
     /// Creates a client for `endpoint` (default ``defaultEndpoint``) over `transport` (default the shared curl).
     public init(
         endpoint: Endpoint = MetadataService.defaultEndpoint,
-        timeout: Timeout = Timeout(connect: .seconds(1), total: .seconds(3)),
+        timeout: Timeout = MetadataService.defaultTimeout,
         transport: any HTTPTransport = CurlClient.shared
     ) {
         self.endpoint = endpoint
@@ -32,15 +34,16 @@ public struct MetadataService: Sendable {
     /// The service named by `TATTLE_METADATA_ENDPOINT`, else the default one.
     /// - Throws: `CredentialError` (`.misconfigured`) when the variable is not `http(s)://host[:port]`.
     public static func fromEnvironment(
-        _ environment: [String: String], transport: any HTTPTransport = CurlClient.shared
+        _ environment: [String: String], timeout: Timeout = MetadataService.defaultTimeout,
+        transport: any HTTPTransport = CurlClient.shared
     ) throws(CredentialError) -> MetadataService {
         guard let text = environment[endpointVariable], !text.isEmpty else {
-            return MetadataService(transport: transport)
+            return MetadataService(timeout: timeout, transport: transport)
         }
         guard let endpoint = Endpoint(parsing: text) else {
             throw CredentialError(.misconfigured, "\(endpointVariable) \"\(text)\" is not http(s)://host[:port]")
         }
-        return MetadataService(endpoint: endpoint, transport: transport)
+        return MetadataService(endpoint: endpoint, timeout: timeout, transport: transport)
     }
 
     /// The name of the CAM role bound to this instance; nil when none is bound (404) or there is no

@@ -92,7 +92,13 @@ struct ConfigMapReloadTests {
             logger: Logger(label: "test.rules") { _ in Capture(lines: lines) })
         reloader.recheckInterval = recheck
         reloader.settleDelay = .milliseconds(20)
-        return (holder, lines, Task { try await reloader.run() })
+        let task = Task { try await reloader.run() }
+        return (holder, lines, task)
+    }
+
+    /// Waits until the reloader's watches are in place.
+    static func watching(_ lines: Lines) async throws {
+        try await eventually { lines.all.contains { $0.hasPrefix("watching the rules for changes") } }
     }
 
     /// Waits (bounded by the suite's time limit) until `condition` holds.
@@ -106,8 +112,7 @@ struct ConfigMapReloadTests {
         defer { try? FileManager.default.removeItem(at: volume.root) }
         let (holder, lines, task) = try Self.start(volume.path("rules.json"))
         defer { task.cancel() }
-        // Give the watcher its directory before the first update (the stream starts on the task).
-        try await Task.sleep(for: .milliseconds(200))
+        try await Self.watching(lines)
 
         try volume.update(["rules.json": Self.rules("v2")])
         try await Self.eventually { holder.current.ruleSet.rules.map(\.name) == ["v2"] }
@@ -117,8 +122,10 @@ struct ConfigMapReloadTests {
         try volume.update(["rules.json": Self.rules("v2")])
         try volume.update(["rules.json": Self.rules("v3")])
         try await Self.eventually { holder.current.ruleSet.rules.map(\.name) == ["v3"] }
-        try await Task.sleep(for: .milliseconds(100))
-        #expect(lines.all.filter { $0.hasPrefix("rules reloaded") }.count == 2)
+        // Once a later change is in, every earlier event has been handled: count the reloads then.
+        try volume.update(["rules.json": Self.rules("v4")])
+        try await Self.eventually { holder.current.ruleSet.rules.map(\.name) == ["v4"] }
+        #expect(lines.all.filter { $0.hasPrefix("rules reloaded") }.count == 3)
     }
 
     @Test("a rotated ${file:} secret from a Secret volume is read again")
@@ -130,7 +137,7 @@ struct ConfigMapReloadTests {
         let (holder, lines, task) = try Self.start(config.path("rules.json"))
         defer { task.cancel() }
         #expect(holder.current.ruleSet.receivers["hook"]?.url == "https://hooks.example.com/old")
-        try await Task.sleep(for: .milliseconds(200))
+        try await Self.watching(lines)
 
         try secret.update(["webhook-url": "https://hooks.example.com/new\n"])
         try await Self.eventually { holder.current.ruleSet.receivers["hook"]?.url == "https://hooks.example.com/new" }
@@ -153,6 +160,7 @@ struct ConfigMapReloadTests {
         try FileManager.default.linkItem(at: original, to: file)
         let (holder, lines, task) = try Self.start(file.path, recheck: .milliseconds(100))
         defer { task.cancel() }
+        try await Self.watching(lines)
 
         let handle = try FileHandle(forWritingTo: original)
         try handle.truncate(atOffset: 0)

@@ -25,7 +25,8 @@ struct CredentialChainTests {
     @Test("a session token is read under each of its three names", arguments: Credentials.sessionTokenVariables)
     func tokenVariable(name: String) async throws {
         let bed = try await CredentialTestBed.start { $0.instanceRole = "tattle-node" }
-        let issued = try await MetadataService(endpoint: bed.endpoint).roleCredentials("tattle-node")
+        let issued = try await MetadataService(endpoint: bed.endpoint, timeout: CredentialTestBed.metadataTimeout)
+            .roleCredentials("tattle-node")
         let temporary = issued.credentials
         let environment = bed.environment([
             Credentials.secretIdVariable: temporary.secretId, Credentials.secretKeyVariable: temporary.secretKey,

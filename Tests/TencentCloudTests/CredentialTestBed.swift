@@ -1,3 +1,4 @@
+import Curl
 import Foundation
 import Logging
 import Synchronization
@@ -48,11 +49,17 @@ struct CredentialTestBed {
 
     /// The chain over `environment`, on the test clock, with a 30 s retry after a failed refresh.
     func chain(_ environment: [String: String]) -> CredentialChain {
-        CredentialChain(
+        var chain = CredentialChain(
             environment: environment, tatEndpoint: endpoint,
             refresh: .init(refreshWindow: .seconds(300), retryInterval: .seconds(30)), now: clock.source,
             logger: logger)
+        // The whole suite loads the machine: give the loopback metadata service time to answer.
+        chain.metadataTimeout = Self.metadataTimeout
+        return chain
     }
+
+    /// Generous limits for the simulator's metadata service under a loaded test run.
+    static let metadataTimeout = Timeout(connect: .seconds(10), total: .seconds(30))
 
     /// A TAT client on the simulator signing with `provider`, on the test clock, without retries.
     func client(_ provider: CredentialProvider) -> TATClient {

@@ -51,6 +51,18 @@ struct RulesReloader: Service {
         let hangups = signals.map { _ in "SIGHUP" }
         let ticks = AsyncTimerSequence(interval: recheckInterval, clock: .continuous).map { _ in "periodic check" }
         defer { monitor.stop() }
+        // The watches exist from here on; a change made since the first load is caught now.
+        let current = RulesFingerprint(file: file)
+        if current != loaded {
+            loaded = current
+            reload(trigger: "changed before the watch started", success: success, timestamp: timestamp)
+        }
+        logger.info(
+            "watching the rules for changes",
+            metadata: [
+                "directories": "\(monitor.watched.joined(separator: ","))",
+                "recheck_seconds": "\(recheckInterval.components.seconds)",
+            ])
         for await trigger in merge(fileChanges, hangups, ticks).cancelOnGracefulShutdown() {
             if trigger == "file change" { try? await Task.sleep(for: settleDelay) }
             let now = RulesFingerprint(file: file)
