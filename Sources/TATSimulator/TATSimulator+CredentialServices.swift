@@ -70,7 +70,11 @@ extension TATSimulator {
                 return .plain(500)
             }
             let issued = credentialServices.issue(by: "metadata", now: configuration.now())
-            let payload = RoleCredentialsAnswer(issued)
+            let payload = TemporaryCredentialsPayload(
+                tmpSecretId: issued.credentials.secretId, tmpSecretKey: issued.credentials.secretKey,
+                token: issued.credentials.sessionToken ?? "",
+                expiredTime: Int64(issued.expiration.timeIntervalSince1970),
+                expiration: TATTimeFormat.format(issued.expiration), code: "Success")
             return WireResponse(body: Array((try? JSONEncoder().encode(payload)) ?? Data()))
         }
     }
@@ -113,54 +117,18 @@ extension TATSimulator {
             }
             credentialServices.count(action)
             let issued = credentialServices.issue(by: action, now: configuration.now())
-            let payload = STSAnswer(Response: .init(issued, requestId: requestId))
+            let payload = [
+                "Response": AssumedRoleResponse(
+                    credentials: TemporaryCredentialsPayload(
+                        tmpSecretId: issued.credentials.secretId, tmpSecretKey: issued.credentials.secretKey,
+                        token: issued.credentials.sessionToken ?? ""),
+                    expiredTime: Int64(issued.expiration.timeIntervalSince1970),
+                    expiration: TATTimeFormat.format(issued.expiration), requestId: requestId)
+            ]
             return WireResponse(body: Array((try? JSONEncoder().encode(payload)) ?? Data()))
         } catch {
             logger.debug("STS error", metadata: ["code": "\(error.code)", "action": "\(action)"])
             return WireResponse(body: ResponseBuilder.error(error, requestId: requestId))
         }
     }
-}
-
-/// The metadata service's role-credentials JSON.
-private struct RoleCredentialsAnswer: Encodable {
-    var TmpSecretId: String
-    var TmpSecretKey: String
-    var Token: String
-    var ExpiredTime: Int64
-    var Expiration: String
-    var Code = "Success"
-
-    init(_ issued: CredentialServices.Issued) {
-        TmpSecretId = issued.credentials.secretId
-        TmpSecretKey = issued.credentials.secretKey
-        Token = issued.credentials.sessionToken ?? ""
-        ExpiredTime = Int64(issued.expiration.timeIntervalSince1970)
-        Expiration = TATTimeFormat.format(issued.expiration)
-    }
-}
-
-/// STS's `AssumeRole` / `AssumeRoleWithWebIdentity` answer.
-private struct STSAnswer: Encodable {
-    struct Inner: Encodable {
-        struct Keys: Encodable {
-            var TmpSecretId: String
-            var TmpSecretKey: String
-            var Token: String
-        }
-        var Credentials: Keys
-        var ExpiredTime: Int64
-        var Expiration: String
-        var RequestId: String
-
-        init(_ issued: CredentialServices.Issued, requestId: String) {
-            Credentials = Keys(
-                TmpSecretId: issued.credentials.secretId, TmpSecretKey: issued.credentials.secretKey,
-                Token: issued.credentials.sessionToken ?? "")
-            ExpiredTime = Int64(issued.expiration.timeIntervalSince1970)
-            Expiration = TATTimeFormat.format(issued.expiration)
-            RequestId = requestId
-        }
-    }
-    var Response: Inner
 }

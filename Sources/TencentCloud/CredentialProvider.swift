@@ -122,7 +122,9 @@ public actor CredentialProvider {
 
     private func refresh() async -> Result<ExpiringCredentials, CredentialError> {
         defer { inFlight = nil }
-        guard let source else { return .failure(CredentialError(.misconfigured, "static credentials cannot be refreshed")) }
+        guard let source else {
+            return .failure(CredentialError(.misconfigured, "static credentials cannot be refreshed"))
+        }
         do throws(CredentialError) {
             guard let fresh = try await source.resolve() else {
                 throw CredentialError(.notFound, "\(sourceName) no longer provides credentials")

@@ -71,26 +71,17 @@ public struct MetadataService: Sendable {
             throw CredentialError(
                 .unavailable, "the metadata service at \(endpoint) stopped answering for the role \(role)")
         }
-        struct Answer: Decodable {
-            var TmpSecretId: String?
-            var TmpSecretKey: String?
-            var Token: String?
-            var ExpiredTime: Int64?
-            var Code: String?
-        }
-        guard let answer = try? JSONDecoder().decode(Answer.self, from: Data(text.utf8)),
-            let id = answer.TmpSecretId, let key = answer.TmpSecretKey, let expiry = answer.ExpiredTime
+        guard let answer = try? JSONDecoder().decode(TemporaryCredentialsPayload.self, from: Data(text.utf8)),
+            let expiry = answer.expiredTime
         else {
             throw CredentialError(
                 .unavailable, "the metadata service's credentials for the role \(role) are not the expected JSON")
         }
-        guard answer.Code == nil || answer.Code == "Success" else {
+        guard answer.code == nil || answer.code == "Success" else {
             throw CredentialError(
-                .refused, "the metadata service refused credentials for the role \(role): \(answer.Code ?? "")")
+                .refused, "the metadata service refused credentials for the role \(role): \(answer.code ?? "")")
         }
-        return ExpiringCredentials(
-            Credentials(secretId: id, secretKey: key, sessionToken: answer.Token),
-            expiration: Date(timeIntervalSince1970: Double(expiry)))
+        return answer.credentials(expiringAt: expiry)
     }
 
     /// GETs `/latest/meta-data/<path>`: the body on 200, nil on 404 or when nothing answers.

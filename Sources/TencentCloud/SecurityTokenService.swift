@@ -62,9 +62,14 @@ public struct SecurityTokenService: Sendable {
         now: @escaping @Sendable () -> Date = { Date() }
     ) async throws(CredentialError) -> ExpiringCredentials {
         struct Body: Encodable {
-            var RoleArn: String
-            var RoleSessionName: String
-            var DurationSeconds: Int
+            var roleArn: String
+            var roleSessionName: String
+            var durationSeconds: Int
+            enum CodingKeys: String, CodingKey {
+                case roleArn = "RoleArn"
+                case roleSessionName = "RoleSessionName"
+                case durationSeconds = "DurationSeconds"
+            }
         }
         var configuration = APIClient.Configuration(endpoint: endpoint, timeout: timeout, requestsPerSecond: nil)
         configuration.retry.maxAttempts = 2
@@ -74,7 +79,7 @@ public struct SecurityTokenService: Sendable {
         do {
             response = try await client.call(
                 service: Self.service, action: "AssumeRole", version: Self.version, region: region,
-                body: Body(RoleArn: roleArn, RoleSessionName: sessionName, DurationSeconds: durationSeconds))
+                body: Body(roleArn: roleArn, roleSessionName: sessionName, durationSeconds: durationSeconds))
         } catch {
             throw Self.failure("AssumeRole of \(roleArn)", error)
         }
@@ -88,11 +93,18 @@ public struct SecurityTokenService: Sendable {
         now: Date = Date()
     ) async throws(CredentialError) -> ExpiringCredentials {
         struct Body: Encodable {
-            var ProviderId: String
-            var WebIdentityToken: String
-            var RoleArn: String
-            var RoleSessionName: String
-            var DurationSeconds: Int
+            var providerId: String
+            var webIdentityToken: String
+            var roleArn: String
+            var roleSessionName: String
+            var durationSeconds: Int
+            enum CodingKeys: String, CodingKey {
+                case providerId = "ProviderId"
+                case webIdentityToken = "WebIdentityToken"
+                case roleArn = "RoleArn"
+                case roleSessionName = "RoleSessionName"
+                case durationSeconds = "DurationSeconds"
+            }
         }
         let what = "AssumeRoleWithWebIdentity of \(roleArn)"
         let encoder = JSONEncoder()
@@ -100,8 +112,8 @@ public struct SecurityTokenService: Sendable {
         let body =
             (try? encoder.encode(
                 Body(
-                    ProviderId: providerId, WebIdentityToken: webIdentityToken, RoleArn: roleArn,
-                    RoleSessionName: sessionName, DurationSeconds: durationSeconds))) ?? Data()
+                    providerId: providerId, webIdentityToken: webIdentityToken, roleArn: roleArn,
+                    roleSessionName: sessionName, durationSeconds: durationSeconds))) ?? Data()
         let request = HTTPRequest(
             method: "POST", url: endpoint.url,
             headers: [
@@ -134,8 +146,10 @@ public struct SecurityTokenService: Sendable {
                 error.isRetryable ? .unavailable : .refused, "\(what) was refused: \(error)\(hint)")
         }
         if let error = error as? ClientError {
-            return CredentialError(error.isRetryable ? .unavailable : .refused, "\(what) failed: \(error.code) "
-                + (error.httpStatus.map { "HTTP \($0)" } ?? error.message))
+            return CredentialError(
+                error.isRetryable ? .unavailable : .refused,
+                "\(what) failed: \(error.code) "
+                    + (error.httpStatus.map { "HTTP \($0)" } ?? error.message))
         }
         return CredentialError(.unavailable, "\(what) failed: \(error)")
     }
@@ -143,23 +157,12 @@ public struct SecurityTokenService: Sendable {
     /// The credentials in an STS answer. Errors never quote the body: it holds secrets.
     static func credentials(in body: [UInt8], action: String) throws(CredentialError) -> ExpiringCredentials {
         struct Envelope: Decodable {
-            struct Inner: Decodable {
-                struct Keys: Decodable {
-                    var TmpSecretId: String
-                    var TmpSecretKey: String
-                    var Token: String
-                }
-                var Credentials: Keys
-                var ExpiredTime: Int64
-            }
-            var Response: Inner
+            var response: AssumedRoleResponse
+            enum CodingKeys: String, CodingKey { case response = "Response" }
         }
-        guard let answer = try? JSONDecoder().decode(Envelope.self, from: Data(body)) else {
+        guard let answer = try? JSONDecoder().decode(Envelope.self, from: Data(body)).response else {
             throw CredentialError(.unavailable, "\(action): the STS answer has no Credentials and ExpiredTime")
         }
-        let keys = answer.Response.Credentials
-        return ExpiringCredentials(
-            Credentials(secretId: keys.TmpSecretId, secretKey: keys.TmpSecretKey, sessionToken: keys.Token),
-            expiration: Date(timeIntervalSince1970: Double(answer.Response.ExpiredTime)))
+        return answer.credentials.credentials(expiringAt: answer.expiredTime)
     }
 }

@@ -22,7 +22,8 @@ struct ConfigMapReloadTests {
             root = FileManager.default.temporaryDirectory.appendingPathComponent("tattle-volume-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
             let first = try write(files)
-            try FileManager.default.createSymbolicLink(atPath: root.appendingPathComponent("..data").path,
+            try FileManager.default.createSymbolicLink(
+                atPath: root.appendingPathComponent("..data").path,
                 withDestinationPath: first)
             for key in files.keys {
                 try FileManager.default.createSymbolicLink(
@@ -32,7 +33,8 @@ struct ConfigMapReloadTests {
 
         /// The kubelet's update: new `..<ts>/`, `..data_tmp` → it, rename over `..data`, delete the old one.
         func update(_ files: [String: String]) throws {
-            let old = try FileManager.default.destinationOfSymbolicLink(atPath: root.appendingPathComponent("..data").path)
+            let old = try FileManager.default.destinationOfSymbolicLink(
+                atPath: root.appendingPathComponent("..data").path)
             let next = try write(files)
             let temporary = root.appendingPathComponent("..data_tmp").path
             try FileManager.default.createSymbolicLink(atPath: temporary, withDestinationPath: next)
@@ -132,7 +134,9 @@ struct ConfigMapReloadTests {
     func rotatedSecret() async throws {
         let secret = try KubeletVolume(files: ["webhook-url": "https://hooks.example.com/old\n"])
         defer { try? FileManager.default.removeItem(at: secret.root) }
-        let config = try KubeletVolume(files: ["rules.json": Self.rules("v1", url: "${file:\(secret.path("webhook-url"))}")])
+        let config = try KubeletVolume(files: [
+            "rules.json": Self.rules("v1", url: "${file:\(secret.path("webhook-url"))}")
+        ])
         defer { try? FileManager.default.removeItem(at: config.root) }
         let (holder, lines, task) = try Self.start(config.path("rules.json"))
         defer { task.cancel() }

@@ -225,8 +225,9 @@ struct ManifestTests {
             var rest = Substring(text)
             while let start = rest.range(of: "tattle_") {
                 let name = rest[start.lowerBound...].prefix { $0.isLetter || $0 == "_" }
-                names.insert(String(name).replacingOccurrences(of: "_sum", with: "")
-                    .replacingOccurrences(of: "_count", with: ""))
+                names.insert(
+                    String(name).replacingOccurrences(of: "_sum", with: "")
+                        .replacingOccurrences(of: "_count", with: ""))
                 rest = rest[start.upperBound...]
             }
             #expect(!names.isEmpty)

@@ -48,7 +48,8 @@ struct CredentialChainTests {
         defer { try? FileManager.default.removeItem(at: home) }
         let directory = home.appendingPathComponent(".tencentcloud")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let text = "# keys\n[other]\nsecret_id = AKIDWRONG\n[default]\nsecret_id = \(Self.keys.secretId)\n"
+        let text =
+            "# keys\n[other]\nsecret_id = AKIDWRONG\n[default]\nsecret_id = \(Self.keys.secretId)\n"
             + "secret_key=\(Self.keys.secretKey)\n"
         try text.write(to: directory.appendingPathComponent("credentials"), atomically: true, encoding: .utf8)
 
@@ -188,12 +189,15 @@ struct CredentialChainTests {
                 .sourceName
         }
         #expect(try await source(everything).hasPrefix("environment"))
-        #expect(try await source(everything.filter { !$0.key.hasPrefix("TENCENTCLOUD_SECRET") }) == "profile file \(profile)")
+        #expect(
+            try await source(everything.filter { !$0.key.hasPrefix("TENCENTCLOUD_SECRET") })
+                == "profile file \(profile)")
         #expect(try await source(tke) == "TKE pod identity \(Self.role)")
         #expect(try await source([:]) == "CVM instance role tattle-node")
 
         // Half-exported keys are an error, even with a working profile file behind them.
-        let half = bed.chain(bed.environment([Credentials.secretIdVariable: "AKIDX", ProfileCredentialSource.fileVariable: profile]))
+        let half = bed.chain(
+            bed.environment([Credentials.secretIdVariable: "AKIDX", ProfileCredentialSource.fileVariable: profile]))
         let error = await #expect(throws: CredentialError.self) { try await half.resolve() }
         #expect(error?.code == .misconfigured)
         #expect(error?.message.contains(Credentials.secretKeyVariable) == true)

@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Reports changes in a set of directories through inotify: every event that can change what a path
@@ -34,32 +34,32 @@ public final class FileChangeMonitor: Sendable {
     public func changes() -> AsyncStream<Void> {
         let (stream, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         #if canImport(Glibc)
-        let fd = inotify_init1(Int32(IN_CLOEXEC))
-        guard fd >= 0 else {
-            continuation.finish()
-            return stream
-        }
-        state.withLock { $0.fd = fd }
-        watch(initial)
-        continuation.onTermination = { [self] _ in self.stop() }
-        let thread = Thread { [self] in
-            defer {
-                state.withLock { $0.fd = -1 }
-                close(fd)
+            let fd = inotify_init1(Int32(IN_CLOEXEC))
+            guard fd >= 0 else {
+                continuation.finish()
+                return stream
             }
-            var buffer = [UInt8](repeating: 0, count: 8192)
-            while !state.withLock({ $0.stopped }) {
-                var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-                guard poll(&descriptor, 1, 250) > 0 else { continue }
-                let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-                if count > 0 { continuation.yield() }
+            state.withLock { $0.fd = fd }
+            watch(initial)
+            continuation.onTermination = { [self] _ in self.stop() }
+            let thread = Thread { [self] in
+                defer {
+                    state.withLock { $0.fd = -1 }
+                    close(fd)
+                }
+                var buffer = [UInt8](repeating: 0, count: 8192)
+                while !state.withLock({ $0.stopped }) {
+                    var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+                    guard poll(&descriptor, 1, 250) > 0 else { continue }
+                    let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                    if count > 0 { continuation.yield() }
+                }
+                continuation.finish()
             }
-            continuation.finish()
-        }
-        thread.name = "tattle-inotify"
-        thread.start()
+            thread.name = "tattle-inotify"
+            thread.start()
         #else
-        continuation.finish()
+            continuation.finish()
         #endif
         return stream
     }
@@ -67,22 +67,22 @@ public final class FileChangeMonitor: Sendable {
     /// Watches exactly `directories` from now on: adds the new ones (those that exist), drops the others.
     public func watch(_ directories: [String]) {
         #if canImport(Glibc)
-        let wanted = Set(directories.map { URL(fileURLWithPath: $0).standardizedFileURL.path })
-        let mask =
-            UInt32(IN_MODIFY) | UInt32(IN_ATTRIB) | UInt32(IN_CLOSE_WRITE) | UInt32(IN_MOVED_FROM)
-            | UInt32(IN_MOVED_TO) | UInt32(IN_CREATE) | UInt32(IN_DELETE) | UInt32(IN_DELETE_SELF)
-            | UInt32(IN_MOVE_SELF)
-        state.withLock { state in
-            guard state.fd >= 0 else { return }
-            for (directory, descriptor) in state.watches where !wanted.contains(directory) {
-                inotify_rm_watch(state.fd, descriptor)
-                state.watches[directory] = nil
+            let wanted = Set(directories.map { URL(fileURLWithPath: $0).standardizedFileURL.path })
+            let mask =
+                UInt32(IN_MODIFY) | UInt32(IN_ATTRIB) | UInt32(IN_CLOSE_WRITE) | UInt32(IN_MOVED_FROM)
+                | UInt32(IN_MOVED_TO) | UInt32(IN_CREATE) | UInt32(IN_DELETE) | UInt32(IN_DELETE_SELF)
+                | UInt32(IN_MOVE_SELF)
+            state.withLock { state in
+                guard state.fd >= 0 else { return }
+                for (directory, descriptor) in state.watches where !wanted.contains(directory) {
+                    inotify_rm_watch(state.fd, descriptor)
+                    state.watches[directory] = nil
+                }
+                for directory in wanted where state.watches[directory] == nil {
+                    let descriptor = inotify_add_watch(state.fd, directory, mask)
+                    if descriptor >= 0 { state.watches[directory] = descriptor }
+                }
             }
-            for directory in wanted where state.watches[directory] == nil {
-                let descriptor = inotify_add_watch(state.fd, directory, mask)
-                if descriptor >= 0 { state.watches[directory] = descriptor }
-            }
-        }
         #endif
     }
 

@@ -107,7 +107,8 @@ struct RulesReloader: Service {
             if let url = receiver.url, let components = URLComponents(string: url) {
                 SecretScrubber.shared.register(components.queryItems?.compactMap(\.value) ?? [])
                 // Slack and Discord keep their tokens in the path: long segments are credentials.
-                SecretScrubber.shared.register(components.path.split(separator: "/").map(String.init).filter { $0.count >= 16 })
+                SecretScrubber.shared.register(
+                    components.path.split(separator: "/").map(String.init).filter { $0.count >= 16 })
             }
         }
     }
