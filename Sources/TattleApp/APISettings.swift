@@ -56,14 +56,15 @@ public struct APISettings: Sendable, Hashable {
     /// These settings with the region filled in: unchanged when one was given, else the CVM metadata
     /// service's (`TATTLE_METADATA_ENDPOINT` overrides its address).
     /// - Throws: `SettingsError` saying how to set the region when the metadata service does not answer.
+    /// - Parameter timeout: the metadata service's limits. Default `MetadataService.defaultTimeout` (connect 1 s).
     public func resolvingRegion(
         environment: [String: String] = ProcessInfo.processInfo.environment,
-        transport: any HTTPTransport = CurlClient.shared
+        transport: any HTTPTransport = CurlClient.shared, timeout: Timeout = MetadataService.defaultTimeout
     ) async throws(SettingsError) -> APISettings {
         guard region == nil else { return self }
         let howTo = "pass --region or set \(Self.regionVariable) (e.g. \(Self.defaultRegion))"
         do {
-            let metadata = try MetadataService.fromEnvironment(environment, transport: transport)
+            let metadata = try MetadataService.fromEnvironment(environment, timeout: timeout, transport: transport)
             guard let found = try await metadata.region() else {
                 throw SettingsError(
                     "no region given and the CVM metadata service at \(metadata.endpoint) did not answer: \(howTo)")

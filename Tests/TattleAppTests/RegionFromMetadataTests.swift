@@ -1,3 +1,4 @@
+import Curl
 import Foundation
 import Logging
 import TATSimulator
@@ -17,7 +18,9 @@ struct RegionFromMetadataTests {
         try await simulator.start()
         let environment = [MetadataService.endpointVariable: await simulator.endpoint]
         let runner = WatchCommandRunner(options: .init(), environment: environment)
-        let settings = try await runner.resolvedSettings()
+        // As `runner.resolvedSettings()` does, with room for a loaded test machine.
+        let settings = try await runner.settings().resolvingRegion(
+            environment: environment, timeout: Timeout(connect: .seconds(10), total: .seconds(30)))
         #expect(settings.region == "ap-singapore")
         #expect(try runner.configuration(settings: settings).regions == ["ap-singapore"])
 
@@ -26,6 +29,19 @@ struct RegionFromMetadataTests {
         #expect(given.region == "ap-beijing")
         #expect(await simulator.credentialServicesState.calls["metadata"] == before)
         await simulator.stop()
+    }
+
+    @Test("the CLI's chain registers every secret it fetches with the log scrubber")
+    func secretsScrubbed() async throws {
+        let key = "scrub-me-secret-\(UUID().uuidString)"
+        let token = "scrub-me-token-\(UUID().uuidString)"
+        let provider = try await APISettings.credentialProvider(
+            endpoint: .tat,
+            environment: [
+                "TENCENTCLOUD_SECRET_ID": "AKIDSCRUB", "TENCENTCLOUD_SECRET_KEY": key, "TENCENTCLOUD_TOKEN": token,
+            ])
+        #expect(await provider.snapshot?.credentials.sessionToken == token)
+        #expect(SecretScrubber.shared.scrub("key \(key) token \(token)") == "key [REDACTED] token [REDACTED]")
     }
 
     @Test("no metadata service: the error says how to set the region")
