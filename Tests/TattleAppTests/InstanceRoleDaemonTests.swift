@@ -1,5 +1,6 @@
 import Foundation
 import TATSimulator
+import TattleApp
 import TestSupport
 import Testing
 
@@ -51,5 +52,15 @@ struct InstanceRoleDaemonTests {
             #expect(!log.contains(credentials.sessionToken ?? "-"))
         }
         #expect(await simulator.callCount(action: .describeInvocations) > 0)
+    }
+
+    @Test("tattle simulate --instance-role prints how to run as that CVM")
+    func simulateBanner() {
+        var options = SimulateCommandRunner.Options()
+        options.instanceRole = "tattle-reader"
+        let lines = SimulateCommandRunner(options: options).banner(endpoint: "http://127.0.0.1:9900")
+        #expect(lines.contains { $0.contains("TATTLE_METADATA_ENDPOINT=http://127.0.0.1:9900") })
+        #expect(lines.contains("  unset TENCENTCLOUD_SECRET_ID TENCENTCLOUD_SECRET_KEY TENCENTCLOUD_REGION"))
+        #expect(!SimulateCommandRunner(options: .init()).banner(endpoint: "x").contains { $0.contains("METADATA") })
     }
 }
