@@ -53,8 +53,9 @@ public struct APISettings: Sendable, Hashable {
         return APISettings(region: resolvedRegion, endpoint: resolvedEndpoint, language: resolvedLanguage)
     }
 
-    /// These settings with the region filled in: unchanged when one was given, else the CVM metadata
-    /// service's (`TATTLE_METADATA_ENDPOINT` overrides its address).
+    /// These settings with the region filled in: unchanged when one was given, else the TKE cluster's
+    /// (`TKE_REGION`, set by the pod-identity-webhook), else the CVM metadata service's
+    /// (`TATTLE_METADATA_ENDPOINT` overrides its address).
     /// - Throws: `SettingsError` saying how to set the region when the metadata service does not answer.
     /// - Parameter timeout: the metadata service's limits. Default `MetadataService.defaultTimeout` (connect 1 s).
     public func resolvingRegion(
@@ -62,6 +63,11 @@ public struct APISettings: Sendable, Hashable {
         transport: any HTTPTransport = CurlClient.shared, timeout: Timeout = MetadataService.defaultTimeout
     ) async throws(SettingsError) -> APISettings {
         guard region == nil else { return self }
+        if let cluster = Self.nonEmpty(environment["TKE_REGION"]) {
+            var settings = self
+            settings.region = cluster
+            return settings
+        }
         let howTo = "pass --region or set \(Self.regionVariable) (e.g. \(Self.defaultRegion))"
         do {
             let metadata = try MetadataService.fromEnvironment(environment, timeout: timeout, transport: transport)

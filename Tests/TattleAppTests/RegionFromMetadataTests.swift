@@ -27,6 +27,10 @@ struct RegionFromMetadataTests {
         let before = await simulator.credentialServicesState.calls["metadata"]
         let given = try await APISettings(region: "ap-beijing").resolvingRegion(environment: environment)
         #expect(given.region == "ap-beijing")
+        // In a TKE pod with pod identity the cluster's region comes first.
+        let cluster = try await APISettings(region: nil).resolvingRegion(
+            environment: environment.merging(["TKE_REGION": "ap-chengdu"]) { $1 })
+        #expect(cluster.region == "ap-chengdu")
         #expect(await simulator.credentialServicesState.calls["metadata"] == before)
         await simulator.stop()
     }
