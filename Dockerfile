@@ -14,8 +14,10 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends libcurl4-openssl-dev libsqlite3-dev libre2-dev pkg-config \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
-# Manifest first so the dependency fetch is cached between source edits.
-COPY Package.swift ./
+# Dependencies in a layer of their own: the manifest (and Package.resolved when the context has one)
+# first, resolved and fetched, so a source edit reuses this layer instead of fetching again.
+COPY Package.* ./
+RUN swift package resolve $([ -f Package.resolved ] && echo --force-resolved-versions || true)
 COPY Sources ./Sources
 COPY Tests ./Tests
 RUN swift build -c release --product tattle --static-swift-stdlib \

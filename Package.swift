@@ -119,6 +119,7 @@ let package = Package(
             name: "TattleApp",
             dependencies: [
                 "Curl", "TencentCloud", "TATSimulator", "Events", "Watcher", "Rules", "Store", "Delivery",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -6,7 +6,8 @@ extension TATSimulator {
     /// 1. only `POST /` (other methods: HTTP 405, other paths: HTTP 404);
     /// 2. `X-TC-Action` and `X-TC-Timestamp` present (`MissingParameter`), the timestamp an integer
     ///    (`InvalidParameter`);
-    /// 3. the signature (`SignatureVerifier`: `AuthFailure.*`);
+    /// 3. the signature (`SignatureVerifier`: `AuthFailure.*`) and, for issued temporary credentials, their
+    ///    token and expiry (`verifyCaller`: `AuthFailure.TokenFailure`);
     /// 4. `X-TC-Version` present (`MissingParameter`) and `2020-10-28` (`NoSuchVersion`);
     /// 5. a known action (`InvalidAction`);
     /// 6. `X-TC-Region` present and non-empty (`MissingParameter`: the current docs mark Region required),
@@ -36,8 +37,7 @@ extension TATSimulator {
         guard let timestamp = Int64(timestampText.trimmingCharacters(in: .whitespaces)) else {
             throw .invalidParameter("`X-TC-Timestamp` must be Unix seconds, got `\(timestampText)`.")
         }
-        _ = try verifier.verify(
-            headers: headers, action: actionName, timestamp: timestamp, body: request.body, now: configuration.now())
+        _ = try verifyCaller(headers, action: actionName, timestamp: timestamp, body: request.body)
         guard let version = headers["x-tc-version"], !version.isEmpty else {
             throw .missingParameter("X-TC-Version")
         }

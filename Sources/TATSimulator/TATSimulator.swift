@@ -25,6 +25,8 @@ public actor TATSimulator {
     let verifier: SignatureVerifier
     let logger: Logger
     var callLog = CallLog()
+    /// The metadata service's and STS's configuration and issued credentials.
+    var credentialServices = CredentialServices()
     private var server: HTTPServer?
     private var serverTask: Task<Void, any Error>?
     /// The bound port: the configured one, or the ephemeral one once `start()` returned. 0 before.
@@ -84,6 +86,7 @@ public actor TATSimulator {
     /// Answers one request: counts it, applies any injected fault, then the real API's behaviour.
     /// Runs the fault delays outside the actor so a slow answer never blocks other requests.
     nonisolated func respond(to request: WireRequest) async -> WireResponse {
+        if let answer = await answerCredentialService(request) { return answer }
         let (sequence, fault) = await begin(request)
         switch fault {
         case nil:

@@ -26,6 +26,9 @@ public struct SimulateCommandRunner: Sendable {
         public var faultRate: Double = 0
         /// The region printed for `TENCENTCLOUD_REGION`. Default `ap-guangzhou`.
         public var region = "ap-guangzhou"
+        /// The CAM role bound to the simulated CVM: the metadata service serves its temporary
+        /// credentials (and `region`), so Tattle can run with no keys and no region. Default nil (none).
+        public var instanceRole: String?
 
         /// Creates options with the defaults stated on each property.
         public init() {}
@@ -100,8 +103,14 @@ public struct SimulateCommandRunner: Sendable {
             "  export \(Credentials.secretIdVariable)=\(credentials.secretId)",
             "  export \(Credentials.secretKeyVariable)=\(credentials.secretKey)",
             "  export TENCENTCLOUD_REGION=\(options.region)",
-            "Press Ctrl-C to stop.",
         ]
+            + (options.instanceRole.map { role in
+                [
+                    "Or as a CVM with the role \(role) (temporary credentials and region from the metadata service):",
+                    "  export TATTLE_ENDPOINT=\(endpoint) TATTLE_METADATA_ENDPOINT=\(endpoint) TATTLE_STS_ENDPOINT=\(endpoint)",
+                    "  unset \(Credentials.secretIdVariable) \(Credentials.secretKeyVariable) TENCENTCLOUD_REGION",
+                ]
+            } ?? []) + ["Press Ctrl-C to stop."]
     }
 
     /// Starts the simulator, prints the banner through `print`, and serves until SIGINT or SIGTERM.
@@ -115,6 +124,11 @@ public struct SimulateCommandRunner: Sendable {
                 FaultInjection(
                     probability: options.faultRate,
                     kinds: [.internalError, .requestLimitExceeded, .http503, .slow(.seconds(2)), .truncatedBody]))
+        }
+        let options = options
+        await simulator.configureCredentialServices {
+            $0.region = options.region
+            $0.instanceRole = options.instanceRole
         }
         let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
         try await simulator.start()

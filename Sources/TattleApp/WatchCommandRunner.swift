@@ -91,12 +91,28 @@ public struct WatchCommandRunner: Sendable {
         }
     }
 
-    /// The watcher configuration the options describe.
-    public func configuration() throws(OptionsError) -> Watcher.Configuration {
+    /// The API settings with the region filled in from the CVM metadata service when none was given.
+    /// - Throws: `OptionsError` saying how to set the region when the metadata service does not answer.
+    public func resolvedSettings() async throws(OptionsError) -> APISettings {
         let settings = try settings()
+        do { return try await settings.resolvingRegion(environment: environment) } catch {
+            throw OptionsError(description: error.description)
+        }
+    }
+
+    /// The watcher configuration the options describe, for `settings` (default: ``settings()``, which
+    /// must then name a region; use ``resolvedSettings()`` to ask the metadata service).
+    public func configuration(settings given: APISettings? = nil) throws(OptionsError) -> Watcher.Configuration {
+        let settings: APISettings
+        if let given { settings = given } else { settings = try self.settings() }
+        let regions = options.regions.isEmpty ? settings.region.map { [$0] } ?? [] : options.regions
+        guard !regions.isEmpty else {
+            throw OptionsError(
+                description: "no region given: pass --region or set \(APISettings.regionVariable)")
+        }
         return Watcher.Configuration(
             interval: .milliseconds(Int64((options.interval * 1000).rounded())),
-            regions: options.regions.isEmpty ? [settings.region] : options.regions,
+            regions: regions,
             filters: Watcher.Filters(
                 commandIds: options.commandIds, createdBy: options.createdBy, instanceKinds: options.instanceKinds),
             backfill: options.backfill.map { .milliseconds(Int64(($0 * 1000).rounded())) })
@@ -109,9 +125,11 @@ public struct WatchCommandRunner: Sendable {
         logger: Logger = Logger(label: "tattle.watch")
     ) async throws {
         try validate()
-        let configuration = try configuration()
-        let credentials = try Credentials.fromEnvironment(environment)
-        let client = try settings().makeClient(credentials: credentials)
+        let settings = try await resolvedSettings()
+        let configuration = try configuration(settings: settings)
+        let credentials = try await APISettings.credentialProvider(
+            endpoint: settings.endpoint, environment: environment, logger: logger)
+        let client = settings.makeClient(credentialProvider: credentials)
         let store = try SQLiteStore(directory: options.stateDirectory)
         defer { try? store.close() }
         let watcher = makeWatcher(

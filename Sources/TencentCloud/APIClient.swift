@@ -9,8 +9,8 @@ import Logging
 /// Errors thrown: `APIError` (the API said no), `ClientError` (network, HTTP status, malformed body,
 /// endpoint), `CancellationError` (the task was cancelled: retries stop at once).
 public struct APIClient: Sendable {
-    /// The keys requests are signed with.
-    public let credentials: Credentials
+    /// The keys requests are signed with, refreshed before they expire.
+    public let credentialProvider: CredentialProvider
     /// Endpoint, signing variant, timeouts, retry and rate limit.
     public let configuration: Configuration
     let transport: any HTTPTransport
@@ -34,7 +34,21 @@ public struct APIClient: Sendable {
         random: @escaping @Sendable () -> Double = { Double.random(in: 0...1) },
         logger: Logger = Logger(label: "tattle.tencentcloud")
     ) {
-        self.credentials = credentials
+        self.init(
+            credentialProvider: CredentialProvider(credentials: credentials), configuration: configuration,
+            transport: transport, clock: clock, now: now, random: random, logger: logger)
+    }
+
+    /// Creates a client whose requests are signed with `credentialProvider`'s current credentials
+    /// (see ``CredentialChain``); other parameters as in ``init(credentials:configuration:transport:clock:now:random:logger:)``.
+    public init(
+        credentialProvider: CredentialProvider, configuration: Configuration = .init(),
+        transport: any HTTPTransport = CurlClient.shared, clock: any Clock<Duration> = ContinuousClock(),
+        now: @escaping @Sendable () -> Date = { Date() },
+        random: @escaping @Sendable () -> Double = { Double.random(in: 0...1) },
+        logger: Logger = Logger(label: "tattle.tencentcloud")
+    ) {
+        self.credentialProvider = credentialProvider
         self.configuration = configuration
         self.transport = transport
         self.time = TimeSource(clock)
@@ -109,7 +123,8 @@ public struct APIClient: Sendable {
 
     /// The signed HTTP request for one attempt, at `timestamp` (exposed for tests and the simulator).
     public func makeRequest(
-        service: String, action: String, version: String, region: String?, body: [UInt8], timestamp: Int64
+        service: String, action: String, version: String, region: String?, body: [UInt8], timestamp: Int64,
+        credentials: Credentials
     ) -> HTTPRequest {
         let endpoint = configuration.endpoint
         let signature = TC3Signer.sign(
@@ -135,9 +150,11 @@ public struct APIClient: Sendable {
     private func attemptOnce(
         service: String, action: String, version: String, region: String?, body: [UInt8]
     ) async throws -> APIResponse {
+        let credentials = try await credentialProvider.current()
         let timestamp = Int64(now().timeIntervalSince1970.rounded(.down))
         let request = makeRequest(
-            service: service, action: action, version: version, region: region, body: body, timestamp: timestamp)
+            service: service, action: action, version: version, region: region, body: body, timestamp: timestamp,
+            credentials: credentials)
         let response: HTTPResponse
         do {
             response = try await transport.execute(request)
@@ -147,6 +164,12 @@ public struct APIClient: Sendable {
                 code: .network, message: "\(action) to \(configuration.endpoint.hostHeader): \(error.message)",
                 isRetryable: error.isRetryable, action: action, underlying: error)
         }
-        return try ResponseParser.parse(response, action: action)
+        do {
+            return try ResponseParser.parse(response, action: action)
+        } catch let error as APIError where error.code == "AuthFailure.TokenFailure" {
+            // Temporary credentials revoked or expired early: fetch new ones for the next call.
+            await credentialProvider.invalidate(secretId: credentials.secretId)
+            throw error
+        }
     }
 }

@@ -23,11 +23,17 @@ public struct Credentials: Sendable, Hashable, CustomStringConvertible, CustomDe
     public static let secretIdVariable = "TENCENTCLOUD_SECRET_ID"
     /// The environment variable holding the SecretKey.
     public static let secretKeyVariable = "TENCENTCLOUD_SECRET_KEY"
-    /// The environment variable holding the optional session token.
+    /// The environment variable holding the optional session token (third-party code's name).
     public static let sessionTokenVariable = "TENCENTCLOUD_SESSION_TOKEN"
+    /// Every name a session token is exported under, in the order they are read: no official SDK
+    /// reads one, so all three names in use are accepted (`TENCENTCLOUD_TOKEN` is tccli's,
+    /// `TENCENTCLOUD_SECURITY_TOKEN` the Terraform provider's).
+    public static let sessionTokenVariables = [
+        sessionTokenVariable, "TENCENTCLOUD_TOKEN", "TENCENTCLOUD_SECURITY_TOKEN",
+    ]
 
-    /// Reads `TENCENTCLOUD_SECRET_ID`, `TENCENTCLOUD_SECRET_KEY` and the optional
-    /// `TENCENTCLOUD_SESSION_TOKEN` from `environment` (default: the process environment).
+    /// Reads `TENCENTCLOUD_SECRET_ID`, `TENCENTCLOUD_SECRET_KEY` and the optional session token (the first
+    /// non-empty of ``sessionTokenVariables``) from `environment` (default: the process environment).
     /// - Throws: `CredentialsError` naming the first variable that is missing or empty.
     public static func fromEnvironment(
         _ environment: [String: String] = ProcessInfo.processInfo.environment
@@ -38,7 +44,7 @@ public struct Credentials: Sendable, Hashable, CustomStringConvertible, CustomDe
         guard let key = environment[secretKeyVariable], !key.isEmpty else {
             throw CredentialsError(missingVariable: secretKeyVariable)
         }
-        let token = environment[sessionTokenVariable].flatMap { $0.isEmpty ? nil : $0 }
+        let token = sessionTokenVariables.lazy.compactMap { environment[$0] }.first { !$0.isEmpty }
         return Credentials(secretId: id, secretKey: key, sessionToken: token)
     }
 

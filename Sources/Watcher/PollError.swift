@@ -52,9 +52,12 @@ extension Error {
         }
     }
 
-    /// A short label for metrics: `api_error`, `client_error`, `partial`, `cancelled` or `error`.
+    /// A short label for metrics: `auth_failure` (an `AuthFailure.*` answer, or credentials that could not
+    /// be found or refreshed), `api_error`, `client_error`, `partial`, `cancelled` or `error`.
     var outcomeLabel: String {
         switch self {
+        case let error as APIError where error.isAuthFailure: "auth_failure"
+        case is CredentialError: "auth_failure"
         case is APIError: "api_error"
         case is ClientError: "client_error"
         case is PollError: "partial"

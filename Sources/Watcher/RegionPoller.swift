@@ -97,6 +97,7 @@ public actor RegionPoller {
                 "error": "\(error)", "consecutive_failures": "\(consecutiveFailures)",
             ]
             if let requestId = error.tatRequestId { metadata["request_id"] = .string(requestId) }
+            if let remedy = (error as? APIError)?.remedy { metadata["fix"] = .string(remedy) }
             logger.warning("poll cycle failed; nothing committed", metadata: metadata)
             throw error
         }

@@ -3,7 +3,7 @@ import TattleApp
 
 /// The options every command that calls the TAT API shares: region, endpoint, language.
 struct APIOptions: ParsableArguments {
-    @Option(help: "The region, sent as X-TC-Region. Default: $TENCENTCLOUD_REGION, else ap-guangzhou.")
+    @Option(help: "The region, sent as X-TC-Region. Default: $TENCENTCLOUD_REGION, else the CVM metadata service's.")
     var region: String?
 
     @Option(

@@ -59,10 +59,14 @@ struct InvocationsCommand: AsyncParsableCommand {
 
     func run() async throws {
         let query = try query()
-        let settings = try api.settings()
+        let settings: APISettings
+        do { settings = try await api.settings().resolvingRegion() } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
         do {
-            let credentials = try Credentials.fromEnvironment()
-            let output = try await query.run(client: settings.makeClient(credentials: credentials))
+            let credentials = try await APISettings.credentialProvider(endpoint: settings.endpoint)
+            let output = try await query.run(client: settings.makeClient(credentialProvider: credentials))
             FileHandle.standardOutput.write(Data(output))
         } catch {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))

@@ -33,8 +33,11 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "Probability (0-1) that a request gets an injected fault.")
     var faultRate: Double = 0
 
-    @Option(help: "Region to print for TENCENTCLOUD_REGION.")
+    @Option(help: "Region to print for TENCENTCLOUD_REGION (and the metadata service's region).")
     var region = "ap-guangzhou"
+
+    @Option(help: "Bind this CAM role to the simulated CVM: its metadata service serves the role's credentials.")
+    var instanceRole: String?
 
     var runner: SimulateCommandRunner {
         var options = SimulateCommandRunner.Options()
@@ -47,6 +50,7 @@ struct SimulateCommand: AsyncParsableCommand {
         options.active = active
         options.faultRate = faultRate
         options.region = region
+        options.instanceRole = instanceRole
         return SimulateCommandRunner(options: options)
     }
 

@@ -28,7 +28,7 @@ struct WatchCommand: AsyncParsableCommand {
 
     @Option(
         name: .customLong("region"),
-        help: "A region to watch; repeat for more. Default: $TENCENTCLOUD_REGION, else ap-guangzhou.")
+        help: "A region to watch; repeat for more. Default: $TENCENTCLOUD_REGION, else the CVM metadata service's.")
     var regions: [String] = []
 
     @Option(
@@ -76,6 +76,9 @@ struct WatchCommand: AsyncParsableCommand {
     func run() async throws {
         do {
             try await runner.run()
+        } catch let error as WatchCommandRunner.OptionsError {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(2)
         } catch {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode.failure

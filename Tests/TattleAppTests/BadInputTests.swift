@@ -13,7 +13,7 @@ import Testing
 struct BadInputTests {
     static let environment = [
         "TENCENTCLOUD_SECRET_ID": TATSimulator.testCredentials.secretId,
-        "TENCENTCLOUD_SECRET_KEY": TATSimulator.testCredentials.secretKey,
+        "TENCENTCLOUD_SECRET_KEY": TATSimulator.testCredentials.secretKey, "TENCENTCLOUD_REGION": "ap-guangzhou",
     ]
 
     static let hostile =

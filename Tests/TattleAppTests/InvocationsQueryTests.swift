@@ -33,10 +33,10 @@ struct InvocationsQueryTests {
         #expect(InvocationsQuery(ids: (0..<101).map { "inv-\($0)" }, all: true).problems().isEmpty)
     }
 
-    @Test("settings resolve flag, then environment, then default")
+    @Test("settings resolve flag, then environment, then default (the region: left to the metadata service)")
     func settings() throws {
         let defaults = try APISettings.resolve(region: nil, endpoint: nil, language: nil, environment: [:])
-        #expect(defaults == APISettings(region: "ap-guangzhou", endpoint: .tat, language: nil))
+        #expect(defaults == APISettings(region: nil, endpoint: .tat, language: nil))
         let environment = ["TENCENTCLOUD_REGION": "ap-beijing", "TATTLE_ENDPOINT": "http://127.0.0.1:9000"]
         let fromEnvironment = try APISettings.resolve(
             region: nil, endpoint: nil, language: "en-US", environment: environment)

@@ -27,7 +27,8 @@ struct WatchCommandRunnerTests {
         #expect(configuration.regions == ["ap-shanghai", "ap-beijing"])
         #expect(configuration.filters.tatFilters?.map(\.name) == ["command-id", "instance-kind"])
         #expect(configuration.backfill == .seconds(60))
-        #expect(try runner { _ in }.configuration().regions == ["ap-guangzhou"])
+        // No region given: the configuration needs the metadata service's (see RegionFromMetadataTests).
+        #expect(throws: WatchCommandRunner.OptionsError.self) { try runner { _ in }.configuration() }
     }
 
     @Test(
@@ -80,7 +81,7 @@ struct WatchCommandRunnerTests {
         let runner = WatchCommandRunner(
             options: options,
             environment: [
-                "TENCENTCLOUD_SECRET_ID": TATSimulator.testCredentials.secretId,
+                "TENCENTCLOUD_SECRET_ID": TATSimulator.testCredentials.secretId, "TENCENTCLOUD_REGION": "ap-guangzhou",
                 "TENCENTCLOUD_SECRET_KEY": TATSimulator.testCredentials.secretKey,
             ])
         let lines = Mutex<[String]>([])

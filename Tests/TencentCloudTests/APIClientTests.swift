@@ -55,7 +55,7 @@ struct APIClientTests {
         #expect(api.configuration.endpoint.url == "https://tat.tencentcloudapi.com/")
         let request = api.makeRequest(
             service: "tat", action: "DescribeInvocations", version: "2020-10-28", region: nil,
-            body: Array(#"{"Limit": 20, "Offset": 0}"#.utf8), timestamp: 1_551_113_065)
+            body: Array(#"{"Limit": 20, "Offset": 0}"#.utf8), timestamp: 1_551_113_065, credentials: Self.credentials)
         #expect(request.header("Host") == "tat.tencentcloudapi.com")
         #expect(request.header("X-TC-Region") == nil)
         #expect(request.header("X-TC-Language") == nil)

@@ -82,13 +82,17 @@ public struct Daemon: Sendable {
     func assemble(logger: Logger) async throws -> Parts {
         let runner = WatchCommandRunner(options: options.watch, environment: environment)
         do { try runner.validate() } catch { throw ConfigurationError(error.description) }
-        let watchConfiguration = try runner.configuration()
-        let credentials: Credentials
-        do { credentials = try Credentials.fromEnvironment(environment) } catch {
-            throw ConfigurationError("\(error)")
-        }
-        SecretScrubber.shared.register(credentials.secretKey)
-        SecretScrubber.shared.register(credentials.sessionToken)
+        let settings: APISettings
+        let watchConfiguration: Watcher.Configuration
+        do {
+            settings = try await runner.resolvedSettings()
+            watchConfiguration = try runner.configuration(settings: settings)
+        } catch { throw ConfigurationError(error.description) }
+        let credentials: CredentialProvider
+        do {
+            credentials = try await APISettings.credentialProvider(
+                endpoint: settings.endpoint, environment: environment, logger: Logger(label: "tattle.credentials"))
+        } catch { throw ConfigurationError("\(error)") }
 
         // Rules: a missing or invalid file at start is fatal, with every problem listed.
         let rulesData: Data
@@ -132,7 +136,7 @@ public struct Daemon: Sendable {
         let sink = RulesCommitSink(
             holder: holder, store: store, memory: memory, now: { Date() }, logger: Logger(label: "tattle.events"),
             observer: onEvents, committed: { dispatcher.wake() })
-        let client = try runner.settings().makeClient(credentials: credentials)
+        let client = settings.makeClient(credentialProvider: credentials)
         let watcher = Watcher(configuration: watchConfiguration, reader: client, store: store, sink: sink)
         let stateDirectory = options.watch.stateDirectory
         let health = DatabaseHealth()

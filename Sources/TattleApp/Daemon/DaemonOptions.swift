@@ -9,7 +9,7 @@ import Logging
 /// | rules file | `--rules` | `TATTLE_RULES` | `./rules.json` |
 /// | state directory | `--state-dir` | `TATTLE_STATE_DIR` | `./tattle-state` |
 /// | poll interval (s) | `--interval` | `TATTLE_INTERVAL` | 10 |
-/// | regions | `--region` | `TATTLE_REGIONS` (comma list), `TENCENTCLOUD_REGION` | `ap-guangzhou` |
+/// | regions | `--region` | `TATTLE_REGIONS` (comma list), `TENCENTCLOUD_REGION` | the CVM metadata service's |
 /// | filters | `--filter-command-id` … | `TATTLE_FILTER_COMMAND_ID`, `TATTLE_FILTER_CREATED_BY`, `TATTLE_FILTER_INSTANCE_KIND` | none |
 /// | endpoint | `--endpoint` | `TATTLE_ENDPOINT` | `https://tat.tencentcloudapi.com` |
 /// | status listen address | `--listen` | `TATTLE_LISTEN` | `127.0.0.1:9464` |

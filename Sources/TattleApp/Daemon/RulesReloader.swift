@@ -6,9 +6,17 @@ import Rules
 import ServiceLifecycle
 import UnixSignals
 
-/// Hot reload of the rules file on change (inotify) and on SIGHUP. The new file is validated
-/// completely and swapped atomically; a bad file keeps the last good rules and its problems are
-/// logged. Reloading never re-sends anything: the outbox holds what was already decided.
+/// Hot reload of the rules file when its content (or that of a `${file:}` it names) changes, and on
+/// SIGHUP. The new file is validated completely and swapped atomically; a bad file keeps the last good
+/// rules and its problems are logged. Reloading never re-sends anything: the outbox holds what was
+/// already decided.
+///
+/// Change detection works with Kubernetes ConfigMap and Secret volumes, whose files are symlinks
+/// through a `..data` symlink the kubelet swaps atomically (no event ever names the file itself): the
+/// rules file's directory and each `${file:}` file's directory are watched for every event, and on each
+/// the paths are resolved again and the contents compared with what was last loaded — a reload happens
+/// only when they differ. Because events can be missed, the contents are also compared every
+/// ``recheckInterval`` (default 30 s). SIGHUP always reloads.
 ///
 /// Metrics: `tattle_rules_reload_success` (1 or 0 for the last attempt),
 /// `tattle_rules_reload_timestamp_seconds`, `tattle_rules_reloads_total{outcome}`.
@@ -16,23 +24,55 @@ struct RulesReloader: Service {
     let file: URL
     let holder: RulesHolder
     let logger: Logger
+    /// How often the contents are compared even without an event. Default 30 s.
+    var recheckInterval: Duration = .seconds(30)
+    /// How long to let a writer finish after an event (several arrive for one save). Default 150 ms.
+    var settleDelay: Duration = .milliseconds(150)
     /// Runs after new rules are applied; its text (e.g. how many deliveries are held for removed
     /// receivers) ends the reload log line. Default none.
-    var afterApply: (@Sendable () async -> String?)? = nil
+    var afterApply: (@Sendable () async -> String?)?
+    /// What the rules in `holder` were loaded from, read when the reloader is created (right after the
+    /// first load), so a change made before `run()` starts is still seen.
+    private let initial: RulesFingerprint
+
+    init(file: URL, holder: RulesHolder, logger: Logger, afterApply: (@Sendable () async -> String?)? = nil) {
+        self.file = file
+        self.holder = holder
+        self.logger = logger
+        self.afterApply = afterApply
+        self.initial = RulesFingerprint(file: file)
+    }
 
     func run() async throws {
         let success = Gauge(label: "tattle_rules_reload_success")
         let timestamp = Gauge(label: "tattle_rules_reload_timestamp_seconds")
         success.record(1)
         timestamp.record(Date().timeIntervalSince1970)
-        let monitor = FileChangeMonitor(path: file)
+        var loaded = initial
+        let monitor = FileChangeMonitor(directories: loaded.directories.map { URL(fileURLWithPath: $0) })
         let signals = await UnixSignalsSequence(trapping: .sighup)
         let fileChanges = monitor.changes().map { "file change" }
         let hangups = signals.map { _ in "SIGHUP" }
+        let ticks = AsyncTimerSequence(interval: recheckInterval, clock: .continuous).map { _ in "periodic check" }
         defer { monitor.stop() }
-        for await trigger in merge(fileChanges, hangups).cancelOnGracefulShutdown() {
-            // Let an editor finish writing (several events arrive for one save).
-            try? await Task.sleep(for: .milliseconds(150))
+        // The watches exist from here on; a change made since the first load is caught now.
+        let current = RulesFingerprint(file: file)
+        if current != loaded {
+            loaded = current
+            await reload(trigger: "changed before the watch started", success: success, timestamp: timestamp)
+        }
+        logger.info(
+            "watching the rules for changes",
+            metadata: [
+                "directories": "\(monitor.watched.joined(separator: ","))",
+                "recheck_seconds": "\(recheckInterval.components.seconds)",
+            ])
+        for await trigger in merge(fileChanges, hangups, ticks).cancelOnGracefulShutdown() {
+            if trigger == "file change" { try? await Task.sleep(for: settleDelay) }
+            let now = RulesFingerprint(file: file)
+            monitor.watch(now.directories)
+            guard trigger == "SIGHUP" || now != loaded else { continue }
+            loaded = now
             await reload(trigger: trigger, success: success, timestamp: timestamp)
         }
     }
@@ -72,7 +112,8 @@ struct RulesReloader: Service {
             if let url = receiver.url, let components = URLComponents(string: url) {
                 SecretScrubber.shared.register(components.queryItems?.compactMap(\.value) ?? [])
                 // Slack and Discord keep their tokens in the path: long segments are credentials.
-                SecretScrubber.shared.register(components.path.split(separator: "/").map(String.init).filter { $0.count >= 16 })
+                SecretScrubber.shared.register(
+                    components.path.split(separator: "/").map(String.init).filter { $0.count >= 16 })
             }
         }
     }
