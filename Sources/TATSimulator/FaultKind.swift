@@ -62,11 +62,16 @@ public struct FaultInjection: Sendable, Hashable {
     }
 }
 
-/// The fault state of a simulator: queued one-shot faults first, then seeded random injection.
+/// The fault state of a simulator: queued one-shot faults first, then seeded random injection; and
+/// the standing per-record faults (broken records, refused task ids).
 struct FaultPlan: Sendable {
     var injection: FaultInjection?
     var queued: [FaultKind] = []
     var random: SeededRandom
+    /// Invocations answered broken (``MalformedRecord``), by id.
+    var malformed: [String: MalformedRecord] = [:]
+    /// Task ids `DescribeInvocationTasks` refuses when asked for by id.
+    var refusedTaskIds: Set<String> = []
 
     init(seed: UInt64) { self.random = SeededRandom(seed: seed ^ 0xFA17_FA17_FA17_FA17) }
 

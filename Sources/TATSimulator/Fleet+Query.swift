@@ -1,4 +1,5 @@
-/// The two API queries over the fleet: filter, order newest first by CreatedTime (then id), then page.
+/// The two API queries over the fleet: filter, order (``ListingOrder``: newest first by CreatedTime, then
+/// id, unless configured otherwise), then page.
 ///
 /// Well-formed ids that do not exist (never created, or removed as by retention) are simply absent from
 /// the result and from `TotalCount`, with no error: the undocumented case of tat-api.md §6.
@@ -7,16 +8,26 @@ extension Fleet {
     func invocations(for query: DescribeQuery) -> (total: Int, page: [FleetInvocation]) {
         if query.ids == nil, query.filters.isEmpty {
             // The polling hot path (paging everything): slice the order index, no full copy.
-            let page = order.reversed().dropFirst(query.offset).prefix(query.limit).compactMap { invocations[$0.id] }
-            return (order.count, Array(page))
+            switch listingOrder {
+            case .newestFirst:
+                let page = order.reversed().dropFirst(query.offset).prefix(query.limit).compactMap {
+                    invocations[$0.id]
+                }
+                return (order.count, Array(page))
+            case .oldestFirst:
+                let page = order.dropFirst(query.offset).prefix(query.limit).compactMap { invocations[$0.id] }
+                return (order.count, Array(page))
+            case .unordered:
+                return (order.count, Array(listedAll.dropFirst(query.offset).prefix(query.limit)))
+            }
         }
         let candidates: [FleetInvocation]
         if let ids = query.ids {
-            candidates = newestFirst(ids.compactMap { invocations[$0] })
+            candidates = listed(ids.compactMap { invocations[$0] })
         } else if let ids = query.values(of: "invocation-id") {
-            candidates = newestFirst(ids.compactMap { invocations[$0] })
+            candidates = listed(ids.compactMap { invocations[$0] })
         } else {
-            candidates = Array(newestFirst)
+            candidates = listedAll
         }
         let matching = candidates.filter { invocation in
             query.filters.allSatisfy { filter in
@@ -33,20 +44,21 @@ extension Fleet {
     }
 
     /// The tasks matching a DescribeInvocationTasks query (with their invocations): total and page.
-    /// Tasks are ordered by their invocation, newest first, then in the invocation's task order.
+    /// Tasks are ordered by their invocation (in the listing order), then in the invocation's task order.
     func tasks(for query: DescribeQuery) -> (total: Int, page: [(FleetInvocation, FleetTask)]) {
         var pairs: [(FleetInvocation, FleetTask)] = []
         if let ids = query.ids ?? query.values(of: "invocation-task-id") {
             let wanted = Set(ids)
-            let owners = newestFirst(Set(ids.compactMap { owner(ofTask: $0)?.id }).compactMap { invocations[$0] })
+            let owners = listed(Set(ids.compactMap { owner(ofTask: $0)?.id }).compactMap { invocations[$0] })
             for invocation in owners {
                 for task in invocation.tasks where wanted.contains(task.id) { pairs.append((invocation, task)) }
             }
         } else if query.filters.isEmpty {
-            // No filter: walk newest first, skipping `offset` tasks without copying the rest.
+            // No filter: walk the listing, skipping `offset` tasks without copying the rest.
             var skipped = 0
             var page: [(FleetInvocation, FleetTask)] = []
-            for invocation in newestFirst where page.count < query.limit {
+            let walk: any Sequence<FleetInvocation> = listingOrder == .newestFirst ? newestFirst : listedAll
+            for invocation in walk where page.count < query.limit {
                 if skipped + invocation.tasks.count <= query.offset {
                     skipped += invocation.tasks.count
                     continue
@@ -60,9 +72,9 @@ extension Fleet {
         } else {
             let owners: [FleetInvocation]
             if let ids = query.values(of: "invocation-id") {
-                owners = newestFirst(ids.compactMap { invocations[$0] })
+                owners = listed(ids.compactMap { invocations[$0] })
             } else {
-                owners = Array(newestFirst)
+                owners = listedAll
             }
             for invocation in owners {
                 for task in invocation.tasks { pairs.append((invocation, task)) }
@@ -82,10 +94,19 @@ extension Fleet {
         return (matching.count, Array(matching.dropFirst(query.offset).prefix(query.limit)))
     }
 
-    /// Distinct invocations sorted newest first.
-    private func newestFirst(_ list: [FleetInvocation]) -> [FleetInvocation] {
+    /// Distinct invocations in the listing order.
+    private func listed(_ list: [FleetInvocation]) -> [FleetInvocation] {
         var seen: Set<String> = []
-        return list.filter { seen.insert($0.id).inserted }.sorted { $0.orderKey > $1.orderKey }
+        return listingOrder.sorted(list.filter { seen.insert($0.id).inserted })
+    }
+
+    /// Every invocation in the listing order.
+    private var listedAll: [FleetInvocation] {
+        switch listingOrder {
+        case .newestFirst: Array(newestFirst)
+        case .oldestFirst: order.compactMap { invocations[$0.id] }
+        case .unordered: listingOrder.sorted(Array(invocations.values))
+        }
     }
 }
 

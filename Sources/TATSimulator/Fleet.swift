@@ -15,6 +15,8 @@ struct Fleet: Sendable {
     /// Task id → invocation id.
     private(set) var taskOwners: [String: String] = [:]
     private var script: ScriptRunner?
+    /// The order listings answer in. Default newest first.
+    var listingOrder = ListingOrder.newestFirst
 
     init(clock: FleetClock, generator: FleetGenerator) {
         self.clock = clock

@@ -18,13 +18,15 @@ extension TATSimulator {
         guard request.path == "/" || request.path.isEmpty else { return .plain(404) }
         guard request.method == "POST" else { return .plain(405) }
         let requestId = UUID().uuidString.lowercased()
+        // Every answer carries the server's clock in `Date`, as the real API's does.
+        let date = configuration.now()
         do {
             let body = try answerBody(request, sequence: sequence, requestId: requestId)
-            return WireResponse(body: body)
+            return WireResponse(body: body, date: date)
         } catch {
             callLog.update(sequence) { $0.errorCode = error.code }
             logger.debug("API error", metadata: ["code": "\(error.code)"])
-            return WireResponse(body: ResponseBuilder.error(error, requestId: requestId))
+            return WireResponse(body: ResponseBuilder.error(error, requestId: requestId), date: date)
         }
     }
 
@@ -74,9 +76,18 @@ extension TATSimulator {
             }
             return ResponseBuilder.envelope(
                 DescribeInvocationsResponse(
-                    totalCount: total, invocationSet: page.map { ResponseBuilder.invocation($0, clock: clock) },
+                    totalCount: total,
+                    invocationSet: page.map { record in
+                        var invocation = ResponseBuilder.invocation(record, clock: clock)
+                        faults.malformed[record.id]?.apply(to: &invocation)
+                        return invocation
+                    },
                     requestId: requestId))
         case .describeInvocationTasks:
+            if let refused = query.ids?.first(where: faults.refusedTaskIds.contains) {
+                throw APIError(
+                    "InvalidParameterValue.InvalidInvocationTaskId", "The task id `\(refused)` is not accepted.")
+            }
             let (total, page) = fleet.tasks(for: query)
             callLog.update(sequence) {
                 $0.returnedCount = page.count

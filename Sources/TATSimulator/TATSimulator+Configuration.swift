@@ -35,6 +35,8 @@ extension TATSimulator {
         public var now: @Sendable () -> Date
         /// The monotonic clock of the rate limiter. Default (nil argument): `ContinuousClock` since creation.
         public var uptime: @Sendable () -> Duration
+        /// The order listings answer in. Default ``ListingOrder/newestFirst``.
+        public var listingOrder: ListingOrder
         /// The most call records kept (oldest dropped first); counts are kept separately. Default 10,000.
         public var callLogLimit: Int
         /// The logger for requests and faults. Default a logger labelled `tattle.simulator`.
@@ -48,8 +50,10 @@ extension TATSimulator {
             signatureTolerance: Duration = .seconds(300), version: String = "2020-10-28", regions: Set<String>? = nil,
             now: @escaping @Sendable () -> Date = { Date() },
             uptime: (@Sendable () -> Duration)? = nil,
-            callLogLimit: Int = 10_000, logger: Logger = Logger(label: "tattle.simulator")
+            callLogLimit: Int = 10_000, logger: Logger = Logger(label: "tattle.simulator"),
+            listingOrder: ListingOrder = .newestFirst
         ) {
+            self.listingOrder = listingOrder
             self.host = host
             self.port = port
             self.credentials = credentials

@@ -34,9 +34,11 @@ extension TATSimulator {
         faults.queued.append(contentsOf: Array(repeating: fault, count: max(count, 0)))
     }
 
-    /// Removes random injection and queued faults.
+    /// Removes random injection, queued faults, broken records and refused task ids.
     public func clearFaults() {
         faults.injection = nil
         faults.queued.removeAll()
+        faults.malformed.removeAll()
+        faults.refusedTaskIds.removeAll()
     }
 }

@@ -41,6 +41,7 @@ public actor TATSimulator {
         self.fleet = Fleet(
             clock: FleetClock(mode: configuration.clockMode, origin: configuration.origin),
             generator: generator)
+        self.fleet.listingOrder = configuration.listingOrder
         self.limiter = RateLimiter(limit: configuration.requestsPerSecond)
         self.faults = FaultPlan(seed: configuration.seed)
         self.verifier = SignatureVerifier(

@@ -37,11 +37,14 @@ struct WireResponse: Sendable {
     var body: [UInt8]
     /// When true the headers announce the whole body but the connection closes halfway through it.
     var truncated = false
+    /// The server clock sent in `Date`; nil sends none (a gateway's plain error).
+    var date: Date?
 
     /// The FlyingFox response.
     var http: HTTPResponse {
         let code = HTTPStatusCode(status, phrase: Self.phrases[status] ?? "Error")
-        let headers: HTTPHeaders = [.contentType: contentType]
+        var headers: HTTPHeaders = [.contentType: contentType]
+        if let date { headers[HTTPHeader("Date")] = HTTPDate.format(date) }
         guard truncated else { return HTTPResponse(statusCode: code, headers: headers, body: Data(body)) }
         let half = Array(body.prefix(max(body.count / 2, 1)))
         return HTTPResponse(
@@ -63,6 +66,17 @@ struct WireResponse: Sendable {
     /// A body that starts like a normal answer and stops mid-string: not valid JSON.
     static let malformed = WireResponse(
         body: Array(#"{"Response":{"TotalCount":3,"InvocationSet":[{"InvocationId":"inv-"#.utf8))
+}
+
+/// The IMF-fixdate form of HTTP `Date` headers (RFC 9110 §5.6.7), e.g. `Sun, 06 Nov 1994 08:49:37 GMT`.
+enum HTTPDate {
+    static func format(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        return formatter.string(from: date)
+    }
 }
 
 /// Bytes that end in an error instead of the end of the sequence, so FlyingFox closes the connection
