@@ -9,7 +9,9 @@ import Foundation
 ///   `previousStatus`, even when already terminal.
 /// - A task first seen (with a new invocation, or added to a known one) emits with a nil
 ///   `previousStatus` unless it is first seen in PENDING: that is where every task starts, so it is noise.
-/// - Removals happen only within the given ``RemovalScope``, never as an event.
+/// - Removals happen only within the given ``RemovalScope``, never as an event; each leaves a
+///   ``Tombstone``. An observation of a tombstoned id is diffed against the tombstone's state (so a
+///   reappearing invocation is never "new") and revives it.
 /// - `statusSince` changes only when the status does; `*.stuck` fires once per status (`stuckFired`).
 /// - An unchanged invocation produces no upsert and allocates nothing.
 ///
@@ -23,24 +25,33 @@ public struct Differ: Sendable {
         self.stuckPolicy = stuckPolicy
     }
 
-    /// Diffs `observed` against `previous`.
+    /// Diffs `observed` against `previous` (and, for ids not in `previous`, against `tombstones`).
     public func diff(
         previous: [String: InvocationState], observed: [ObservedInvocation], removable: RemovalScope = .none,
-        now: Date, region: String
+        tombstones: [String: Tombstone] = [:], now: Date, region: String
     ) -> Diff {
         var groups: [EventGroup] = []
         var upserts: [InvocationState] = []
+        var revived: [String] = []
         for index in observed.indices {
-            let before = previous[observed[index].id]
-            if let before, isQuiet(before, observed[index], now: now) { continue }
+            var before = previous[observed[index].id]
+            var fromTombstone = false
+            if before == nil, !tombstones.isEmpty, let tombstone = tombstones[observed[index].id] {
+                before = tombstone.state
+                fromTombstone = true
+                revived.append(tombstone.id)
+            }
+            if let before, !fromTombstone, isQuiet(before, observed[index], now: now) { continue }
             let observation = observed[index]
             let change = step(before, observation, now: now, region: region, emit: true)
-            if change.state != before { upserts.append(change.state) }
+            if fromTombstone || change.state != before { upserts.append(change.state) }
             if !change.events.isEmpty { groups.append(EventGroup(observation: observation, events: change.events)) }
         }
+        let removed = removals(previous: previous, observed: observed, scope: removable)
         return Diff(
-            events: EventGroup.flatten(groups), upserts: upserts,
-            removals: removals(previous: previous, observed: observed, scope: removable))
+            events: EventGroup.flatten(groups), upserts: upserts, removals: removed,
+            tombstones: removed.compactMap { id in previous[id].map { Tombstone(state: $0, removedAt: now) } },
+            forgottenTombstones: revived.sorted())
     }
 
     /// The first listing of a region: every invocation is recorded; events are emitted only for

@@ -16,19 +16,7 @@ extension SQLiteStore: StateStore {
                         FROM invocation WHERE region = ?
                         """),
                 arguments: [region])
-            while let row = try rows.next() {
-                let id: String = row[0]
-                let tasks = try row.withUnsafeData(atIndex: 6) { data -> [TaskState] in
-                    guard let data else { throw StoreError.corruptRow("invocation \(id) has no tasks blob") }
-                    return try data.withUnsafeBytes { try TaskCoding.decode($0) }
-                }
-                states.append(
-                    InvocationState(
-                        id: id, status: InvocationStatus(rawValue: row[1]),
-                        statusSince: Date(timeIntervalSince1970: row[2]), timeout: row[3],
-                        createdTime: (row[4] as Double?).map(Date.init(timeIntervalSince1970:)), tasks: tasks,
-                        stuckFired: row[5]))
-            }
+            while let row = try rows.next() { states.append(try Self.state(from: row)) }
             return states
         }
     }
@@ -42,6 +30,7 @@ extension SQLiteStore: StateStore {
             try Self.insertEvents(events, now: now, db)
             try Self.insertDispatches(commit.dispatches, eventIds: Set(commit.events.map(\.id)), now: now, db)
             try Self.applyNoise(commit.noise, now: now, db)
+            try Self.applyTombstones(commit, db)
         }
     }
 
@@ -73,11 +62,7 @@ extension SQLiteStore: StateStore {
                         tasks = excluded.tasks
                     """)
             for state in commit.upserts {
-                let tasks = Data(TaskCoding.encode(state.tasks))
-                upsert.setUncheckedArguments([
-                    commit.region, state.id, state.status.rawValue, state.statusSince.unixSeconds, state.timeout,
-                    state.createdTime?.unixSeconds, state.stuckFired, tasks,
-                ])
+                upsert.setUncheckedArguments(Self.arguments(region: commit.region, state))
                 try upsert.execute()
             }
         }

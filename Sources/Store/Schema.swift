@@ -37,6 +37,11 @@ import GRDB
 /// failing + since REAL                                                -- pruning old noise memory
 /// (Lapsed leases are found through outbox_state: in-flight rows are few, and a partial index on
 /// claimed_until cost measurable outbox throughput in tattle-bench.)
+///
+/// -- v2-tombstones
+/// tombstone(region TEXT, id TEXT, status TEXT, status_since REAL, timeout INTEGER,
+///           created_time REAL, stuck_fired INTEGER, tasks BLOB, removed_at REAL,
+///           PRIMARY KEY (region, id))                                 -- last state of a removed invocation
 /// ```
 ///
 /// A migration is never edited once released: changes are new migrations appended below.
@@ -120,6 +125,23 @@ enum Schema {
                     """)
             // Keys already failing start their retention clock now.
             try db.execute(sql: "UPDATE failing SET since = ?", arguments: [Date().timeIntervalSince1970])
+        }
+        migrator.registerMigration("v2-tombstones") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE tombstone (
+                        region TEXT NOT NULL,
+                        id TEXT NOT NULL,
+                        status TEXT NOT NULL,
+                        status_since REAL NOT NULL,
+                        timeout INTEGER,
+                        created_time REAL,
+                        stuck_fired INTEGER NOT NULL DEFAULT 0,
+                        tasks BLOB NOT NULL,
+                        removed_at REAL NOT NULL,
+                        PRIMARY KEY (region, id)
+                    );
+                    """)
         }
         return migrator
     }

@@ -20,11 +20,18 @@ public struct CycleCommit: Sendable {
     public var dispatches: [Dispatch]
     /// Noise-control memory changes decided while matching.
     public var noise: [NoiseUpdate]
+    /// Tombstones to keep (the last states of ``removals``).
+    public var tombstones: [Tombstone]
+    /// Tombstone ids to forget (revived or expired).
+    public var forgottenTombstones: [String]
 
     public init(
         region: String, upserts: [InvocationState] = [], removals: [String] = [], markBaselined: Bool = false,
-        events: [Event] = [], dispatches: [Dispatch] = [], noise: [NoiseUpdate] = []
+        events: [Event] = [], dispatches: [Dispatch] = [], noise: [NoiseUpdate] = [], tombstones: [Tombstone] = [],
+        forgottenTombstones: [String] = []
     ) {
+        self.tombstones = tombstones
+        self.forgottenTombstones = forgottenTombstones
         self.region = region
         self.upserts = upserts
         self.removals = removals
@@ -44,4 +51,11 @@ public protocol StateStore: Sendable {
     func commit(_ commit: CycleCommit) async throws
     /// The noise-control memory, loaded once at start and kept current by the caller.
     func loadNoiseMemory() async throws -> InMemoryNoiseMemory
+    /// The tombstones of `region` (invocations no longer tracked, with their last states).
+    func loadTombstones(region: String) async throws -> [Tombstone]
+}
+
+extension StateStore {
+    /// A store that keeps no tombstones has none.
+    public func loadTombstones(region: String) async throws -> [Tombstone] { [] }
 }
