@@ -19,6 +19,8 @@ public struct APIClient: Sendable {
     let now: @Sendable () -> Date
     let random: @Sendable () -> Double
     let logger: Logger
+    /// The server clock's distance from `now`, learnt from responses; signing uses the corrected time.
+    public let clockSkew = ClockSkew()
 
     /// Creates a client.
     /// - Parameters:
@@ -148,10 +150,10 @@ public struct APIClient: Sendable {
     }
 
     private func attemptOnce(
-        service: String, action: String, version: String, region: String?, body: [UInt8]
+        service: String, action: String, version: String, region: String?, body: [UInt8], resigned: Bool = false
     ) async throws -> APIResponse {
         let credentials = try await credentialProvider.current()
-        let timestamp = Int64(now().timeIntervalSince1970.rounded(.down))
+        let timestamp = Int64((now().timeIntervalSince1970 + clockSkew.correction).rounded(.down))
         let request = makeRequest(
             service: service, action: action, version: version, region: region, body: body, timestamp: timestamp,
             credentials: credentials)
@@ -164,12 +166,17 @@ public struct APIClient: Sendable {
                 code: .network, message: "\(action) to \(configuration.endpoint.hostHeader): \(error.message)",
                 isRetryable: error.isRetryable, action: action, underlying: error)
         }
+        let corrected = clockSkew.observe(dateHeader: response.header("Date"), localNow: now(), logger: logger)
         do {
             return try ResponseParser.parse(response, action: action)
         } catch let error as APIError where error.code == "AuthFailure.TokenFailure" {
             // Temporary credentials revoked or expired early: fetch new ones for the next call.
             await credentialProvider.invalidate(secretId: credentials.secretId)
             throw error
+        } catch let error as APIError where error.code == "AuthFailure.SignatureExpire" && corrected && !resigned {
+            // Refused for a skewed clock that this very answer revealed: sign once more, corrected.
+            return try await attemptOnce(
+                service: service, action: action, version: version, region: region, body: body, resigned: true)
         }
     }
 }
