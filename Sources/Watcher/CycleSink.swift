@@ -31,7 +31,7 @@ public struct StoreSink: CycleSink {
         try await store.commit(
             CycleCommit(
                 region: region, upserts: diff.upserts, removals: diff.removals, markBaselined: baseline,
-                events: diff.events))
+                events: diff.events, tombstones: diff.tombstones, forgottenTombstones: diff.forgottenTombstones))
         await onCommitted(region, diff.events)
     }
 }

@@ -4,8 +4,8 @@ import TencentCloud
 
 /// Maps TAT models into the differ's observation types.
 enum Mapping {
-    /// The observation of `invocation`, tasks sorted by id; nil when it lacks an id or a status
-    /// (a malformed entry: the page cannot be trusted).
+    /// The observation of `invocation`, tasks sorted by id; nil when it lacks an id or a status, or
+    /// a task lacks its id or status (a malformed record: quarantined, see ``problem(_:)``).
     static func observation(_ invocation: Invocation) -> ObservedInvocation? {
         guard let id = invocation.invocationId, !id.isEmpty, let status = invocation.invocationStatus,
             !status.isEmpty
@@ -26,6 +26,17 @@ enum Mapping {
             instanceKind: invocation.instanceKind, source: invocation.invocationSource?.uppercased(),
             username: invocation.username, createdTime: invocation.createdTime, startTime: invocation.startTime,
             endTime: invocation.endTime, timeout: invocation.timeout, tasks: tasks)
+    }
+
+    /// What makes `invocation` malformed, for the quarantine log line.
+    static func problem(_ invocation: Invocation) -> String {
+        if invocation.invocationId?.isEmpty ?? true { return "no InvocationId" }
+        if invocation.invocationStatus?.isEmpty ?? true { return "no InvocationStatus" }
+        for task in invocation.invocationTaskBasicInfoSet ?? [] {
+            if task.invocationTaskId?.isEmpty ?? true { return "a task without InvocationTaskId" }
+            if task.taskStatus == nil { return "task \(task.invocationTaskId ?? "") without TaskStatus" }
+        }
+        return "unreadable"
     }
 
     /// The details of a task that ended badly, with the output tail bounded to `tailLimit` bytes.

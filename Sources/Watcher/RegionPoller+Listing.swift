@@ -9,108 +9,85 @@ extension RegionPoller {
     ]
 
     /// (a) Refreshes `ids` by `InvocationIds`, 100 per call. Ids asked for and not returned go to
-    /// `absent`; a batch rejected because an id no longer exists is split until the id is isolated.
-    func refresh(ids: [String], into observed: inout [String: ObservedInvocation], absent: inout Set<String>)
-        async throws
-    {
+    /// `reading.absent`; a batch rejected because an id no longer exists is split until the id is isolated.
+    func refresh(ids: [String], into reading: inout CycleReading) async throws {
         var start = 0
         while start < ids.count {
             let batch = Array(ids[start..<min(start + Self.pageSize, ids.count)])
-            try await refreshBatch(batch, into: &observed, absent: &absent)
+            try await refreshBatch(batch, into: &reading)
             start += Self.pageSize
         }
     }
 
-    private func refreshBatch(
-        _ batch: [String], into observed: inout [String: ObservedInvocation], absent: inout Set<String>
-    ) async throws {
+    private func refreshBatch(_ batch: [String], into reading: inout CycleReading) async throws {
         let response: DescribeInvocationsResponse
         do {
             response = try await listCall(
                 DescribeInvocationsRequest(invocationIds: batch, limit: Self.pageSize, offset: 0))
         } catch let error as APIError where Self.notFoundCodes.contains(error.code) {
             if batch.count == 1 {
-                absent.insert(batch[0])
+                reading.absent.insert(batch[0])
                 return
             }
             let middle = batch.count / 2
-            try await refreshBatch(Array(batch[..<middle]), into: &observed, absent: &absent)
-            try await refreshBatch(Array(batch[middle...]), into: &observed, absent: &absent)
+            try await refreshBatch(Array(batch[..<middle]), into: &reading)
+            try await refreshBatch(Array(batch[middle...]), into: &reading)
             return
         }
-        let page = try observations(response)
-        guard response.totalCount <= page.count else {
+        let page = read(response)
+        guard response.totalCount <= page.returned else {
             throw PollError(
                 code: .incompleteListing,
-                message: "refresh of \(batch.count) ids returned \(page.count) of TotalCount \(response.totalCount)",
+                message: "refresh of \(batch.count) ids returned \(page.returned) of TotalCount \(response.totalCount)",
                 requestId: response.requestId)
         }
         let wanted = Set(batch)
-        for observation in page where wanted.contains(observation.id) { observed[observation.id] = observation }
-        for id in batch where observed[id] == nil { absent.insert(id) }
-    }
-
-    /// (b) Pages from `offset` (100 per page, with the configured filters) until a page brings
-    /// nothing unknown (neither `tracked` nor already observed), the listing ends, or the per-cycle page cap is reached (then `resumeOffset`
-    /// says where to continue next cycle). Order is not trusted: every row is deduplicated by id.
-    func discover(
-        from offset: Int, tracked: [String: InvocationState], into observed: inout [String: ObservedInvocation]
-    ) async throws -> (resumeOffset: Int?, totalCount: Int) {
-        var offset = offset
-        var pages = 0
-        var total = 0
-        while true {
-            let response = try await listCall(
-                DescribeInvocationsRequest(
-                    filters: configuration.filters.tatFilters, limit: Self.pageSize, offset: offset))
-            let page = try observations(response)
-            total = response.totalCount
-            pages += 1
-            var unknown = 0
-            for observation in page {
-                if tracked[observation.id] == nil, observed[observation.id] == nil { unknown += 1 }
-                observed[observation.id] = observation
-            }
-            offset += page.count
-            if unknown == 0 || page.isEmpty || offset >= response.totalCount { return (nil, total) }
-            if pages >= configuration.maxDiscoveryPages {
-                logger.notice("discovery page cap reached; continuing next cycle", metadata: ["offset": "\(offset)"])
-                return (offset, total)
-            }
+        for observation in page.rows where wanted.contains(observation.id) {
+            reading.observed[observation.id] = observation
         }
+        absorbQuarantine(page, into: &reading)
+        for id in batch where !reading.saw(id) { reading.absent.insert(id) }
     }
 
     /// (c) Pages through every invocation matching the filters. Returns whether the listing is
-    /// complete: it reached the end and saw at least as many distinct ids as the smallest TotalCount
+    /// complete: it reached the end and saw at least as many distinct rows as the smallest TotalCount
     /// any page reported (rows shifting between pages only ever repeat a row when new invocations
-    /// arrive at the head; a shortfall means something moved past the cursor).
-    func listAll(into observed: inout [String: ObservedInvocation]) async throws -> Bool {
+    /// arrive; a shortfall means something moved past the cursor). Broken rows count as seen.
+    func listAll(into reading: inout CycleReading) async throws -> Bool {
         var offset = 0
         var smallestTotal = Int.max
         var seen = Set<String>()
+        var anonymous = 0
         for _ in 0..<configuration.maxListingPages {
-            let response = try await listCall(
-                DescribeInvocationsRequest(
-                    filters: configuration.filters.tatFilters, limit: Self.pageSize, offset: offset))
-            let page = try observations(response)
-            smallestTotal = min(smallestTotal, response.totalCount)
-            for observation in page {
+            let page = try await listPage(offset: offset, limit: Self.pageSize)
+            smallestTotal = min(smallestTotal, page.totalCount)
+            for observation in page.rows {
                 seen.insert(observation.id)
-                observed[observation.id] = observation
+                reading.observed[observation.id] = observation
             }
-            offset += page.count
-            if page.isEmpty || offset >= response.totalCount {
-                let complete = seen.count >= smallestTotal
+            seen.formUnion(page.quarantined)
+            anonymous += page.malformed - page.quarantined.count
+            absorbQuarantine(page, into: &reading)
+            offset += page.returned
+            if page.returned == 0 || offset >= page.totalCount {
+                let complete = seen.count + anonymous >= smallestTotal
                 if !complete {
                     logger.notice(
                         "full listing incomplete; no removals this time",
-                        metadata: ["seen": "\(seen.count)", "total": "\(smallestTotal)"])
+                        metadata: ["seen": "\(seen.count + anonymous)", "total": "\(smallestTotal)"])
                 }
                 return complete
             }
         }
         logger.warning("full listing stopped at the page cap", metadata: ["pages": "\(configuration.maxListingPages)"])
         return false
+    }
+
+    /// One page of the filtered listing.
+    func listPage(offset: Int, limit: Int) async throws -> PageRead {
+        read(
+            try await listCall(
+                DescribeInvocationsRequest(filters: configuration.filters.tatFilters, limit: limit, offset: offset)))
     }
 
     /// One `DescribeInvocations` call, counted.
@@ -127,19 +104,34 @@ extension RegionPoller {
         }
     }
 
-    /// The page's observations; throws when an entry is malformed (the page is not trusted at all).
-    func observations(_ response: DescribeInvocationsResponse) throws -> [ObservedInvocation] {
-        var page: [ObservedInvocation] = []
-        page.reserveCapacity(response.invocationSet.count)
+    /// The page's observations. A broken row (no id, no status, a task without id or status) is
+    /// quarantined: skipped, counted in `tattle_api_malformed_records_total` and logged with the
+    /// RequestId; the rest of the page is used, and the broken invocation keeps its last known state.
+    func read(_ response: DescribeInvocationsResponse) -> PageRead {
+        var page = PageRead(rows: [], quarantined: [], malformed: 0, totalCount: response.totalCount)
+        page.rows.reserveCapacity(response.invocationSet.count)
         for invocation in response.invocationSet {
-            guard let observation = Mapping.observation(invocation) else {
-                throw PollError(
-                    code: .malformedPage,
-                    message: "an invocation without id or status (id: \(invocation.invocationId ?? "none"))",
-                    requestId: response.requestId)
+            if let observation = Mapping.observation(invocation) {
+                page.rows.append(observation)
+                continue
             }
-            page.append(observation)
+            page.malformed += 1
+            let id = invocation.invocationId.flatMap { $0.isEmpty ? nil : $0 }
+            if let id { page.quarantined.append(id) }
+            metrics.malformedRecord(action: "DescribeInvocations")
+            logger.warning(
+                "malformed invocation skipped; it keeps its last known state",
+                metadata: [
+                    "invocation_id": .string(id ?? "none"), "problem": .string(Mapping.problem(invocation)),
+                    "request_id": .string(response.requestId ?? "none"),
+                ])
         }
         return page
+    }
+
+    /// Records the page's quarantined rows in the cycle's reading.
+    func absorbQuarantine(_ page: PageRead, into reading: inout CycleReading) {
+        reading.quarantined.formUnion(page.quarantined)
+        reading.malformedRows += page.malformed
     }
 }

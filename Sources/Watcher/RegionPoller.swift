@@ -27,7 +27,15 @@ public actor RegionPoller {
     private(set) var snapshot: [String: InvocationState]?
     var lastFullResync: Date?
     var resyncRequested = false
-    var discoveryResume: Int?
+    var discoveryResume: DiscoveryResume?
+    /// Tombstones of invocations no longer tracked, by id (loaded with the snapshot).
+    var tombstones: [String: Tombstone] = [:]
+    /// Tracked ids the last cycle looked for and missed: removed if this cycle misses them too.
+    var absentOnce: Set<String> = []
+    /// The listing order learnt last (nil before the first discovery).
+    public private(set) var listingOrder: Watcher.ListingOrder?
+    /// Broken rows in the last complete listing (TotalCount counts them; the snapshot cannot).
+    var lastListingMalformed = 0
     var isPolling = false
     var cycleCalls = 0
     /// Consecutive failed cycles (drives the backoff).
@@ -80,6 +88,7 @@ public actor RegionPoller {
             metrics.duration(elapsed)
             metrics.cycle(outcome: "success")
             metrics.tracked(snapshot?.count ?? 0)
+            metrics.clockSkew(reader.clockSkewSeconds)
             let committedAt = now()
             metrics.lastSuccess(committedAt)
             health.withLock { $0 = committedAt }
@@ -108,50 +117,70 @@ public actor RegionPoller {
         if snapshot == nil {
             if let loaded = try await store.loadSnapshot(region: region) {
                 snapshot = Dictionary(loaded.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
-                logger.info("snapshot loaded", metadata: ["tracked": "\(loaded.count)"])
+                tombstones = Dictionary(
+                    try await store.loadTombstones(region: region).map { ($0.id, $0) },
+                    uniquingKeysWith: { _, last in last })
+                logger.info(
+                    "snapshot loaded", metadata: ["tracked": "\(loaded.count)", "tombstones": "\(tombstones.count)"])
             } else {
                 return try await baselineCycle(now: now)
             }
         }
         let previous = snapshot ?? [:]
-        var observed: [String: ObservedInvocation] = [:]
-        var absent = Set<String>()
+        var reading = CycleReading()
 
-        // (a) Refresh everything still moving, by id.
+        // (a) Refresh everything still moving, and every id missing from the last look, by id.
         let active = previous.values.filter { state in
             !state.status.isTerminal || state.tasks.contains { !$0.status.isTerminal }
-        }.map(\.id).sorted()
-        try await refresh(ids: active, into: &observed, absent: &absent)
+        }.map(\.id)
+        let recheck = absentOnce.filter { previous[$0] != nil }
+        try await refresh(ids: Array(Set(active).union(recheck)).sorted(), into: &reading)
 
-        // (b) Discover new invocations, or (c) list everything when a full resync is due.
-        let resyncDue =
+        // (b) Discover new invocations, or (c) list everything when a full resync is due or the
+        // listing has no usable order.
+        var fullListing =
             resyncRequested
             || lastFullResync.map { now >= $0.addingTimeInterval(configuration.fullResyncInterval.seconds) }
                 ?? true
-        var removable = RemovalScope.ids(absent)
-        var kind = CycleReport.Kind.incremental
-        var nextResume: Int?
+        var nextResume: DiscoveryResume?
         var requestResync = false
-        if resyncDue {
-            kind = .fullResync
-            if try await listAll(into: &observed) { removable = .allUnobserved }
-        } else {
-            let first = try await discover(from: 0, tracked: previous, into: &observed)
-            var total = first.totalCount
-            nextResume = first.resumeOffset
-            if first.resumeOffset == nil, let resume = discoveryResume {
-                let more = try await discover(from: resume, tracked: previous, into: &observed)
-                nextResume = more.resumeOffset
-                total = max(total, more.totalCount)
+        if !fullListing {
+            if let discovery = try await discover(tracked: previous, resume: discoveryResume, into: &reading) {
+                nextResume = discovery.resume
+                noteOrder(discovery.order)
+                // More invocations exist than Tattle knows of, yet paging reached known ground: paging
+                // raced with the listing. A full listing next cycle settles it.
+                let knownCount =
+                    previous.count + reading.observed.keys.filter { previous[$0] == nil }.count
+                    + lastListingMalformed
+                if nextResume == nil, discovery.totalCount > knownCount { requestResync = true }
+            } else {
+                noteOrder(.unordered)
+                metrics.unorderedListing()
+                logger.warning(
+                    "the listing is not ordered by CreatedTime; listing everything this cycle",
+                    metadata: ["tracked": "\(previous.count)"])
+                fullListing = true
             }
-            // More invocations exist than Tattle knows of, yet paging reached known ground: the
-            // order is not newest-first, or paging raced. A full listing next cycle settles it.
-            let knownCount = previous.count + observed.keys.filter { previous[$0] == nil }.count
-            if nextResume == nil, total > knownCount { requestResync = true }
+        }
+        var listedCompletely = false
+        if fullListing {
+            listedCompletely = try await listAll(into: &reading)
+            if listedCompletely { lastListingMalformed = reading.malformedRows }
         }
 
+        // An id is removed only after two consecutive looks missed it (the second one by id).
+        var missing = reading.absent
+        if listedCompletely {
+            for id in previous.keys where !reading.saw(id) { missing.insert(id) }
+        }
+        let confirmed = missing.intersection(absentOnce)
+        let expiry = now.addingTimeInterval(-configuration.tombstoneRetention.seconds)
         var diff = differ.diff(
-            previous: previous, observed: Array(observed.values), removable: removable, now: now, region: region)
+            previous: previous, observed: Array(reading.observed.values), removable: .ids(confirmed),
+            tombstones: tombstones, now: now, region: region)
+        let expired = tombstones.values.filter { $0.removedAt < expiry }.map(\.id)
+        if !expired.isEmpty { diff.forgottenTombstones = Array(Set(diff.forgottenTombstones).union(expired)).sorted() }
         try await enrich(&diff)
         try await sink.commit(region: region, diff: diff, baseline: false)
 
@@ -159,7 +188,14 @@ public actor RegionPoller {
         var snapshot = previous
         diff.apply(to: &snapshot)
         self.snapshot = snapshot
-        if resyncDue {
+        diff.apply(toTombstones: &tombstones)
+        absentOnce = missing.subtracting(confirmed)
+        if !absentOnce.isEmpty {
+            logger.info(
+                "invocations missing from this look; checking again by id next cycle",
+                metadata: ["invocation_id": "\(absentOnce.sorted().joined(separator: ","))"])
+        }
+        if fullListing {
             lastFullResync = now
             resyncRequested = false
         }
@@ -167,24 +203,35 @@ public actor RegionPoller {
             logger.notice("listing total exceeds known invocations; full resync next cycle")
             resyncRequested = true
         }
-        discoveryResume = resyncDue ? nil : nextResume
+        discoveryResume = fullListing ? nil : nextResume
         record(diff)
-        return CycleReport(region: region, kind: kind, diff: diff)
+        return CycleReport(region: region, kind: fullListing ? .fullResync : .incremental, diff: diff)
+    }
+
+    /// Logs when the listing order learnt this cycle differs from the last one.
+    private func noteOrder(_ order: Watcher.ListingOrder?) {
+        guard let order, order != listingOrder else { return }
+        logger.notice(
+            "listing order learnt from CreatedTime",
+            metadata: ["order": "\(order.rawValue)", "previous": "\(listingOrder?.rawValue ?? "none")"])
+        listingOrder = order
     }
 
     private func baselineCycle(now: Date) async throws -> CycleReport {
-        var observed: [String: ObservedInvocation] = [:]
-        guard try await listAll(into: &observed) else {
+        var reading = CycleReading()
+        guard try await listAll(into: &reading) else {
             throw PollError(code: .incompleteListing, message: "the baseline listing changed while it was read")
         }
+        lastListingMalformed = reading.malformedRows
         let since = configuration.backfill.map { now.addingTimeInterval(-$0.seconds) }
         var diff = differ.baseline(
-            observed: observed.values.sorted { $0.id < $1.id }, backfillSince: since, now: now, region: region)
+            observed: reading.observed.values.sorted { $0.id < $1.id }, backfillSince: since, now: now, region: region)
         try await enrich(&diff)
         try await sink.commit(region: region, diff: diff, baseline: true)
         var snapshot: [String: InvocationState] = [:]
         diff.apply(to: &snapshot)
         self.snapshot = snapshot
+        tombstones = [:]
         lastFullResync = now
         logger.info("baseline recorded", metadata: ["tracked": "\(snapshot.count)", "events": "\(diff.events.count)"])
         record(diff)
@@ -203,7 +250,8 @@ public actor RegionPoller {
             logger.info("event", metadata: metadata)
         }
         for id in diff.removals {
-            logger.info("invocation no longer retained; forgotten", metadata: ["invocation_id": .string(id)])
+            logger.info(
+                "invocation no longer retained; tombstoned", metadata: ["invocation_id": .string(id)])
         }
     }
 }
@@ -216,7 +264,7 @@ public struct CycleReport: Sendable {
         case baseline
         /// Refresh by id plus discovery of new invocations.
         case incremental
-        /// Refresh by id plus a listing of everything.
+        /// Refresh by id plus a listing of everything (a resync, or a listing without usable order).
         case fullResync
     }
 

@@ -8,6 +8,16 @@ public protocol TATReader: Sendable {
     /// `DescribeInvocationTasks`: one page. Throws `APIError`, `ClientError` or `CancellationError`.
     func describeInvocationTasks(_ request: DescribeInvocationTasksRequest, region: String?) async throws
         -> DescribeInvocationTasksResponse
+
+    /// The API servers' clock minus the local one, in seconds, as last measured (0 when unknown).
+    var clockSkewSeconds: Double { get }
 }
 
-extension TATClient: TATReader {}
+extension TATReader {
+    /// A reader that measures no clock skew reports none.
+    public var clockSkewSeconds: Double { 0 }
+}
+
+extension TATClient: TATReader {
+    public var clockSkewSeconds: Double { api.clockSkew.measured }
+}

@@ -27,14 +27,19 @@ extension Watcher {
         public var maxListingPages: Int
         /// Failed cycles back off exponentially up to this multiple of `interval`. Default 5.
         public var maxBackoffMultiplier: Int
+        /// How long the last state of an invocation no longer tracked is kept, so that one which
+        /// reappears is diffed against it instead of being reported as new. Default 7 days.
+        public var tombstoneRetention: Duration
 
         /// Creates a configuration; every argument defaults as documented on the properties.
         public init(
             interval: Duration = .seconds(10), regions: [String] = ["ap-guangzhou"], filters: Filters = Filters(),
             fullResyncInterval: Duration = .seconds(600), stuckPolicy: StuckPolicy = StuckPolicy(),
             backfill: Duration? = nil, outputTailLimit: Int = OutputTail.defaultLimit, maxDiscoveryPages: Int = 20,
-            maxListingPages: Int = 10_000, maxBackoffMultiplier: Int = 5
+            maxListingPages: Int = 10_000, maxBackoffMultiplier: Int = 5,
+            tombstoneRetention: Duration = Configuration.defaultTombstoneRetention
         ) {
+            self.tombstoneRetention = tombstoneRetention
             self.interval = interval
             self.regions = regions
             self.filters = filters
@@ -46,6 +51,9 @@ extension Watcher {
             self.maxListingPages = maxListingPages
             self.maxBackoffMultiplier = maxBackoffMultiplier
         }
+
+        /// Seven days: the default ``tombstoneRetention``.
+        public static let defaultTombstoneRetention = Duration.seconds(7 * 86_400)
     }
 
     /// Which invocations to watch. Empty lists mean "any"; values within one list are ORed, lists ANDed.

@@ -35,6 +35,25 @@ struct WatcherMetrics: Sendable {
         ).increment()
     }
 
+    /// `tattle_api_malformed_records_total{region,action}`: records skipped (quarantined) as malformed.
+    func malformedRecord(action: String) {
+        Counter(
+            label: "tattle_api_malformed_records_total", dimensions: [("region", region), ("action", action)],
+            factory: factory
+        ).increment()
+    }
+
+    /// `tattle_unordered_listings_total{region}`: cycles whose listing had no usable order (full listing).
+    func unorderedListing() {
+        Counter(label: "tattle_unordered_listings_total", dimensions: [("region", region)], factory: factory)
+            .increment()
+    }
+
+    /// `tattle_clock_skew_seconds{region}`: server time minus local time, when more than a minute.
+    func clockSkew(_ seconds: Double) {
+        Gauge(label: "tattle_clock_skew_seconds", dimensions: [("region", region)], factory: factory).record(seconds)
+    }
+
     /// `tattle_events_total{region,type,status}`.
     func event(type: String, status: String) {
         Counter(
