@@ -125,13 +125,17 @@ public struct WatchCommandRunner: Sendable {
         logger: Logger = Logger(label: "tattle.watch")
     ) async throws {
         try validate()
+        let lock = try StateDirectoryLock(directory: options.stateDirectory)
         let settings = try await resolvedSettings()
         let configuration = try configuration(settings: settings)
         let credentials = try await APISettings.credentialProvider(
             endpoint: settings.endpoint, environment: environment, logger: logger)
         let client = settings.makeClient(credentialProvider: credentials)
         let store = try SQLiteStore(directory: options.stateDirectory)
-        defer { try? store.close() }
+        defer {
+            try? store.close()
+            withExtendedLifetime(lock) {}
+        }
         let watcher = makeWatcher(
             configuration: configuration, reader: client, store: store, output: output, logger: logger)
         if options.once {
@@ -171,6 +175,12 @@ public struct WatchCommandRunner: Sendable {
             }
         }
         return Watcher(configuration: configuration, reader: reader, store: store, sink: sink, logger: logger)
+    }
+
+    /// The exit status for a failure of ``run(output:logger:)``: 2 when another process holds the
+    /// state directory (as `tattle run` exits), else 1.
+    public static func exitCode(for error: any Error) -> Int32 {
+        error is StateDirectoryLock.Held ? 2 : 1
     }
 
     /// Writes `line` and a newline to stdout in one write.

@@ -81,7 +81,7 @@ struct WatchCommand: AsyncParsableCommand {
             throw ExitCode(2)
         } catch {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            throw ExitCode.failure
+            throw ExitCode(WatchCommandRunner.exitCode(for: error))
         }
     }
 }

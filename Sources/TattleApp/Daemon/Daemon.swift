@@ -38,7 +38,10 @@ public struct Daemon: Sendable {
     public func run(logger: Logger = Logger(label: "tattle"), stopAfter: Duration? = nil) async throws {
         let registry = MetricsSetup.bootstrap()
         let parts = try await assemble(logger: logger)
-        defer { try? parts.store.close() }
+        defer {
+            try? parts.store.close()
+            withExtendedLifetime(parts.lock) {}
+        }
         let (host, port) = try StatusServer.parseAddress(options.listen)
         let status = StatusServer(
             host: host, port: port, readiness: parts.readiness, registry: registry,
@@ -70,6 +73,8 @@ public struct Daemon: Sendable {
 
     /// The wired components, built and checked before any service starts.
     struct Parts {
+        /// Held until the daemon stops: one writer per state directory.
+        var lock: StateDirectoryLock
         var store: SQLiteStore
         var watcher: Watcher
         var dispatcher: Dispatcher
@@ -82,6 +87,15 @@ public struct Daemon: Sendable {
     func assemble(logger: Logger) async throws -> Parts {
         let runner = WatchCommandRunner(options: options.watch, environment: environment)
         do { try runner.validate() } catch { throw ConfigurationError(error.description) }
+        // One writer per state directory, checked before anything slow (the credential chain).
+        let lock: StateDirectoryLock
+        do { lock = try StateDirectoryLock(directory: options.watch.stateDirectory) } catch let error
+            as StateDirectoryLock.Held
+        {
+            throw ConfigurationError(error.description)
+        } catch {
+            throw ConfigurationError("cannot lock the state directory \(options.watch.stateDirectory.path): \(error)")
+        }
         let settings: APISettings
         let watchConfiguration: Watcher.Configuration
         do {
@@ -153,7 +167,7 @@ public struct Daemon: Sendable {
             file: options.rulesFile, holder: holder, logger: Logger(label: "tattle.rules"),
             afterApply: { await Self.heldLine(dispatcher.reconcileHeld()) })
         return Parts(
-            store: store, watcher: watcher, dispatcher: dispatcher, reloader: reloader,
+            lock: lock, store: store, watcher: watcher, dispatcher: dispatcher, reloader: reloader,
             housekeeping: Housekeeping(
                 store: store, logger: Logger(label: "tattle.housekeeping"), health: health,
                 retention: SQLiteStore.Retention(

@@ -11,7 +11,11 @@ import Watcher
 /// wakes the delivery workers. If the commit fails nothing is kept and the watcher re-detects the
 /// same changes (same event ids) next cycle.
 ///
-/// Commits are serialised (an actor) so noise-control memory stays consistent across regions.
+/// Commits are serialised: evaluation, the store commit and the noise-memory update run as one
+/// critical section for all regions. Being an actor is not enough: the actor is re-entered while a
+/// commit awaits the store, so a second region would evaluate against throttle and recovery memory
+/// the first is about to change (double messages inside a throttle window). A FIFO turnstile keeps
+/// the second region waiting until the first has applied its memory updates.
 public actor RulesCommitSink: CycleSink {
     let holder: RulesHolder
     let store: any StateStore
@@ -20,6 +24,8 @@ public actor RulesCommitSink: CycleSink {
     let observer: (@Sendable ([Event]) -> Void)?
     let logger: Logger
     private var memory: InMemoryNoiseMemory
+    private var busy = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
 
     /// - Parameters:
     ///   - observer: called with each committed cycle's events (the demo prints them). Default none.
@@ -38,6 +44,30 @@ public actor RulesCommitSink: CycleSink {
     }
 
     public func commit(region: String, diff: Diff, baseline: Bool) async throws {
+        await enter()
+        defer { leave() }
+        try await commitExclusively(region: region, diff: diff, baseline: baseline)
+    }
+
+    /// Waits until no other commit is between evaluation and memory update.
+    private func enter() async {
+        guard busy else {
+            busy = true
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    /// Hands the critical section to the next waiting commit, in arrival order.
+    private func leave() {
+        if waiting.isEmpty {
+            busy = false
+        } else {
+            waiting.removeFirst().resume()
+        }
+    }
+
+    private func commitExclusively(region: String, diff: Diff, baseline: Bool) async throws {
         let engine = holder.current
         let evaluation = engine.evaluate(diff.events, now: now(), memory: memory)
         let referenced = Set(evaluation.dispatches.map(\.eventId))
@@ -45,7 +75,8 @@ public actor RulesCommitSink: CycleSink {
         try await store.commit(
             CycleCommit(
                 region: region, upserts: diff.upserts, removals: diff.removals, markBaselined: baseline,
-                events: events, dispatches: evaluation.dispatches, noise: evaluation.updates))
+                events: events, dispatches: evaluation.dispatches, noise: evaluation.updates,
+                tombstones: diff.tombstones, forgottenTombstones: diff.forgottenTombstones))
         memory.apply(evaluation.updates)
         for event in diff.events {
             let receivers = evaluation.dispatches.filter { $0.eventId == event.id }.map(\.receiver)
