@@ -6,7 +6,7 @@
 extension Fleet {
     /// The invocations matching a DescribeInvocations query: the total and the requested page.
     func invocations(for query: DescribeQuery) -> (total: Int, page: [FleetInvocation]) {
-        if query.ids == nil, query.filters.isEmpty {
+        if query.ids == nil, query.filters.isEmpty, hidden.isEmpty {
             // The polling hot path (paging everything): slice the order index, no full copy.
             switch listingOrder {
             case .newestFirst:
@@ -18,7 +18,8 @@ extension Fleet {
                 let page = order.dropFirst(query.offset).prefix(query.limit).compactMap { invocations[$0.id] }
                 return (order.count, Array(page))
             case .unordered:
-                return (order.count, Array(listedAll.dropFirst(query.offset).prefix(query.limit)))
+                let page = scattered.dropFirst(query.offset).prefix(query.limit).compactMap { invocations[$0.id] }
+                return (order.count, Array(page))
             }
         }
         let candidates: [FleetInvocation]
@@ -30,7 +31,8 @@ extension Fleet {
             candidates = listedAll
         }
         let matching = candidates.filter { invocation in
-            query.filters.allSatisfy { filter in
+            !hidden.contains(invocation.id)
+                && query.filters.allSatisfy { filter in
                 switch filter.name {
                 case "invocation-id": filter.values.contains(invocation.id)
                 case "command-id": filter.values.contains(invocation.commandId)
@@ -105,7 +107,7 @@ extension Fleet {
         switch listingOrder {
         case .newestFirst: Array(newestFirst)
         case .oldestFirst: order.compactMap { invocations[$0.id] }
-        case .unordered: listingOrder.sorted(Array(invocations.values))
+        case .unordered: scattered.compactMap { invocations[$0.id] }
         }
     }
 }

@@ -17,6 +17,11 @@ struct Fleet: Sendable {
     private var script: ScriptRunner?
     /// The order listings answer in. Default newest first.
     var listingOrder = ListingOrder.newestFirst
+    /// Invocation ids sorted by ``ListingOrder/scatter(_:)`` (then id): the unordered listing, kept
+    /// up to date like `order` so that paging an unordered fleet never re-sorts it.
+    private(set) var scattered: [ScatterKey] = []
+    /// Invocations left out of every `DescribeInvocations` answer for now (a record that vanishes).
+    var hidden: Set<String> = []
 
     init(clock: FleetClock, generator: FleetGenerator) {
         self.clock = clock
@@ -79,10 +84,12 @@ struct Fleet: Sendable {
         invocations[invocationId] = invocation
         let key = invocation.orderKey
         if let last = order.last, last > key {
-            order.insert(key, at: insertionIndex(for: key))
+            order.insert(key, at: Self.lowerBound(of: key, in: order))
         } else {
             order.append(key)
         }
+        let scatter = ScatterKey(invocationId)
+        scattered.insert(scatter, at: Self.lowerBound(of: scatter, in: scattered))
         if invocation.hasPendingSteps { active.insert(invocationId) }
         return InvocationHandle(
             invocationId: invocationId, commandId: commandId, taskIds: tasks.map(\.id),
@@ -93,8 +100,11 @@ struct Fleet: Sendable {
     @discardableResult
     mutating func remove(_ invocationId: String) -> Bool {
         guard let invocation = invocations.removeValue(forKey: invocationId) else { return false }
-        let index = insertionIndex(for: invocation.orderKey)
+        let index = Self.lowerBound(of: invocation.orderKey, in: order)
         if index < order.count, order[index] == invocation.orderKey { order.remove(at: index) }
+        let scatter = ScatterKey(invocationId)
+        let position = Self.lowerBound(of: scatter, in: scattered)
+        if position < scattered.count, scattered[position] == scatter { scattered.remove(at: position) }
         for task in invocation.tasks { taskOwners[task.id] = nil }
         active.remove(invocationId)
         return true
@@ -148,13 +158,29 @@ struct Fleet: Sendable {
         taskOwners[taskId].flatMap { invocations[$0] }
     }
 
-    private func insertionIndex(for key: FleetInvocation.OrderKey) -> Int {
+    /// The first index in sorted `list` whose element is not less than `key`.
+    static func lowerBound<Key: Comparable>(of key: Key, in list: [Key]) -> Int {
         var low = 0
-        var high = order.count
+        var high = list.count
         while low < high {
             let mid = (low + high) / 2
-            if order[mid] < key { low = mid + 1 } else { high = mid }
+            if list[mid] < key { low = mid + 1 } else { high = mid }
         }
         return low
+    }
+}
+
+/// An invocation's place in the unordered listing.
+struct ScatterKey: Comparable, Hashable, Sendable {
+    var hash: UInt64
+    var id: String
+
+    init(_ id: String) {
+        self.hash = ListingOrder.scatter(id)
+        self.id = id
+    }
+
+    static func < (lhs: ScatterKey, rhs: ScatterKey) -> Bool {
+        lhs.hash != rhs.hash ? lhs.hash < rhs.hash : lhs.id < rhs.id
     }
 }

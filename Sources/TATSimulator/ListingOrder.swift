@@ -16,9 +16,7 @@ public enum ListingOrder: String, Sendable, Hashable, CaseIterable, CustomString
         switch self {
         case .newestFirst: invocations.sorted { $0.orderKey > $1.orderKey }
         case .oldestFirst: invocations.sorted { $0.orderKey < $1.orderKey }
-        case .unordered:
-            invocations.map { (Self.scatter($0.id), $0) }.sorted { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1.id < $1.1.id }
-                .map(\.1)
+        case .unordered: invocations.sorted { ScatterKey($0.id) < ScatterKey($1.id) }
         }
     }
 

@@ -34,7 +34,9 @@ extension RegionPoller {
         var result = Discovery(order: Watcher.ListingOrder.of(head.rows), totalCount: head.totalCount)
         if head.returned == 0 || head.returned >= head.totalCount { return result }
         guard let order = result.order, order != .unordered else { return nil }
-        var pages = 1
+        // The page cap counts the head only where it is where new invocations appear (newest first);
+        // a continuation from last cycle's cap gets a budget of its own.
+        var pages = order == .newestFirst ? 1 : 0
         var total = head.totalCount
         let start = order == .newestFirst ? head.returned : total
         var paging = Paging.knownGround
@@ -44,6 +46,7 @@ extension RegionPoller {
                 into: &reading)
         }
         if case .knownGround = paging, let resume, resume.order == order {
+            pages = 0
             paging = try await page(
                 order, from: resume.boundary, adjacent: false, head: head, tracked: tracked, pages: &pages,
                 total: &total, into: &reading)

@@ -31,7 +31,7 @@ struct DiscoveryTests {
         }
     }
 
-    @Test("an API listing oldest first: paging hits known ground, TotalCount gives it away, a full listing follows")
+    @Test("an API listing oldest first: the order is learnt from CreatedTime and the tail is paged backwards")
     func oldestFirst() async throws {
         let reader = OldestFirstReader()
         reader.add(count: 100)
@@ -44,13 +44,13 @@ struct DiscoveryTests {
         reader.add(count: 150)
         let first = try #require(try await watcher.pollOnce().first)
         #expect(first.kind == .incremental)
-        #expect(first.diff.events.count == 0, "page 0 holds only known invocations")
-        let second = try #require(try await watcher.pollOnce().first)
-        #expect(second.kind == .fullResync)
-        #expect(second.diff.events.filter { $0.type == .invocationStatusChanged }.count == 150)
+        #expect(first.diff.events.filter { $0.type == .invocationStatusChanged }.count == 150)
+        #expect(first.apiCalls == 3, "head, then the tail [150, 250) and [100, 150)")
         #expect(await watcher.pollers[0].trackedCount == 250)
-        let third = try #require(try await watcher.pollOnce().first)
-        #expect(third.kind == .incremental)
-        #expect(third.diff.isEmpty)
+        #expect(await watcher.pollers[0].listingOrder == .oldestFirst)
+        let second = try #require(try await watcher.pollOnce().first)
+        #expect(second.kind == .incremental)
+        #expect(second.diff.isEmpty)
+        #expect(second.apiCalls == 2, "head and tail: known ground")
     }
 }

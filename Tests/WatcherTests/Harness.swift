@@ -63,17 +63,25 @@ struct Harness {
     static let region = "ap-guangzhou"
     static let origin = Date(timeIntervalSince1970: 1_764_000_000)
 
+    /// - Parameters:
+    ///   - order: the order the simulator lists in. Default newest first.
+    ///   - clientClockOffset: seconds added to the client's signing clock (a skewed host). Default 0.
     static func with(
-        requestsPerSecond: Int? = nil, _ body: (Harness) async throws -> Void
+        requestsPerSecond: Int? = nil, order: ListingOrder = .newestFirst, clientClockOffset: Double = 0,
+        _ body: (Harness) async throws -> Void
     ) async throws {
         let simulator = try await TATSimulator(
-            configuration: .init(seed: 42, clockMode: .manual, origin: origin, requestsPerSecond: requestsPerSecond))
+            configuration: .init(
+                seed: 42, clockMode: .manual, origin: origin, requestsPerSecond: requestsPerSecond, listingOrder: order))
         try await simulator.start()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tattle-watcher-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let configuration = APIClient.Configuration(
             endpoint: try Endpoint.parse(await simulator.endpoint), retry: .none, requestsPerSecond: nil)
-        let client = TATClient(api: APIClient(credentials: TATSimulator.testCredentials, configuration: configuration))
+        let client = TATClient(
+            api: APIClient(
+                credentials: TATSimulator.testCredentials, configuration: configuration,
+                now: { Date().addingTimeInterval(clientClockOffset) }))
         let harness = Harness(
             simulator: simulator, client: client, directory: directory, store: try SQLiteStore(directory: directory),
             now: TestNow(origin))

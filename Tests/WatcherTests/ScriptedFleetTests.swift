@@ -145,7 +145,7 @@ struct ScriptedFleetTests {
         }
     }
 
-    @Test("vanished invocations: gone by id at once, gone from the listing only at a full resync, never an event")
+    @Test("vanished invocations: removed (and tombstoned) only after a second look missed them, never an event")
     func vanished() async throws {
         try await Harness.with { h in
             var configuration = Watcher.Configuration(regions: [Harness.region])
@@ -161,13 +161,17 @@ struct ScriptedFleetTests {
             await h.simulator.removeInvocation(done.invocationId)
             await h.simulator.removeInvocation(running.invocationId)
             await h.advance(seconds: 10)
-            try await watcher.pollOnce()
-            #expect(await watcher.pollers[0].currentSnapshot().keys.sorted() == [done.invocationId])
+            let first = try #require(try await watcher.pollOnce().first)
+            #expect(first.diff.removals.isEmpty, "the running one missed its refresh once: kept")
+            #expect(await watcher.pollers[0].trackedCount == 2)
             await h.advance(seconds: 60)
-            let report = try #require(try await watcher.pollOnce().first)
-            #expect(report.kind == .fullResync)
-            #expect(report.diff.removals == [done.invocationId])
+            let resync = try #require(try await watcher.pollOnce().first)
+            #expect(resync.kind == .fullResync)
+            #expect(resync.diff.removals == [running.invocationId], "missed twice, the second time by id")
+            let confirmed = try #require(try await watcher.pollOnce().first)
+            #expect(confirmed.diff.removals == [done.invocationId], "missed by the full listing, then by id")
             #expect(await watcher.pollers[0].trackedCount == 0)
+            #expect(try await h.store.loadTombstones(region: Harness.region).count == 2)
             #expect(h.log.events.isEmpty)
         }
     }

@@ -31,6 +31,23 @@ extension TATSimulator {
         faults.malformed[invocationId] = nil
     }
 
+    /// Leaves `invocationId` out of every `DescribeInvocations` answer (listings, `TotalCount` and
+    /// refreshes by id) until ``reveal(_:)``, as a record that vanishes from one answer and returns;
+    /// its tasks keep running.
+    public func hide(_ invocationId: String) {
+        fleet.hidden.insert(invocationId)
+    }
+
+    /// Answers `invocationId` again after ``hide(_:)``.
+    public func reveal(_ invocationId: String) {
+        fleet.hidden.remove(invocationId)
+    }
+
+    /// Changes the order listings answer in from now on.
+    public func setListingOrder(_ order: ListingOrder) {
+        fleet.listingOrder = order
+    }
+
     /// From now on, a `DescribeInvocationTasks` call naming `taskId` in `InvocationTaskIds` is refused with
     /// `InvalidParameterValue.InvalidInvocationTaskId` (as the API refuses a task id it does not accept),
     /// until ``clearFaults()``.
