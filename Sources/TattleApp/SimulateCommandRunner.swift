@@ -29,6 +29,8 @@ public struct SimulateCommandRunner: Sendable {
         /// The CAM role bound to the simulated CVM: the metadata service serves its temporary
         /// credentials (and `region`), so Tattle can run with no keys and no region. Default nil (none).
         public var instanceRole: String?
+        /// The order listings answer in: `newest`, `oldest` or `unordered`. Default `newest`.
+        public var listingOrder = "newest"
 
         /// Creates options with the defaults stated on each property.
         public init() {}
@@ -81,6 +83,10 @@ public struct SimulateCommandRunner: Sendable {
         guard (0...1).contains(options.faultRate) else {
             throw OptionsError(description: "--fault-rate must be between 0 and 1")
         }
+        guard ListingOrder(rawValue: options.listingOrder) != nil else {
+            throw OptionsError(
+                description: "--listing-order must be newest, oldest or unordered, got \(options.listingOrder)")
+        }
     }
 
     /// The configuration the options describe.
@@ -89,7 +95,8 @@ public struct SimulateCommandRunner: Sendable {
         let (host, port) = try listenAddress()
         return TATSimulator.Configuration(
             host: host, port: port, seed: options.seed, clockMode: .realTime(speed: options.speed),
-            script: FleetScript.named(options.script))
+            script: FleetScript.named(options.script),
+            listingOrder: ListingOrder(rawValue: options.listingOrder) ?? .newestFirst)
     }
 
     /// The lines printed at start: where the simulator listens and what to export to use it.

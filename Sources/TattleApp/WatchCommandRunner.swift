@@ -77,6 +77,7 @@ public struct WatchCommandRunner: Sendable {
             throw OptionsError(description: "\(name) takes at most 5 values, got \(values.count)")
         }
         if options.regions.contains(where: \.isEmpty) { throw OptionsError(description: "--region must not be empty") }
+        _ = try tombstoneRetention()
         _ = try settings()
     }
 
@@ -89,6 +90,21 @@ public struct WatchCommandRunner: Sendable {
         } catch {
             throw OptionsError(description: error.description)
         }
+    }
+
+    /// The environment variable giving the tombstone retention in days (fractions allowed). Default 7.
+    public static let tombstoneDaysVariable = "TATTLE_TOMBSTONE_DAYS"
+
+    /// How long tombstones are kept: `TATTLE_TOMBSTONE_DAYS`, else 7 days.
+    func tombstoneRetention() throws(OptionsError) -> Duration {
+        guard let text = environment[Self.tombstoneDaysVariable], !text.isEmpty else {
+            return Watcher.Configuration.defaultTombstoneRetention
+        }
+        guard let days = Double(text), days > 0, days.isFinite, days <= 3650 else {
+            throw OptionsError(
+                description: "\(Self.tombstoneDaysVariable) must be a number of days above 0 (at most 3650), got \(text)")
+        }
+        return .milliseconds(Int64((days * 86_400_000).rounded()))
     }
 
     /// The API settings with the region filled in from the CVM metadata service when none was given.
@@ -115,7 +131,8 @@ public struct WatchCommandRunner: Sendable {
             regions: regions,
             filters: Watcher.Filters(
                 commandIds: options.commandIds, createdBy: options.createdBy, instanceKinds: options.instanceKinds),
-            backfill: options.backfill.map { .milliseconds(Int64(($0 * 1000).rounded())) })
+            backfill: options.backfill.map { .milliseconds(Int64(($0 * 1000).rounded())) },
+            tombstoneRetention: try tombstoneRetention())
     }
 
     /// Runs until SIGINT/SIGTERM (or one cycle with `--once`). Events go to `output` as JSON lines.

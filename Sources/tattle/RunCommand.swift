@@ -12,7 +12,8 @@ struct RunCommand: AsyncParsableCommand {
             Every option also reads an environment variable (the flag wins): TATTLE_RULES, TATTLE_STATE_DIR, \
             TATTLE_INTERVAL, TATTLE_REGIONS (comma list; else TENCENTCLOUD_REGION), TATTLE_ENDPOINT, \
             TATTLE_FILTER_COMMAND_ID / _CREATED_BY / _INSTANCE_KIND (comma lists), TATTLE_BACKFILL, \
-            TATTLE_LISTEN, TATTLE_LOG_FORMAT, TATTLE_LOG_LEVEL, TATTLE_SHUTDOWN_GRACE, TATTLE_CA_BUNDLE. \
+            TATTLE_LISTEN, TATTLE_LOG_FORMAT, TATTLE_LOG_LEVEL, TATTLE_SHUTDOWN_GRACE, TATTLE_CA_BUNDLE, \
+            TATTLE_TOMBSTONE_DAYS (how long a vanished invocation's last state is kept; default 7). \
             Credentials: TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY, optional TENCENTCLOUD_SESSION_TOKEN.
 
             SIGTERM or SIGINT shuts down gracefully (polling stops, deliveries in flight finish or stay in the \

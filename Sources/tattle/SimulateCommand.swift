@@ -39,6 +39,9 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "Bind this CAM role to the simulated CVM: its metadata service serves the role's credentials.")
     var instanceRole: String?
 
+    @Option(help: "The order listings answer in: newest, oldest or unordered (TAT documents none).")
+    var listingOrder = "newest"
+
     var runner: SimulateCommandRunner {
         var options = SimulateCommandRunner.Options()
         options.listen = listen
@@ -51,6 +54,7 @@ struct SimulateCommand: AsyncParsableCommand {
         options.faultRate = faultRate
         options.region = region
         options.instanceRole = instanceRole
+        options.listingOrder = listingOrder
         return SimulateCommandRunner(options: options)
     }
 

@@ -31,6 +31,17 @@ struct WatchCommandRunnerTests {
         #expect(throws: WatchCommandRunner.OptionsError.self) { try runner { _ in }.configuration() }
     }
 
+    @Test("TATTLE_TOMBSTONE_DAYS sets the tombstone retention (default 7 days); a bad value is refused")
+    func tombstoneRetention() throws {
+        #expect(try runner { _ in }.configuration().tombstoneRetention == .seconds(7 * 86_400))
+        let custom = WatchCommandRunner(options: .init(), environment: ["TATTLE_TOMBSTONE_DAYS": "0.5"])
+        #expect(try custom.configuration().tombstoneRetention == .seconds(43_200))
+        for bad in ["0", "-1", "week", "nan"] {
+            let runner = WatchCommandRunner(options: .init(), environment: ["TATTLE_TOMBSTONE_DAYS": bad])
+            #expect(throws: WatchCommandRunner.OptionsError.self) { try runner.validate() }
+        }
+    }
+
     @Test(
         "bad options are refused before anything starts",
         arguments: [
