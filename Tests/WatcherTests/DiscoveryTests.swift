@@ -6,31 +6,6 @@ import Watcher
 
 @Suite("Watcher: discovery", .timeLimit(.minutes(2)))
 struct DiscoveryTests {
-    @Test("discovery stops at the page cap and continues next cycle; every new invocation is reported once")
-    func pageCap() async throws {
-        try await Harness.with { h in
-            var configuration = Watcher.Configuration(regions: [Harness.region])
-            configuration.maxDiscoveryPages = 2
-            let watcher = h.watcher(configuration)
-            await h.simulator.seedRetained(count: 120, active: 0)
-            try await watcher.pollOnce()
-            var created = Set<String>()
-            for _ in 0..<450 { created.insert(await h.simulator.addInvocation().invocationId) }
-
-            var newPerCycle: [Int] = []
-            for _ in 0..<4 {
-                let report = try #require(try await watcher.pollOnce().first)
-                #expect(report.kind == .incremental)
-                newPerCycle.append(report.diff.events.filter { $0.previousStatus == nil }.count)
-            }
-            #expect(newPerCycle == [200, 200, 50, 0])
-            let reported = h.log.events.filter { $0.type == .invocationStatusChanged }.map(\.invocation.id)
-            #expect(reported.count == 450)
-            #expect(Set(reported) == created)
-            #expect(await watcher.pollers[0].trackedCount == 570)
-        }
-    }
-
     @Test("an API listing oldest first: the order is learnt from CreatedTime and the tail is paged backwards")
     func oldestFirst() async throws {
         let reader = OldestFirstReader()

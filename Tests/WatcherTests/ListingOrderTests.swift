@@ -61,7 +61,7 @@ struct ListingOrderTests {
         }
     }
 
-    @Test("more new invocations than the page cap: all reported once over the next cycles", arguments: orders)
+    @Test("more new invocations than the page cap: continued next cycle from where it stopped, each once", arguments: orders)
     func pageCap(order: ListingOrder) async throws {
         try await Harness.with(order: order) { h in
             var configuration = Watcher.Configuration(regions: [Harness.region])
@@ -71,12 +71,14 @@ struct ListingOrderTests {
             try await watcher.pollOnce()
             var created = Set<String>()
             for _ in 0..<450 { created.insert(await h.simulator.addInvocation().invocationId) }
-            for _ in 0..<5 {
-                await h.advance(seconds: 1)
-                try await watcher.pollOnce()
+            var newPerCycle: [Int] = []
+            for _ in 0..<4 {
+                let report = try #require(try await watcher.pollOnce().first)
+                newPerCycle.append(report.diff.events.filter { $0.previousStatus == nil }.count)
             }
-            let reported = h.log.events.filter { $0.type == .invocationStatusChanged && $0.previousStatus == nil }.map(
-                \.invocation.id)
+            // Two pages per cycle past the head (newest first) or past the tail check (oldest first).
+            #expect(newPerCycle == (order == .unordered ? [450, 0, 0, 0] : [200, 200, 50, 0]))
+            let reported = h.log.events.filter { $0.type == .invocationStatusChanged }.map(\.invocation.id)
             #expect(reported.count == 450)
             #expect(Set(reported) == created)
             #expect(await watcher.pollers[0].trackedCount == 570)
