@@ -4,7 +4,7 @@ import TATSimulator
 import Testing
 import Watcher
 
-@Suite("Watcher: any listing order", .timeLimit(.minutes(3)))
+@Suite("Watcher: any listing order", .serialized, .timeLimit(.minutes(3)))
 struct ListingOrderTests {
     static let orders: [ListingOrder] = [.newestFirst, .oldestFirst, .unordered]
 
@@ -22,9 +22,13 @@ struct ListingOrderTests {
                 let steady = try #require(try await watcher.pollOnce().first)
                 let calls = await h.simulator.callCount(action: .describeInvocations)
                 #expect(calls == steady.apiCalls)
+                #expect(await h.simulator.callCount(action: .describeInvocationTasks) == 0)
                 #expect(steady.diff.events.allSatisfy { $0.previousStatus != nil }, "nothing is reported as new")
                 switch order {
-                case .newestFirst, .oldestFirst:
+                case .newestFirst:
+                    #expect(steady.kind == .incremental)
+                    #expect(calls <= 1 + 1, "ceil(50/100) refresh + head")
+                case .oldestFirst:
                     #expect(steady.kind == .incremental)
                     #expect(calls <= 1 + 2, "ceil(50/100) refresh + head + tail")
                 case .unordered:

@@ -4,26 +4,9 @@ import TATSimulator
 import Testing
 import Watcher
 
-@Suite("Watcher: faults and API economy", .timeLimit(.minutes(2)))
-struct FaultAndEconomyTests {
-    @Test("a steady-state cycle over 10,000 retained (50 active) makes at most 2 DescribeInvocations calls")
-    func economy() async throws {
-        try await Harness.with { h in
-            await h.simulator.seedRetained(count: 10_000, active: 50)
-            let watcher = h.watcher()
-            let baseline = try #require(try await watcher.pollOnce().first)
-            #expect(baseline.kind == .baseline)
-            #expect(await watcher.pollers[0].trackedCount == 10_050)
-            await h.simulator.resetCounts()
-            let steady = try #require(try await watcher.pollOnce().first)
-            #expect(steady.kind == .incremental)
-            let calls = await h.simulator.callCount(action: .describeInvocations)
-            #expect(calls <= 2)
-            #expect(calls == steady.apiCalls)
-            #expect(await h.simulator.callCount(action: .describeInvocationTasks) == 0)
-        }
-    }
-
+// The economy over 10,000 retained is tested in every listing order in ListingOrderTests.
+@Suite("Watcher: faults", .timeLimit(.minutes(2)))
+struct FaultTests {
     @Test("30% injected faults: no false event, and no missed transition once the faults stop")
     func faults() async throws {
         try await Harness.with { h in
