@@ -24,16 +24,17 @@ extension RegionPoller {
     /// (b) Discovers new invocations: reads the head page (offset 0), learns the listing order from
     /// its `CreatedTime`s (ties by id), then pages from the end where new invocations appear until a
     /// page brings nothing unknown: newest first from offset 100 onwards, oldest first from the tail
-    /// (`TotalCount − 100`) backwards. Returns nil when the listing is unordered (the head, or any
-    /// later page, is not monotonic): only a full listing is safe then.
+    /// (`TotalCount − 100`) backwards. Returns a nil discovery when the listing is unordered (the
+    /// head, or any later page, is not monotonic): only a full listing is safe then, and it can start
+    /// after the returned head page.
     func discover(
         tracked: [String: InvocationState], resume: DiscoveryResume?, into reading: inout CycleReading
-    ) async throws -> Discovery? {
+    ) async throws -> (discovery: Discovery?, head: PageRead) {
         let head = try await listPage(offset: 0, limit: Self.pageSize)
         let headUnknown = absorb(head, tracked: tracked, into: &reading)
         var result = Discovery(order: Watcher.ListingOrder.of(head.rows), totalCount: head.totalCount)
-        if head.returned == 0 || head.returned >= head.totalCount { return result }
-        guard let order = result.order, order != .unordered else { return nil }
+        if head.returned == 0 || head.returned >= head.totalCount { return (result, head) }
+        guard let order = result.order, order != .unordered else { return (nil, head) }
         // The page cap counts the head only where it is where new invocations appear (newest first);
         // a continuation from last cycle's cap gets a budget of its own.
         var pages = order == .newestFirst ? 1 : 0
@@ -59,9 +60,9 @@ extension RegionPoller {
                 "discovery page cap reached; continuing next cycle",
                 metadata: ["boundary": "\(boundary)", "order": "\(order.rawValue)"])
             result.resume = DiscoveryResume(order: order, boundary: boundary)
-        case .unordered: return nil
+        case .unordered: return (nil, head)
         }
-        return result
+        return (result, head)
     }
 
     enum Paging {

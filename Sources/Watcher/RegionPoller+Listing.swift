@@ -53,13 +53,15 @@ extension RegionPoller {
     /// complete: it reached the end and saw at least as many distinct rows as the smallest TotalCount
     /// any page reported (rows shifting between pages only ever repeat a row when new invocations
     /// arrive; a shortfall means something moved past the cursor). Broken rows count as seen.
-    func listAll(into reading: inout CycleReading) async throws -> Bool {
+    /// `head`: page 0, already read this cycle (and already in `reading`), so the listing starts after it.
+    func listAll(after head: PageRead? = nil, into reading: inout CycleReading) async throws -> Bool {
         var offset = 0
         var smallestTotal = Int.max
         var seen = Set<String>()
         var anonymous = 0
-        for _ in 0..<configuration.maxListingPages {
-            let page = try await listPage(offset: offset, limit: Self.pageSize)
+        for index in 0..<configuration.maxListingPages {
+            let reused = index == 0 ? head : nil
+            let page = if let reused { reused } else { try await listPage(offset: offset, limit: Self.pageSize) }
             smallestTotal = min(smallestTotal, page.totalCount)
             for observation in page.rows {
                 seen.insert(observation.id)
@@ -67,7 +69,7 @@ extension RegionPoller {
             }
             seen.formUnion(page.quarantined)
             anonymous += page.malformed - page.quarantined.count
-            absorbQuarantine(page, into: &reading)
+            if reused == nil { absorbQuarantine(page, into: &reading) }
             offset += page.returned
             if page.returned == 0 || offset >= page.totalCount {
                 let complete = seen.count + anonymous >= smallestTotal

@@ -144,8 +144,10 @@ public actor RegionPoller {
                 ?? true
         var nextResume: DiscoveryResume?
         var requestResync = false
+        var head: PageRead?
         if !fullListing {
-            if let discovery = try await discover(tracked: previous, resume: discoveryResume, into: &reading) {
+            let (found, firstPage) = try await discover(tracked: previous, resume: discoveryResume, into: &reading)
+            if let discovery = found {
                 nextResume = discovery.resume
                 noteOrder(discovery.order)
                 // More invocations exist than Tattle knows of, yet paging reached known ground: paging
@@ -161,11 +163,12 @@ public actor RegionPoller {
                     "the listing is not ordered by CreatedTime; listing everything this cycle",
                     metadata: ["tracked": "\(previous.count)"])
                 fullListing = true
+                head = firstPage
             }
         }
         var listedCompletely = false
         if fullListing {
-            listedCompletely = try await listAll(into: &reading)
+            listedCompletely = try await listAll(after: head, into: &reading)
             if listedCompletely { lastListingMalformed = reading.malformedRows }
         }
 

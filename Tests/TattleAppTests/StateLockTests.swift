@@ -11,7 +11,7 @@ import Testing
 /// same directory exits 2 at once, naming the directory and the holder; `deliveries` works beside it.
 @Suite("State directory lock", .serialized, .timeLimit(.minutes(2)))
 struct StateLockTests {
-    @Test("a second tattle run (and tattle watch) on a locked state directory exits 2; deliveries still works")
+    @Test("a second tattle run (and tattle watch) on a locked state directory exits 2; deliveries and replay still work")
     func secondWriter() async throws {
         try await DaemonEndToEndTests.withWorld { world in
             try world.writeRules(world.rulesText())
@@ -42,6 +42,11 @@ struct StateLockTests {
                 stderr: world.directory.appendingPathComponent("deliveries.log"))
             defer { deliveries.kill9() }
             #expect(try await deliveries.waitForExit() == 0)
+            let replay = try DaemonProcess(
+                arguments: ["replay", "--all-dead", "--state-dir", world.state.path], endpoint: world.endpoint,
+                stderr: world.directory.appendingPathComponent("replay.log"))
+            defer { replay.kill9() }
+            #expect(try await replay.waitForExit() == 0)
             #expect(daemon.process.isRunning, "the first daemon is untouched")
 
             // Once the holder stops, the directory is free again.
