@@ -33,11 +33,13 @@ struct WatchCommandRunnerTests {
 
     @Test("TATTLE_TOMBSTONE_DAYS sets the tombstone retention (default 7 days); a bad value is refused")
     func tombstoneRetention() throws {
-        #expect(try runner { _ in }.configuration().tombstoneRetention == .seconds(7 * 86_400))
-        let custom = WatchCommandRunner(options: .init(), environment: ["TATTLE_TOMBSTONE_DAYS": "0.5"])
+        var options = WatchCommandRunner.Options()
+        options.regions = ["ap-guangzhou"]
+        #expect(try runner { $0 = options }.configuration().tombstoneRetention == .seconds(7 * 86_400))
+        let custom = WatchCommandRunner(options: options, environment: ["TATTLE_TOMBSTONE_DAYS": "0.5"])
         #expect(try custom.configuration().tombstoneRetention == .seconds(43_200))
         for bad in ["0", "-1", "week", "nan"] {
-            let runner = WatchCommandRunner(options: .init(), environment: ["TATTLE_TOMBSTONE_DAYS": bad])
+            let runner = WatchCommandRunner(options: options, environment: ["TATTLE_TOMBSTONE_DAYS": bad])
             #expect(throws: WatchCommandRunner.OptionsError.self) { try runner.validate() }
         }
     }
