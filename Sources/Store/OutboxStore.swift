@@ -17,6 +17,9 @@ public enum DeliveryState: String, Codable, Sendable, CaseIterable {
     /// Its receiver is no longer in the rules file: kept, not attempted, until the receiver returns
     /// (``OutboxStore/releaseHeld(receivers:now:)``) or the row reaches its age limit.
     case held
+    /// Suppressed by a silence when it was committed (``OutboxRow/silenceId`` names it); never sent,
+    /// never replayed.
+    case silenced
 }
 
 /// The fixed membership of a grouped or digest message: stored when it is first attempted, so every
@@ -61,11 +64,13 @@ public struct OutboxRow: Sendable, Hashable {
     public var message: MessageRef?
     /// The end of the current claim's lease, while in flight.
     public var claimedUntil: Date?
+    /// The silence that suppressed the row (state ``DeliveryState/silenced``), else `nil`.
+    public var silenceId: String?
 
     public init(
         id: Int64, dispatch: Dispatch, event: Event, state: DeliveryState, attempts: Int, nextAttemptAt: Date,
         createdAt: Date, lastError: String? = nil, responseExcerpt: String? = nil, ageFrom: Date? = nil,
-        message: MessageRef? = nil, claimedUntil: Date? = nil
+        message: MessageRef? = nil, claimedUntil: Date? = nil, silenceId: String? = nil
     ) {
         self.id = id
         self.dispatch = dispatch
@@ -79,6 +84,7 @@ public struct OutboxRow: Sendable, Hashable {
         self.ageFrom = ageFrom ?? createdAt
         self.message = message
         self.claimedUntil = claimedUntil
+        self.silenceId = silenceId
     }
 }
 
@@ -90,11 +96,13 @@ public struct OutboxStats: Sendable, Hashable {
     public var delivered: Int
     /// Rows held for receivers that are no longer configured.
     public var held: Int
+    /// Rows suppressed by a silence.
+    public var silenced: Int
     /// Age of the oldest pending or in-flight row, in seconds; 0 when none.
     public var oldestPendingAge: Double
 
     public init(
-        pending: Int = 0, inFlight: Int = 0, dead: Int = 0, delivered: Int = 0, held: Int = 0,
+        pending: Int = 0, inFlight: Int = 0, dead: Int = 0, delivered: Int = 0, held: Int = 0, silenced: Int = 0,
         oldestPendingAge: Double = 0
     ) {
         self.held = held
@@ -102,6 +110,7 @@ public struct OutboxStats: Sendable, Hashable {
         self.inFlight = inFlight
         self.dead = dead
         self.delivered = delivered
+        self.silenced = silenced
         self.oldestPendingAge = oldestPendingAge
     }
 }

@@ -19,6 +19,7 @@ extension SQLiteStore {
         var ageFrom: Double?
         var message: MessageRef?
         var claimedUntil: Double?
+        var silenceId: String?
 
         init(_ row: Row) {
             id = row[0]
@@ -37,6 +38,7 @@ extension SQLiteStore {
                 message = MessageRef(id: messageID, key: key, isDigest: row[17] ?? false)
             }
             claimedUntil = row[18]
+            silenceId = row[19]
         }
     }
 
@@ -44,7 +46,7 @@ extension SQLiteStore {
     static let rowColumns = """
         o.id, o.event_id, o.receiver, o.rule, o.group_key, o.not_before, o.is_recovery, o.state, o.attempts,
         o.next_attempt_at, o.created_at, o.last_error, o.response_excerpt, e.json, o.age_from, o.message_id,
-        m.idempotency_key, m.is_digest, o.claimed_until
+        m.idempotency_key, m.is_digest, o.claimed_until, o.silence_id
         """
 
     /// The tables ``rowColumns`` come from.
@@ -160,7 +162,8 @@ extension SQLiteStore {
                     nextAttemptAt: Date(timeIntervalSince1970: row.nextAttemptAt),
                     createdAt: Date(timeIntervalSince1970: row.createdAt), lastError: row.lastError,
                     responseExcerpt: row.responseExcerpt, ageFrom: row.ageFrom.map(Date.init(timeIntervalSince1970:)),
-                    message: row.message, claimedUntil: row.claimedUntil.map(Date.init(timeIntervalSince1970:))))
+                    message: row.message, claimedUntil: row.claimedUntil.map(Date.init(timeIntervalSince1970:)),
+                    silenceId: row.silenceId))
         }
         return (rows, undecodable)
     }

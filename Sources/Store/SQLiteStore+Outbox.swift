@@ -191,6 +191,7 @@ extension SQLiteStore: OutboxStore {
                 case .delivered: stats.delivered = count
                 case .dead: stats.dead = count
                 case .held: stats.held = count
+                case .silenced: stats.silenced = count
                 case nil: break
                 }
             }

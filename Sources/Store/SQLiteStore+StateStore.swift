@@ -28,7 +28,9 @@ extension SQLiteStore: StateStore {
         try await write { db in
             try Self.applySnapshot(commit, now: now, db)
             try Self.insertEvents(events, now: now, db)
-            try Self.insertDispatches(commit.dispatches, eventIds: Set(commit.events.map(\.id)), now: now, db)
+            let silenced = try Self.silencedEvents(in: commit, now: now, db)
+            try Self.insertDispatches(
+                commit.dispatches, eventIds: Set(commit.events.map(\.id)), silenced: silenced, now: now, db)
             try Self.applyNoise(commit.noise, now: now, db)
             try Self.applyTombstones(commit, db)
         }
@@ -88,8 +90,10 @@ extension SQLiteStore: StateStore {
         }
     }
 
+    /// Inserts the dispatches not yet queued; one whose event id is in `silenced` is stored as
+    /// silenced (by the silence id it maps to) instead of pending.
     private static func insertDispatches(
-        _ dispatches: [Dispatch], eventIds: Set<String>, now: Double, _ db: Database
+        _ dispatches: [Dispatch], eventIds: Set<String>, silenced: [String: String], now: Double, _ db: Database
     ) throws {
         guard !dispatches.isEmpty else { return }
         let known = try db.cachedStatement(sql: "SELECT 1 FROM event WHERE id = ?")
@@ -98,8 +102,8 @@ extension SQLiteStore: StateStore {
             sql: """
                 INSERT OR IGNORE INTO outbox
                     (event_id, receiver, rule, group_key, not_before, is_recovery, state, attempts,
-                     next_attempt_at, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)
+                     next_attempt_at, created_at, updated_at, silence_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)
                 """)
         for dispatch in dispatches {
             if !checked.contains(dispatch.eventId) {
@@ -108,9 +112,11 @@ extension SQLiteStore: StateStore {
                 }
                 checked.insert(dispatch.eventId)
             }
+            let silence = silenced[dispatch.eventId]
             insert.setUncheckedArguments([
                 dispatch.eventId, dispatch.receiver, dispatch.rule, dispatch.groupKey, dispatch.notBefore.unixSeconds,
-                dispatch.isRecovery, dispatch.notBefore.unixSeconds, now, now,
+                dispatch.isRecovery, silence == nil ? "pending" : "silenced", dispatch.notBefore.unixSeconds, now, now,
+                silence,
             ])
             try insert.execute()
         }

@@ -42,6 +42,12 @@ import GRDB
 /// tombstone(region TEXT, id TEXT, status TEXT, status_since REAL, timeout INTEGER,
 ///           created_time REAL, stuck_fired INTEGER, tasks BLOB, removed_at REAL,
 ///           PRIMARY KEY (region, id))                                 -- last state of a removed invocation
+///
+/// -- v2-silences
+/// silence(id TEXT PRIMARY KEY, matchers BLOB, starts_at REAL, ends_at REAL, -- matchers: JSON array
+///         created_by TEXT, comment TEXT, created_at REAL)                   -- of SilenceMatcher
+///   silence_ends ON silence(ends_at)                                -- active silences at commit
+/// outbox.silence_id TEXT                                            -- set on state = 'silenced' rows
 /// ```
 ///
 /// A migration is never edited once released: changes are new migrations appended below.
@@ -141,6 +147,22 @@ enum Schema {
                         removed_at REAL NOT NULL,
                         PRIMARY KEY (region, id)
                     );
+                    """)
+        }
+        migrator.registerMigration("v2-silences") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE silence (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        matchers BLOB NOT NULL,
+                        starts_at REAL NOT NULL,
+                        ends_at REAL NOT NULL,
+                        created_by TEXT NOT NULL,
+                        comment TEXT NOT NULL DEFAULT '',
+                        created_at REAL NOT NULL
+                    );
+                    CREATE INDEX silence_ends ON silence(ends_at);
+                    ALTER TABLE outbox ADD COLUMN silence_id TEXT;
                     """)
         }
         return migrator
