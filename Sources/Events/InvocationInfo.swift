@@ -59,11 +59,24 @@ public struct InstanceOutcome: Codable, Sendable, Hashable {
     public var status: String
     /// Exit code when the details were fetched.
     public var exitCode: Int?
+    /// TAT's error message for the task (`ErrorInfo`), when the details were fetched and it has one.
+    public var errorInfo: String?
+    /// The bounded tail of the task's decoded output, for the first ``detailedCount`` failed
+    /// instances of the invocation (so an event with hundreds of failures stays small).
+    public var output: OutputTail?
 
-    public init(instanceId: String, taskId: String, status: String, exitCode: Int? = nil) {
+    /// How many failed instances of one invocation carry their output tail in the event. Default 10.
+    public static let detailedCount = 10
+
+    public init(
+        instanceId: String, taskId: String, status: String, exitCode: Int? = nil, errorInfo: String? = nil,
+        output: OutputTail? = nil
+    ) {
         self.instanceId = instanceId
         self.taskId = taskId
         self.status = status
         self.exitCode = exitCode
+        self.errorInfo = errorInfo
+        self.output = output
     }
 }

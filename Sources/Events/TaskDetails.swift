@@ -46,8 +46,9 @@ extension Diff {
         return ids.sorted()
     }
 
-    /// Fills exit code, error, dropped bytes, output tail and times of task events, and the exit codes
-    /// of failed instances, from `details` keyed by task id. Event ids do not change.
+    /// Fills exit code, error, dropped bytes, output tail and times of task events, and the exit codes,
+    /// errors and (for the first ``InstanceOutcome/detailedCount``) output tails of failed instances,
+    /// from `details` keyed by task id. Event ids do not change.
     public mutating func enrich(with details: [String: TaskDetails]) {
         guard !details.isEmpty else { return }
         for index in events.indices {
@@ -63,7 +64,12 @@ extension Diff {
             }
             if var failed = events[index].invocation.failedInstances {
                 for slot in failed.indices {
-                    if let code = details[failed[slot].taskId]?.exitCode { failed[slot].exitCode = code }
+                    guard let found = details[failed[slot].taskId] else { continue }
+                    if let code = found.exitCode { failed[slot].exitCode = code }
+                    if let error = found.errorInfo, !error.isEmpty { failed[slot].errorInfo = error }
+                    if slot < InstanceOutcome.detailedCount, let output = found.output, !output.text.isEmpty {
+                        failed[slot].output = output
+                    }
                 }
                 events[index].invocation.failedInstances = failed
             }

@@ -3,7 +3,8 @@
 enum DefaultTemplates {
     static let title = "{{statusEmoji}} {{title}}"
 
-    /// One event: what, where, which instances, the error and the output tail.
+    /// One event: what, where, which instances (the first few with their error and output tail,
+    /// the rest by id after "and K more"), the error and the output tail.
     static let body = """
         {{statusEmoji}} {{title}}
         Command: {{commandName}}{{#invocation.commandId}} ({{.}}){{/invocation.commandId}}
@@ -12,9 +13,17 @@ enum DefaultTemplates {
         {{#invocation.description}}
         Description: {{.}}
         {{/invocation.description}}
-        {{#instances}}
+        {{#detailedInstances}}
         - {{instanceId}}: {{status}}{{#exitCode}} (exit code {{.}}){{/exitCode}}{{#errorInfo}} — {{.}}{{/errorInfo}}
-        {{/instances}}
+        {{#outputTail}}
+        ```
+        {{{.}}}
+        ```
+        {{/outputTail}}
+        {{/detailedInstances}}
+        {{#moreInstances}}
+        … and {{count}} more{{#ids}}: {{.}}{{/ids}}
+        {{/moreInstances}}
         {{#outputTail}}
         Output (last part{{#outputOmittedBytes}}, {{.}} bytes before omitted{{/outputOmittedBytes}}):
         ```

@@ -7,7 +7,9 @@ enum DefaultText {
         Headline.emoji(events[0], isRecovery: isRecovery) + " " + Headline.title(events: events, isRecovery: isRecovery)
     }
 
-    static func body(_ events: [Event], isRecovery: Bool) -> String {
+    static func body(
+        _ events: [Event], isRecovery: Bool, presentation: Presentation = Presentation(markup: .plain)
+    ) -> String {
         let event = events[0]
         var text = title(events, isRecovery: isRecovery) + "\n"
         if isRecovery {
@@ -17,29 +19,31 @@ enum DefaultText {
             text += "\(events.count) events" + (failed > 0 ? ", \(failed) failed instances" : "") + ":\n"
             for member in events {
                 text += "- " + Headline.title([member][0], isRecovery: isRecovery)
-                if let error = member.task?.errorInfo, !error.isEmpty { text += " — " + error }
+                if let error = presentation.error(member.task?.errorInfo) { text += " — " + error }
                 text += "\n"
             }
-            if let output = EventContext.outputTail(event) {
-                text += "Output of the first (last part):\n```\n" + output + "\n```\n"
+            if let output = event.task?.output.flatMap(presentation.show) {
+                text += "Output of the first (last part):\n```\n" + output.text + "\n```\n"
             }
         } else {
             header(event, into: &text, stuck: true)
             if let description = event.invocation.description, !description.isEmpty {
                 text += "Description: \(description)\n"
             }
-            for instance in EventContext.instances(event) {
+            for instance in EventContext.instances(event, presentation).prefix(Presentation.detailedInstances) {
                 text += "- \(instance.instanceId): \(instance.status)"
                 if let code = instance.exitCode { text += " (exit code \(code))" }
                 if let error = instance.errorInfo, !error.isEmpty { text += " — " + error }
                 text += "\n"
+                if let tail = instance.outputTail { text += "```\n" + tail + "\n```\n" }
             }
-            if let output = EventContext.outputTail(event) {
+            if let more = EventContext.moreInstances(event, presentation) {
+                text += "… and \(more.count) more" + (more.ids.map { ": " + $0 } ?? "") + "\n"
+            }
+            if let output = event.task?.output.flatMap(presentation.show) {
                 text += "Output (last part"
-                if let omitted = event.task?.output?.omittedBytes, omitted > 0 {
-                    text += ", \(omitted) bytes before omitted"
-                }
-                text += "):\n```\n" + output + "\n```\n"
+                if output.omittedBytes > 0 { text += ", \(output.omittedBytes) bytes before omitted" }
+                text += "):\n```\n" + output.text + "\n```\n"
             }
         }
         text += Headline.consoleURL(event)

@@ -71,7 +71,9 @@ extension Loader {
         case .bool(let flag)?:
             recovery =
                 flag
-                ? Rule.Recovery(keyBy: Rule.defaultRecoveryKey, fields: [EventField("invocation.commandId")!]) : nil
+                ? Rule.Recovery(
+                    keyBy: Rule.defaultRecoveryKey, fields: Rule.defaultRecoveryKey.compactMap(EventField.init))
+                : nil
         case let value?:
             if let object = context.object(value, path + "recovery", allowed: ["enabled", "keyBy"]) {
                 let on = context.bool(object["enabled"], path + "recovery" + "enabled") ?? true

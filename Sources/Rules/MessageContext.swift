@@ -10,12 +10,17 @@ struct MessageContext: MustacheParent {
     let isRecovery: Bool
     let rule: String
     let receiver: String
+    /// How output and error text are neutralised and how much of them is shown.
+    var presentation = Presentation(markup: .plain)
 
-    private var first: EventContext { EventContext(event: events[0], isRecovery: isRecovery) }
+    private var first: EventContext {
+        EventContext(event: events[0], isRecovery: isRecovery, presentation: presentation)
+    }
 
     func child(named name: String) -> Any? {
         switch name {
-        case "events": return events.map { EventContext(event: $0, isRecovery: isRecovery) }
+        case "events":
+            return events.map { EventContext(event: $0, isRecovery: isRecovery, presentation: presentation) }
         case "count": return events.count
         case "moreCount": return events.count - 1
         case "isGroup": return events.count > 1
@@ -41,6 +46,7 @@ struct BodyContext: MustacheParent {
 struct EventContext: MustacheParent {
     let event: Event
     let isRecovery: Bool
+    var presentation = Presentation(markup: .plain)
 
     func child(named name: String) -> Any? {
         // Known but absent values are NSNull, which renders empty without Mustache climbing to an
@@ -59,8 +65,8 @@ struct EventContext: MustacheParent {
         case "previousStatus": return event.previousStatus
         case "status": return event.status
         case "statusTransition": return event.previousStatus.map { "\($0) → \(event.status)" } ?? event.status
-        case "invocation": return InvocationContext(invocation: event.invocation)
-        case "task": return event.task.map(TaskContext.init)
+        case "invocation": return InvocationContext(invocation: event.invocation, presentation: presentation)
+        case "task": return event.task.map { TaskContext(task: $0, presentation: presentation) }
         case "stuck": return event.stuck.map(StuckContext.init)
         case "commandName": return Headline.commandName(event)
         case "title": return Headline.title(events: [event], isRecovery: isRecovery)
@@ -69,39 +75,45 @@ struct EventContext: MustacheParent {
         case "isFailure": return StatusClass.isFailure(event)
         case "isStuck": return event.stuck != nil
         case "isTask": return event.type.isTaskLevel
-        case "instances": return Self.instances(event)
+        case "instances": return Self.instances(event, presentation)
+        case "detailedInstances":
+            return Array(Self.instances(event, presentation).prefix(Presentation.detailedInstances))
+        case "moreInstances": return Self.moreInstances(event, presentation)
         case "failedCount": return Self.failedCount(event)
         case "hasFailures": return Self.failedCount(event) > 0
         case "exitCode": return event.task?.exitCode
-        case "errorInfo": return event.task?.errorInfo.flatMap { $0.isEmpty ? nil : $0 }
+        case "errorInfo": return presentation.error(event.task?.errorInfo)
         case "instanceId": return event.task?.instanceId
-        case "outputTail": return Self.outputTail(event)
-        case "outputOmittedBytes": return event.task?.output.flatMap { $0.omittedBytes > 0 ? $0.omittedBytes : nil }
+        case "outputTail": return event.task?.output.flatMap(presentation.show)?.text
+        case "outputOmittedBytes":
+            return event.task?.output.flatMap(presentation.show).flatMap { $0.omittedBytes > 0 ? $0.omittedBytes : nil }
         case "console": return Headline.consoleURL(event)
         default: return nil
         }
     }
 
-    /// The output tail without trailing line breaks, or `nil` when empty.
-    static func outputTail(_ event: Event) -> String? {
-        guard var text = event.task?.output?.text else { return nil }
-        while let last = text.last, last.isNewline || last == " " { text.removeLast() }
-        return text.isEmpty ? nil : text
-    }
-
-    /// The instances worth listing: the task of a task event, or the invocation's failed instances.
-    static func instances(_ event: Event) -> [InstanceContext] {
+    /// The instances worth listing: the task of a task event (its output is the event's own
+    /// `outputTail`), or the invocation's failed instances with their error and output tail.
+    static func instances(_ event: Event, _ presentation: Presentation) -> [InstanceContext] {
         if let task = event.task {
             return [
                 InstanceContext(
                     instanceId: task.instanceId, taskId: task.id, status: task.status, exitCode: task.exitCode,
-                    errorInfo: task.errorInfo)
+                    errorInfo: presentation.error(task.errorInfo))
             ]
         }
-        return (event.invocation.failedInstances ?? []).map {
-            InstanceContext(
-                instanceId: $0.instanceId, taskId: $0.taskId, status: $0.status, exitCode: $0.exitCode, errorInfo: nil)
-        }
+        return (event.invocation.failedInstances ?? []).map { InstanceContext($0, presentation) }
+    }
+
+    /// The failed instances beyond the first ``Presentation/detailedInstances``: their count and
+    /// ids (as many as the presentation lists), or `nil` when there are none.
+    static func moreInstances(_ event: Event, _ presentation: Presentation) -> MoreInstancesContext? {
+        guard event.task == nil, let failed = event.invocation.failedInstances,
+            failed.count > Presentation.detailedInstances
+        else { return nil }
+        let rest = failed.dropFirst(Presentation.detailedInstances).map(\.instanceId)
+        let ids = presentation.moreList(rest)
+        return MoreInstancesContext(count: rest.count, ids: ids.isEmpty ? nil : ids)
     }
 
     /// Instances that did not succeed: the failed list, or the non-SUCCESS task counts, or 1 for a failed task.
@@ -116,13 +128,51 @@ struct EventContext: MustacheParent {
     }
 }
 
+/// `moreInstances`: the failed instances not listed with details.
+struct MoreInstancesContext: MustacheParent {
+    /// How many there are (always shown).
+    let count: Int
+    /// Their ids, comma-separated, as many as fit (`…` when cut); `nil` when none fit.
+    let ids: String?
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "count": count
+        case "ids": ids ?? NSNull()
+        default: nil
+        }
+    }
+}
+
 /// One instance in `instances`.
 struct InstanceContext: MustacheParent {
     let instanceId: String
     let taskId: String
     let status: String
     let exitCode: Int?
+    /// Already cut and neutralised by the presentation.
     let errorInfo: String?
+    /// The output tail as presented (cut, neutralised), for failed instances of an invocation.
+    var outputTail: String? = nil
+    var outputOmittedBytes: Int? = nil
+
+    init(instanceId: String, taskId: String, status: String, exitCode: Int?, errorInfo: String?) {
+        self.instanceId = instanceId
+        self.taskId = taskId
+        self.status = status
+        self.exitCode = exitCode
+        self.errorInfo = errorInfo
+    }
+
+    init(_ outcome: InstanceOutcome, _ presentation: Presentation) {
+        self.init(
+            instanceId: outcome.instanceId, taskId: outcome.taskId, status: outcome.status,
+            exitCode: outcome.exitCode, errorInfo: presentation.error(outcome.errorInfo))
+        if let shown = outcome.output.flatMap(presentation.show) {
+            outputTail = shown.text
+            outputOmittedBytes = shown.omittedBytes > 0 ? shown.omittedBytes : nil
+        }
+    }
 
     func child(named name: String) -> Any? {
         if let value = lookup(name) { return value }
@@ -136,6 +186,8 @@ struct InstanceContext: MustacheParent {
         case "status": status
         case "exitCode": exitCode
         case "errorInfo": errorInfo.flatMap { $0.isEmpty ? nil : $0 }
+        case "outputTail": outputTail
+        case "outputOmittedBytes": outputOmittedBytes
         default: nil
         }
     }
@@ -143,6 +195,7 @@ struct InstanceContext: MustacheParent {
 
 struct InvocationContext: MustacheParent {
     let invocation: InvocationInfo
+    var presentation = Presentation(markup: .plain)
 
     func child(named name: String) -> Any? {
         if let value = lookup(name) { return value }
@@ -166,13 +219,7 @@ struct InvocationContext: MustacheParent {
         case "taskCounts": invocation.taskCounts
         case "instanceCount": invocation.instanceCount
         case "failedInstances":
-            invocation.failedInstances.map { list in
-                list.map {
-                    InstanceContext(
-                        instanceId: $0.instanceId, taskId: $0.taskId, status: $0.status, exitCode: $0.exitCode,
-                        errorInfo: nil)
-                }
-            }
+            invocation.failedInstances.map { list in list.map { InstanceContext($0, presentation) } }
         case "durationSeconds": Format.seconds(invocation.startTime, invocation.endTime)
         default: nil
         }
@@ -181,6 +228,7 @@ struct InvocationContext: MustacheParent {
 
 struct TaskContext: MustacheParent {
     let task: TaskInfo
+    var presentation = Presentation(markup: .plain)
 
     func child(named name: String) -> Any? {
         if let value = lookup(name) { return value }
@@ -193,9 +241,12 @@ struct TaskContext: MustacheParent {
         case "instanceId": task.instanceId
         case "status": task.status
         case "exitCode": task.exitCode
-        case "errorInfo": task.errorInfo.flatMap { $0.isEmpty ? nil : $0 }
+        case "errorInfo": presentation.error(task.errorInfo)
         case "dropped": task.dropped
-        case "output": task.output.map { ["text": $0.text, "omittedBytes": $0.omittedBytes] as [String: Any] }
+        case "output":
+            task.output.map {
+                ["text": presentation.markup.neutralise($0.text), "omittedBytes": $0.omittedBytes] as [String: Any]
+            }
         case "startTime": task.startTime.map(Format.date)
         case "endTime": task.endTime.map(Format.date)
         case "durationSeconds": Format.seconds(task.startTime, task.endTime)

@@ -191,6 +191,38 @@ public enum Presets {
         }
     }
 
+    /// Whether a message with this title and body fits the platform's limit without the preset
+    /// cutting it (the JSON-encoded platforms are estimated from the escaped text, on the safe side).
+    static func fits(platform: Platform, format: String?, title: String, body text: String) -> Bool {
+        let body = detail(title, text)
+        let full = joined(title, text)
+        func escaped(_ value: String) -> Int { JSONText.escape(value).utf8.count }
+        switch platform {
+        case .wecom:
+            return format == "markdown"
+                ? title.utf8.count + body.utf8.count + 5 <= wecomMarkdownBytes : full.utf8.count <= wecomTextBytes
+        case .dingtalk:
+            return format == "markdown"
+                ? title.utf8.count + body.utf8.count + 6 <= dingtalkBytes : full.utf8.count <= dingtalkBytes
+        case .feishu, .lark:
+            if format == "post" {
+                let lines = body.utf8.reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+                return escaped(title) + escaped(body) + 40 * lines + 200 <= feishuBodyBytes
+            }
+            return escaped(full) + 100 <= feishuBodyBytes
+        case .slack:
+            return format == "text"
+                ? slackEscape(full).count <= slackTextCharacters : slackEscape(body).count <= slackSectionCharacters
+        case .teams:
+            return escaped(title) + escaped(body) + 1000 <= teamsBodyBytes
+        case .discord:
+            return format == "content"
+                ? full.count <= discordContentCharacters : body.count <= discordDescriptionCharacters
+        default:
+            return true
+        }
+    }
+
     static func detail(_ title: String, _ body: String) -> String {
         guard !title.isEmpty, body.hasPrefix(title) else { return body }
         return String(body.dropFirst(title.count).drop { $0 == "\n" })

@@ -17,9 +17,56 @@ struct Renderer: Sendable {
         var context: MessageContext
     }
 
+    /// The text for `receiver`, fitted to its platform. The default body is rendered with the whole
+    /// output tails when that fits the platform's limit; otherwise with the longest tail length
+    /// that fits (found by bisection), and if even no output is too much, with fewer ids after
+    /// "and K more": the tails shrink first and the count of failed instances always stays.
+    /// Template overrides are rendered once (command output neutralised all the same) and cut by
+    /// the preset when too long.
     static func text(rule: Rule?, receiver: ReceiverConfig, events: [Event], isRecovery: Bool) -> Text {
+        let platform = receiver.receiver.platform
+        var presentation = Presentation(markup: Markup(platform))
+        let full = text(rule: rule, receiver: receiver, events: events, isRecovery: isRecovery, presentation)
+        let overridden = receiver.templates.body != nil || rule?.templates.body != nil
+        func fits(_ text: Text) -> Bool {
+            Presets.fits(platform: platform, format: receiver.receiver.format, title: text.title, body: text.body)
+        }
+        if overridden || fits(full) { return full }
+        func render(_ presentation: Presentation) -> Text {
+            text(rule: rule, receiver: receiver, events: events, isRecovery: isRecovery, presentation)
+        }
+        presentation.tailBytes = 0
+        var best = render(presentation)
+        guard fits(best) else {
+            for ids in [10, 0] {
+                presentation.moreIds = ids
+                best = render(presentation)
+                if fits(best) { break }
+            }
+            return best
+        }
+        // Bisect the tail length between 0 (fits) and the longest stored tail (does not).
+        var low = 0
+        var high = Presentation.longestTail(events)
+        while high - low > 8 {
+            presentation.tailBytes = (low + high) / 2
+            let candidate = render(presentation)
+            if fits(candidate) {
+                low = presentation.tailBytes
+                best = candidate
+            } else {
+                high = presentation.tailBytes
+            }
+        }
+        return best
+    }
+
+    static func text(
+        rule: Rule?, receiver: ReceiverConfig, events: [Event], isRecovery: Bool, _ presentation: Presentation
+    ) -> Text {
         let context = MessageContext(
-            events: events, isRecovery: isRecovery, rule: rule?.name ?? "", receiver: receiver.receiver.name)
+            events: events, isRecovery: isRecovery, rule: rule?.name ?? "", receiver: receiver.receiver.name,
+            presentation: presentation)
         // Without overrides the defaults are produced natively (same text as the Mustache defaults).
         let title: String
         if let template = receiver.templates.title ?? rule?.templates.title {
@@ -31,14 +78,17 @@ struct Renderer: Sendable {
         if let template = receiver.templates.body ?? rule?.templates.body {
             body = tidy(template.render(context))
         } else {
-            body = DefaultText.body(events, isRecovery: isRecovery)
+            body = DefaultText.body(events, isRecovery: isRecovery, presentation: presentation)
         }
         return Text(title: title, body: body, context: context)
     }
 
     /// The default title and body rendered through Mustache: the reference ``DefaultText`` must match.
-    static func mustacheDefaults(events: [Event], isRecovery: Bool) -> (title: String, body: String) {
-        let context = MessageContext(events: events, isRecovery: isRecovery, rule: "", receiver: "")
+    static func mustacheDefaults(
+        events: [Event], isRecovery: Bool, presentation: Presentation = Presentation(markup: .plain)
+    ) -> (title: String, body: String) {
+        let context = MessageContext(
+            events: events, isRecovery: isRecovery, rule: "", receiver: "", presentation: presentation)
         let body = isRecovery ? defaultRecoveryBody : events.count > 1 ? defaultGroupBody : defaultBody
         return (oneLine(defaultTitle.render(context)), tidy(body.render(context)))
     }

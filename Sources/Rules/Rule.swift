@@ -33,8 +33,10 @@ public struct Rule: Sendable {
 
     /// Recovery settings: when a command this rule notified as failing succeeds again, send a notice.
     public struct Recovery: Sendable {
-        /// Field paths identifying "the same command"; default `["invocation.commandId"]`, falling
-        /// back to the command name for events without a command id.
+        /// Field paths identifying "the same command"; default `["invocation.commandName"]`, falling
+        /// back to the command id for events whose command has no name. The name, not the id, is
+        /// the default because `RunCommand` creates a new temporary command (a new id) for every
+        /// run: keyed by id, a failing-then-fixed RunCommand job would never recover.
         public var keyBy: [String]
         let fields: [EventField]
     }
@@ -83,7 +85,7 @@ public struct Rule: Sendable {
         for field in recovery.fields {
             var value = field.read(ref).text ?? ""
             if value.isEmpty, recovery.fields.count == 1, recovery.keyBy == Self.defaultRecoveryKey {
-                value = ref.event.invocation.commandName ?? ""
+                value = ref.event.invocation.commandId ?? ""
             }
             anyValue = anyValue || !value.isEmpty
             key += separator + value
@@ -91,7 +93,7 @@ public struct Rule: Sendable {
         return anyValue ? key : nil
     }
 
-    static let defaultRecoveryKey = ["invocation.commandId"]
+    static let defaultRecoveryKey = ["invocation.commandName"]
 }
 
 /// A receiver of the rules file: the delivery contract plus what rendering needs.

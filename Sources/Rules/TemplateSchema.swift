@@ -11,6 +11,7 @@ indirect enum TemplateSchema: Sendable {
 
     static let instance: [String: TemplateSchema] = [
         "instanceId": .leaf, "taskId": .leaf, "status": .leaf, "exitCode": .leaf, "errorInfo": .leaf,
+        "outputTail": .leaf, "outputOmittedBytes": .leaf,
     ]
 
     static let invocation: [String: TemplateSchema] = [
@@ -35,7 +36,9 @@ indirect enum TemplateSchema: Sendable {
         "id": .leaf, "version": .leaf, "type": .leaf, "region": .leaf, "detectedAt": .leaf, "previousStatus": .leaf,
         "status": .leaf, "statusTransition": .leaf, "invocation": .object(invocation), "task": .object(task),
         "stuck": .object(stuck), "commandName": .leaf, "title": .leaf, "statusEmoji": .leaf, "isRecovery": .leaf,
-        "isFailure": .leaf, "isStuck": .leaf, "isTask": .leaf, "instances": .list(instance), "failedCount": .leaf,
+        "isFailure": .leaf, "isStuck": .leaf, "isTask": .leaf, "instances": .list(instance),
+        "detailedInstances": .list(instance), "moreInstances": .object(["count": .leaf, "ids": .leaf]),
+        "failedCount": .leaf,
         "hasFailures": .leaf, "exitCode": .leaf, "errorInfo": .leaf, "instanceId": .leaf, "outputTail": .leaf,
         "outputOmittedBytes": .leaf, "console": .leaf,
     ]

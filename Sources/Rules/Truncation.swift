@@ -51,4 +51,20 @@ public enum Truncation {
         }
         return String(text[..<end])
     }
+
+    /// The longest suffix of whole characters whose UTF-8 form fits in `maxBytes` (no marker): the
+    /// end of an output tail, kept when the tail must be shorter.
+    public static func suffix(_ text: String, maxBytes: Int) -> String {
+        if text.utf8.count <= maxBytes { return text }
+        var used = 0
+        var start = text.endIndex
+        while start > text.startIndex {
+            let before = text.index(before: start)
+            let width = text[before].utf8.count
+            if used + width > maxBytes { break }
+            used += width
+            start = before
+        }
+        return String(text[start...])
+    }
 }

@@ -166,5 +166,30 @@ struct DifferEdgeCaseTests {
         #expect(task.errorInfo == "exit 2")
         #expect(task.output?.text == "boom\n")
         #expect(diff.events.last?.invocation.failedInstances?.first?.exitCode == 2)
+        // The invocation-level event carries the failed instance's error and output tail too.
+        let failed = try #require(diff.events.first?.invocation.failedInstances?.first)
+        #expect(failed.errorInfo == "exit 2")
+        #expect(failed.output == tail)
+    }
+
+    @Test("Only the first failed instances of an invocation carry their output tail in the event")
+    func enrichmentBoundsOutputs() throws {
+        let count = InstanceOutcome.detailedCount + 3
+        let tasks = (1...count).map { Fixture.task($0, .running) }
+        let before = Fixture.snapshot(Fixture.invocation(.running, tasks: tasks))
+        let after = Fixture.invocation(.failed, tasks: (1...count).map { Fixture.task($0, .failed) })
+        var diff = differ.diff(previous: before, observed: [after], now: later, region: Fixture.region)
+        let tail = OutputTail(decodedOutput: Array("boom\n".utf8))
+        diff.enrich(
+            with: Dictionary(
+                uniqueKeysWithValues: diff.taskIdsNeedingDetails.map {
+                    ($0, TaskDetails(exitCode: 1, errorInfo: "failed", output: tail))
+                }))
+        let invocation = try #require(diff.events.first { $0.type == .invocationStatusChanged })
+        let failed = try #require(invocation.invocation.failedInstances)
+        #expect(failed.count == count)
+        #expect(failed.allSatisfy { $0.errorInfo == "failed" && $0.exitCode == 1 })
+        #expect(failed.prefix(InstanceOutcome.detailedCount).allSatisfy { $0.output == tail })
+        #expect(failed.dropFirst(InstanceOutcome.detailedCount).allSatisfy { $0.output == nil })
     }
 }

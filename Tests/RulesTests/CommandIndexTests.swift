@@ -29,7 +29,7 @@ import Testing
                 var event = Support.event(status: status, region: region)
                 event.invocation.commandName = name
                 var memory = InMemoryNoiseMemory()
-                memory.failing = ["recovery\u{1F}invocation\u{1F}cmd-1"]
+                memory.failing = ["recovery\u{1F}invocation\u{1F}cmd-1", "recovery\u{1F}invocation\u{1F}rec-1"]
                 let fast = engine.evaluate(event, now: Support.t0, memory: memory)
                 let full = engine.evaluate(event, now: Support.t0, memory: memory, explain: true)
                 #expect(fast.dispatches == full.dispatches)

@@ -116,7 +116,7 @@ import Testing
         var memory = InMemoryNoiseMemory()
         let failure = engine.evaluate(
             Support.event(status: "FAILED", invocationId: "inv-1"), now: Support.t0, memory: memory)
-        let key = "deploy\u{1F}invocation\u{1F}cmd-1"
+        let key = "deploy\u{1F}invocation\u{1F}deploy-web"
         #expect(failure.updates.contains(.failing(key: key, true)))
         #expect(failure.dispatches.allSatisfy { !$0.isRecovery })
         memory.apply(failure.updates)
@@ -141,9 +141,31 @@ import Testing
         // A different command's success recovers nothing.
         memory.apply(failure.updates)
         let other = engine.evaluate(
-            Support.event(status: "SUCCESS", commandId: "cmd-2", invocationId: "inv-5"), now: Support.t0, memory: memory
-        )
+            Support.event(status: "SUCCESS", command: "other-job", commandId: "cmd-2", invocationId: "inv-5"),
+            now: Support.t0, memory: memory)
         #expect(other.dispatches.isEmpty)
+    }
+
+    @Test("The default recovery key is the command name: RunCommand makes a new command id for every run")
+    func recoveryAcrossRunCommandInvocations() throws {
+        let engine = try engine(
+            #"[{"name": "r", "match": {"status": "FAILED"}, "receivers": ["hook"], "recovery": true}]"#)
+        var memory = InMemoryNoiseMemory()
+        let failure = engine.evaluate(
+            Support.event(status: "FAILED", command: "nightly-job", commandId: "cmd-run0001", invocationId: "inv-1"),
+            now: Support.t0, memory: memory)
+        #expect(failure.updates.contains(.failing(key: "r\u{1F}invocation\u{1F}nightly-job", true)))
+        memory.apply(failure.updates)
+        let success = engine.evaluate(
+            Support.event(status: "SUCCESS", command: "nightly-job", commandId: "cmd-run0002", invocationId: "inv-2"),
+            now: Support.t0 + 86_400, memory: memory)
+        #expect(success.dispatches.map(\.isRecovery) == [true])
+        #expect(success.updates == [.failing(key: "r\u{1F}invocation\u{1F}nightly-job", false)])
+
+        // A command without a name falls back to its id.
+        let unnamed = engine.evaluate(
+            Support.event(status: "FAILED", command: "", commandId: "cmd-x"), now: Support.t0, memory: memory)
+        #expect(unnamed.updates.contains(.failing(key: "r\u{1F}invocation\u{1F}cmd-x", true)))
     }
 
     @Test func recoveryKeyByCommandName() throws {

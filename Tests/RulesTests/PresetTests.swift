@@ -89,9 +89,10 @@ import Testing
             #expect((bytes ? text.utf8.count : text.count) <= limit)
             #expect(text.contains("部署失败"))
             #expect(String(decoding: Array(text.utf8), as: UTF8.self) == text)  // never a split character
-            if events[0].task!.output!.text.utf8.count > limit {
-                #expect(text.hasSuffix(Truncation.marker))
-            }
+            // Too long: the output tail is shortened first, so the message still ends with its
+            // console link instead of being cut at the end.
+            #expect(!text.hasSuffix(Truncation.marker))
+            #expect(text.hasSuffix(Headline.consoleURL(events[0])))
         }
     }
 
@@ -102,8 +103,11 @@ import Testing
         #expect(object["msgtype"] as? String == "text")
         let content = try #require(Self.string(object, "text", "content"))
         #expect(content.utf8.count <= 2048)
-        #expect(content.utf8.count > 2048 - 3 - Truncation.marker.utf8.count - 1)  // filled up to the limit
-        #expect(content.hasSuffix(Truncation.marker))
+        // The output tail is shortened until the message fits, using the room up to the limit, and
+        // the message keeps its end (the console link) instead of being cut there.
+        #expect(content.utf8.count > 2048 - 48)
+        #expect(content.hasSuffix(Headline.consoleURL(Self.hostileEvent())))
+        #expect(content.contains("镜像拉取错误。\n```"))  // the end of the output is what is kept
     }
 
     @Test func shapesOfEachPlatform() throws {
