@@ -197,6 +197,7 @@ let package = Package(
             dependencies: [
                 "TattleApp", "TestSupport", "Store", "Rules", "Events", "TATSimulator", "TencentCloud", "Curl",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: strict
         ),

@@ -1,23 +1,112 @@
-/// The text and exit status of `tattle check`: every diagnostic, then a summary.
+import Foundation
+
+/// The text and exit status of `tattle check`: every diagnostic, one per line in the compiler
+/// convention editors and CI annotators read (`FILE:LINE:COL: error: PATH: message`, or
+/// `FILE: warning: PATH: message` when the value could not be located), then a summary line.
 public struct CheckReport: Sendable {
+    /// How the report is printed.
+    public enum Format: String, Sendable, CaseIterable {
+        /// One diagnostic per line, then the summary. The default.
+        case text
+        /// One JSON object: `file`, `diagnostics` (`file`, `line`, `column`, `severity`, `path`,
+        /// `message`), `errors`, `warnings`, `rules`, `receivers` (those two `null` on errors), `summary`.
+        case json
+    }
+
     /// What to print (ends with a newline).
     public var text: String
     /// 1 when there are errors, else 0.
     public var exitStatus: Int32
 
-    public init(diagnostics: [Diagnostic], ruleSet: RuleSet?) {
-        var lines = diagnostics.map(\.description)
+    /// A report of `diagnostics` found in `file` (the path as the user gave it).
+    public init(file: String, diagnostics: [Diagnostic], ruleSet: RuleSet?, format: Format = .text) {
         let errors = diagnostics.filter(\.isError).count
         let warnings = diagnostics.count - errors
         func plural(_ count: Int, _ word: String) -> String { "\(count) \(word)\(count == 1 ? "" : "s")" }
-        if errors == 0, let ruleSet {
-            let summary =
+        let summary: String
+        let valid = errors == 0 && ruleSet != nil
+        if valid, let ruleSet {
+            summary =
                 "OK: \(plural(ruleSet.rules.count, "rule")), \(plural(ruleSet.receiverConfigs.count, "receiver"))"
-            lines.append(summary + (warnings == 0 ? "; no problems" : "; \(plural(warnings, "warning"))"))
+                + (warnings == 0 ? "; no problems" : "; \(plural(warnings, "warning"))")
         } else {
-            lines.append("\(plural(errors, "error")), \(plural(warnings, "warning"))")
+            summary = "\(plural(errors, "error")), \(plural(warnings, "warning"))"
         }
-        text = lines.joined(separator: "\n") + "\n"
         exitStatus = errors > 0 ? 1 : 0
+        switch format {
+        case .text:
+            text = (diagnostics.map { $0.compilerLine(file: file) } + [summary]).joined(separator: "\n") + "\n"
+        case .json:
+            let report = JSONReport(
+                file: file,
+                diagnostics: diagnostics.map {
+                    JSONReport.Item(
+                        file: file, line: $0.line, column: $0.column, severity: $0.severity.rawValue, path: $0.path,
+                        message: $0.message)
+                }, errors: errors, warnings: warnings, rules: valid ? ruleSet?.rules.count : nil,
+                receivers: valid ? ruleSet?.receiverConfigs.count : nil, summary: summary)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            let data = (try? encoder.encode(report)) ?? Data("{}".utf8)
+            text = String(decoding: data, as: UTF8.self) + "\n"
+        }
+    }
+
+    private struct JSONReport: Encodable {
+        struct Item: Encodable {
+            var file: String
+            var line: Int?
+            var column: Int?
+            var severity: String
+            var path: String
+            var message: String
+
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(file, forKey: .file)
+                // Explicit nulls: a tool reads one shape whether or not the value was located.
+                try container.encode(line, forKey: .line)
+                try container.encode(column, forKey: .column)
+                try container.encode(severity, forKey: .severity)
+                try container.encode(path, forKey: .path)
+                try container.encode(message, forKey: .message)
+            }
+
+            enum CodingKeys: String, CodingKey { case file, line, column, severity, path, message }
+        }
+
+        var file: String
+        var diagnostics: [Item]
+        var errors: Int
+        var warnings: Int
+        var rules: Int?
+        var receivers: Int?
+        var summary: String
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(file, forKey: .file)
+            try container.encode(diagnostics, forKey: .diagnostics)
+            try container.encode(errors, forKey: .errors)
+            try container.encode(warnings, forKey: .warnings)
+            try container.encode(rules, forKey: .rules)
+            try container.encode(receivers, forKey: .receivers)
+            try container.encode(summary, forKey: .summary)
+        }
+
+        enum CodingKeys: String, CodingKey { case file, diagnostics, errors, warnings, rules, receivers, summary }
+    }
+}
+
+extension Diagnostic {
+    /// The diagnostic in the compiler convention: `FILE:LINE:COL: severity: PATH: message`, or
+    /// `FILE: severity: PATH: message` when the value could not be located. A line break in the
+    /// message becomes a space, so one diagnostic is always one line.
+    public func compilerLine(file: String) -> String {
+        let location = line.flatMap { line in column.map { "\(file):\(line):\($0)" } } ?? file
+        let oneLine =
+            message.contains(where: \.isNewline)
+            ? message.split(whereSeparator: \.isNewline).joined(separator: " ") : message
+        return "\(location): \(severity.rawValue): \(path): \(oneLine)"
     }
 }

@@ -20,6 +20,8 @@ public enum DeliveriesCommands {
         case held
         /// Accepted by the receiver (kept for the retention period, 7 days by default).
         case delivered
+        /// Suppressed by a silence (`tattle silence`); never sent.
+        case silenced
         /// Every row.
         case all
 
@@ -29,6 +31,7 @@ public enum DeliveriesCommands {
             case .dead: [.dead]
             case .held: [.held]
             case .delivered: [.delivered]
+            case .silenced: [.silenced]
             case .all: Set(DeliveryState.allCases)
             }
         }
@@ -115,6 +118,8 @@ struct DeliveryListing: Encodable {
     var createdAt: Date
     var lastError: String?
     var responseExcerpt: String?
+    /// The silence that suppressed the row (state `silenced`).
+    var silenceId: String?
 
     init(_ row: OutboxRow) {
         id = row.id
@@ -137,5 +142,6 @@ struct DeliveryListing: Encodable {
         createdAt = row.createdAt
         lastError = row.lastError
         responseExcerpt = row.responseExcerpt
+        silenceId = row.silenceId
     }
 }

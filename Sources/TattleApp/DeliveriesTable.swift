@@ -16,7 +16,8 @@ enum DeliveriesTable {
                 [
                     String(row.id), displayState(row), row.dispatch.receiver, row.dispatch.rule,
                     describeEvent(row.event),
-                    String(row.attempts), timing(row, now: now), row.lastError ?? "",
+                    String(row.attempts), timing(row, now: now),
+                    row.silenceId.map { "silenced by \($0)" } ?? row.lastError ?? "",
                 ]
             }
         let cut = cells.map { line in

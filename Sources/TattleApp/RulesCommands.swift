@@ -13,17 +13,21 @@ public enum RulesCommands {
         public var exitStatus: Int32
     }
 
-    /// `tattle check FILE`: every diagnostic as `path (line:col): error|warning: message`, then a
-    /// summary; exit 1 on errors. Unset `${env:…}` references are warnings unless `strictEnv`.
+    /// `tattle check FILE`: every diagnostic as `FILE:LINE:COL: error|warning: PATH: message` (the
+    /// compiler convention), then a summary, or all of it as JSON; exit 1 on errors. Unset
+    /// `${env:…}` references are warnings unless `strictEnv`.
     public static func check(
-        path: String, strictEnv: Bool = false, resolver: any ReferenceResolver = ProcessReferenceResolver()
+        path: String, strictEnv: Bool = false, format: CheckReport.Format = .text,
+        resolver: any ReferenceResolver = ProcessReferenceResolver()
     ) -> Output {
         guard let data = FileManager.default.contents(atPath: path) else {
-            return Output(text: "\(path): error: cannot read the file\n", exitStatus: 2)
+            let diagnostic = Diagnostic(.error, path: "$", message: "cannot read the file")
+            let report = CheckReport(file: path, diagnostics: [diagnostic], ruleSet: nil, format: format)
+            return Output(text: report.text, exitStatus: 2)
         }
         let (ruleSet, diagnostics) = RuleSet.load(
             data: data, resolver: resolver, references: strictEnv ? .failIfUsed : .warn)
-        let report = CheckReport(diagnostics: diagnostics, ruleSet: ruleSet)
+        let report = CheckReport(file: path, diagnostics: diagnostics, ruleSet: ruleSet, format: format)
         return Output(text: report.text, exitStatus: report.exitStatus)
     }
 
@@ -34,9 +38,12 @@ public enum RulesCommands {
     /// - Parameters:
     ///   - now: Evaluation time; default the event's `detectedAt`.
     ///   - assumeFailing: Pretend every command was failing, to preview recovery notices.
+    ///   - silences: The silences to check the event against (the caller reads the active ones
+    ///     from the state database); the first that matches is reported, and every notification
+    ///     would be recorded as silenced instead of sent.
     public static func testRule(
         rulesPath: String, eventPath: String, now: Date? = nil, assumeFailing: Bool = false,
-        resolver: any ReferenceResolver = ProcessReferenceResolver()
+        silences: [Silence] = [], resolver: any ReferenceResolver = ProcessReferenceResolver()
     ) -> Output {
         guard let rulesData = FileManager.default.contents(atPath: rulesPath) else {
             return Output(text: "\(rulesPath): error: cannot read the file\n", exitStatus: 2)
@@ -52,10 +59,11 @@ public enum RulesCommands {
         }
         let (loaded, diagnostics) = RuleSet.load(data: rulesData, resolver: resolver, references: .warn)
         var text = ""
-        for diagnostic in diagnostics { text += diagnostic.description + "\n" }
         guard let ruleSet = loaded else {
-            return Output(text: text + CheckReport(diagnostics: diagnostics, ruleSet: nil).text, exitStatus: 1)
+            return Output(
+                text: CheckReport(file: rulesPath, diagnostics: diagnostics, ruleSet: nil).text, exitStatus: 1)
         }
+        for diagnostic in diagnostics { text += diagnostic.compilerLine(file: rulesPath) + "\n" }
         let engine = RulesEngine(ruleSet: ruleSet.ignoringMissingReferences())
         let at = now ?? event.detectedAt
         let memory = PreviewMemory(assumeFailing: assumeFailing)
@@ -67,6 +75,15 @@ public enum RulesCommands {
         if evaluation.dispatches.isEmpty {
             text += "\nNo receiver would be notified.\n"
             return Output(text: text, exitStatus: 0)
+        }
+        if let silence = SilenceSet(silences).silence(for: event) {
+            text +=
+                "\nSilenced by \(silence.id) (\(SilenceCommands.describe(silence.matchers)), until "
+                + "\(SilenceCommands.format(silence.endsAt)), by \(silence.createdBy)"
+                + (silence.comment.isEmpty ? "" : ": \(silence.comment)")
+                + "): every notification below would be recorded as silenced, not sent.\n"
+        } else if !silences.isEmpty {
+            text += "\nNone of the \(silences.count) active silences matches.\n"
         }
         var status: Int32 = 0
         for dispatch in evaluation.dispatches {

@@ -8,13 +8,14 @@ extension DeliveriesCommands.Filter: ExpressibleByArgument {}
 struct DeliveriesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "deliveries",
-        abstract: "List notifications in the outbox: pending, retrying, dead or delivered.",
+        abstract: "List notifications in the outbox: pending, retrying, dead, delivered or silenced.",
         discussion: "Newest first. Receivers are shown by name; stored errors are already redacted."
     )
 
     @OptionGroup var state: StateDirectoryOptions
 
-    @Option(name: .customLong("state"), help: "Which rows: pending, retrying, held, dead, delivered or all.")
+    @Option(
+        name: .customLong("state"), help: "Which rows: pending, retrying, held, dead, delivered, silenced or all.")
     var filter: DeliveriesCommands.Filter = .all
 
     @Option(help: "At most this many rows.")

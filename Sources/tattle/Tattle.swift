@@ -15,6 +15,7 @@ struct Tattle: AsyncParsableCommand {
             InvocationsCommand.self,
             DeliveriesCommand.self,
             ReplayCommand.self,
+            SilenceCommand.self,
             SimulateCommand.self,
             ProbeCommand.self,
         ]

@@ -141,9 +141,13 @@ import Testing
         for needle in expected {
             #expect(text.contains(needle) || unpositioned.contains(needle), "missing \"\(needle)\" in:\n\(text)")
         }
-        let report = CheckReport(diagnostics: diagnostics, ruleSet: ruleSet)
+        let report = CheckReport(file: fixture, diagnostics: diagnostics, ruleSet: ruleSet)
         #expect(report.exitStatus == 1)
         #expect(report.text.hasSuffix("\n"))
+        // One line per diagnostic plus the summary, each diagnostic in the compiler convention.
+        let lines = report.text.dropLast().split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.count == diagnostics.count + 1)
+        #expect(lines.dropLast().allSatisfy { Self.isCompilerLine(String($0), file: fixture) }, "\(report.text)")
     }
 
     @Test func everyBrokenFixtureIsInTheTable() throws {
@@ -180,14 +184,55 @@ import Testing
             Diagnostic(.error, path: "rules[0].match", message: "bad", line: 3, column: 7),
             Diagnostic(.warning, path: "receivers.x.url", message: "environment variable X is not set"),
         ]
-        let report = CheckReport(diagnostics: diagnostics, ruleSet: nil)
+        let report = CheckReport(file: "rules.json", diagnostics: diagnostics, ruleSet: nil)
         #expect(
-            report.text
-                == "rules[0].match (3:7): error: bad\nreceivers.x.url: warning: environment variable X is not set\n1 error, 1 warning\n"
-        )
+            report.text == """
+                rules.json:3:7: error: rules[0].match: bad
+                rules.json: warning: receivers.x.url: environment variable X is not set
+                1 error, 1 warning
+
+                """)
         #expect(report.exitStatus == 1)
-        let ok = CheckReport(diagnostics: [], ruleSet: .empty)
+        let ok = CheckReport(file: "rules.json", diagnostics: [], ruleSet: .empty)
         #expect(ok.exitStatus == 0)
         #expect(ok.text == "OK: 0 rules, 0 receivers; no problems\n")
+    }
+
+    @Test func checkReportAsJSONForTools() throws {
+        let diagnostics = [
+            Diagnostic(.error, path: "rules[0].match", message: "bad", line: 3, column: 7),
+            Diagnostic(.warning, path: "receivers.x.url", message: "two\nlines"),
+        ]
+        let report = CheckReport(file: "dir/rules.json", diagnostics: diagnostics, ruleSet: nil, format: .json)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(report.text.utf8)) as? [String: Any])
+        #expect(object["file"] as? String == "dir/rules.json")
+        #expect(object["errors"] as? Int == 1 && object["warnings"] as? Int == 1)
+        #expect(object["rules"] is NSNull && object["summary"] as? String == "1 error, 1 warning")
+        let items = try #require(object["diagnostics"] as? [[String: Any]])
+        #expect(items.count == 2)
+        #expect(items[0]["line"] as? Int == 3 && items[0]["column"] as? Int == 7)
+        #expect(items[0]["severity"] as? String == "error" && items[0]["path"] as? String == "rules[0].match")
+        #expect(items[1]["line"] is NSNull && items[1]["message"] as? String == "two\nlines")
+        #expect(report.text.contains("dir/rules.json"))  // slashes are not escaped
+        let ok = CheckReport(file: "r.json", diagnostics: [], ruleSet: .empty, format: .json)
+        let okObject = try #require(try JSONSerialization.jsonObject(with: Data(ok.text.utf8)) as? [String: Any])
+        #expect(okObject["rules"] as? Int == 0 && okObject["errors"] as? Int == 0)
+    }
+
+    @Test func aMultiLineMessageStaysOnOneLine() {
+        let line = Diagnostic(.error, path: "$", message: "a\nb", line: 1, column: 2).compilerLine(file: "f")
+        #expect(line == "f:1:2: error: $: a b")
+    }
+
+    /// `FILE:LINE:COL: severity: PATH: message` or `FILE: severity: PATH: message`.
+    static func isCompilerLine(_ line: String, file: String) -> Bool {
+        guard line.hasPrefix(file + ":") else { return false }
+        var rest = line.dropFirst(file.count + 1)
+        if let first = rest.first, first.isNumber {
+            let parts = rest.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
+            guard parts.count == 3, Int(parts[0]) != nil, Int(parts[1]) != nil else { return false }
+            rest = parts[2]
+        }
+        return (rest.hasPrefix(" error: ") || rest.hasPrefix(" warning: ")) && rest.contains(": ")
     }
 }

@@ -1,5 +1,8 @@
+import Curl
 import Foundation
 import Logging
+import Prometheus
+import Synchronization
 import Testing
 
 @testable import TattleApp
@@ -9,8 +12,11 @@ struct OperationsTests {
     @Test("registered secrets are scrubbed, longest first")
     func scrubber() {
         let scrubber = SecretScrubber()
-        scrubber.register(["https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abcdef123456", "abcdef123456", "short"])
-        let text = "POST https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abcdef123456 failed; key abcdef123456; short"
+        scrubber.register([
+            "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abcdef123456", "abcdef123456", "short",
+        ])
+        let text =
+            "POST https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abcdef123456 failed; key abcdef123456; short"
         let scrubbed = scrubber.scrub(text)
         #expect(!scrubbed.contains("abcdef123456"))
         #expect(scrubbed == "POST [REDACTED] failed; key [REDACTED]; short")
@@ -29,6 +35,35 @@ struct OperationsTests {
         #expect(object["invocation_id"] as? String == "inv-123")
         #expect(object["attempt"] as? String == "3")
         #expect(!line.contains("\n"))
+        let path = StderrLogHandler.format(
+            level: .info, label: "tattle", message: "state in /var/lib/tattle",
+            metadata: ["rules": "/etc/tattle/r.json"],
+            format: .json, date: Date(timeIntervalSince1970: 0))
+        #expect(path.contains(#""msg":"state in /var/lib/tattle""#) && path.contains(#""/etc/tattle/r.json""#))
+        #expect(!path.contains("\\/"))
+    }
+
+    @Test("--listen with port 0 logs the port actually bound", .timeLimit(.minutes(1)))
+    func listenOnPortZeroLogsTheBoundPort() async throws {
+        let lines = CapturedLines()
+        let logger = Logger(label: "test") { _ in CapturingHandler(lines: lines) }
+        let server = StatusServer(
+            host: "127.0.0.1", port: 0, readiness: Readiness(pollInterval: 1, databaseWritable: { true }),
+            registry: PrometheusCollectorRegistry(), logger: logger)
+        let running = Task { try await server.run() }
+        defer { running.cancel() }
+        var port: Int?
+        for _ in 0..<500 where port == nil {
+            if let line = lines.all.first(where: { $0.hasPrefix("status endpoint listening") }) {
+                port = line.split(separator: ":").last.flatMap { Int($0) }
+            } else {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+        }
+        let bound = try #require(port, "no listening line in \(lines.all)")
+        #expect(bound > 0)
+        let response = try await CurlClient().execute(HTTPRequest(url: "http://127.0.0.1:\(bound)/healthz"))
+        #expect(response.status == 200 && response.bodyText == "ok\n")
     }
 
     @Test("text log lines are readable")
@@ -54,5 +89,32 @@ struct OperationsTests {
     @Test("a bad listen address says what to fix")
     func badListenAddress() {
         #expect(throws: ConfigurationError.self) { try StatusServer.parseAddress("127.0.0.1:http") }
+    }
+}
+
+/// Log lines (`message address=…`) kept by ``CapturingHandler``.
+final class CapturedLines: Sendable {
+    private let lines = Mutex<[String]>([])
+    var all: [String] { lines.withLock { $0 } }
+    func append(_ line: String) { lines.withLock { $0.append(line) } }
+}
+
+/// A log handler that records each message with its `address` metadata.
+struct CapturingHandler: LogHandler {
+    let lines: CapturedLines
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(
+        level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String,
+        function: String, line: UInt
+    ) {
+        let address = metadata?["address"].map { " address=\($0)" } ?? ""
+        lines.append("\(message)\(address)")
     }
 }

@@ -11,11 +11,13 @@ import Testing
     static func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
 
     @Test func checkPassesTheExampleWithWarningsOnly() {
-        let output = RulesCommands.check(path: Self.path("rules.example.json"), resolver: StaticReferenceResolver())
+        let path = Self.path("rules.example.json")
+        let output = RulesCommands.check(path: path, resolver: StaticReferenceResolver())
         #expect(output.exitStatus == 0)
         #expect(
             output.text.contains(
-                "receivers[\"ops-wecom\"].url (20:14): warning: environment variable WECOM_OPS_KEY is not set"))
+                "\(path):20:14: warning: receivers[\"ops-wecom\"].url: environment variable WECOM_OPS_KEY is not set\n")
+        )
         #expect(output.text.hasSuffix("OK: 6 rules, 9 receivers; 10 warnings\n"))
     }
 
@@ -25,16 +27,24 @@ import Testing
         #expect(output.exitStatus == 1)
         #expect(
             output.text.contains(
-                "error: environment variable SLACK_WEBHOOK_URL is not set (receiver \"sre-slack\" is used by an enabled rule)"
+                "rules.example.json:59:14: error: receivers[\"sre-slack\"].url: environment variable SLACK_WEBHOOK_URL is not set (receiver \"sre-slack\" is used by an enabled rule)\n"
             ))
     }
 
     @Test func checkFailsOnABrokenFileAndAMissingFile() {
-        let broken = RulesCommands.check(
-            path: Self.path("Tests/RulesTests/Fixtures/broken/unknown-keys.json"), resolver: StaticReferenceResolver())
+        let path = Self.path("Tests/RulesTests/Fixtures/broken/unknown-keys.json")
+        let broken = RulesCommands.check(path: path, resolver: StaticReferenceResolver())
         #expect(broken.exitStatus == 1)
-        #expect(broken.text.contains("recievers (3:3): error: unknown key \"recievers\" (did you mean \"receivers\"?)"))
-        #expect(RulesCommands.check(path: "/nonexistent/rules.json").exitStatus == 2)
+        #expect(
+            broken.text.contains(
+                "\(path):3:3: error: recievers: unknown key \"recievers\" (did you mean \"receivers\"?)\n"))
+        let missing = RulesCommands.check(path: "/nonexistent/rules.json")
+        #expect(missing.exitStatus == 2)
+        #expect(missing.text == "/nonexistent/rules.json: error: $: cannot read the file\n1 error, 0 warnings\n")
+        let json = RulesCommands.check(path: path, format: .json, resolver: StaticReferenceResolver())
+        #expect(json.exitStatus == 1)
+        let object = try? JSONSerialization.jsonObject(with: Data(json.text.utf8)) as? [String: Any]
+        #expect((object?["diagnostics"] as? [[String: Any]])?.first?["line"] as? Int == 3)
     }
 
     @Test func testRuleExplainsAndShowsRedactedPayloads() throws {

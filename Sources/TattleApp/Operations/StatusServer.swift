@@ -63,7 +63,19 @@ public struct StatusServer: Service {
                 statusCode: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
                 body: Data(registry.emitToBuffer()))
         }
-        logger.info("status endpoint listening", metadata: ["address": "\(host):\(port)"])
+        let (host, logger) = (self.host, self.logger)
+        // Logged once bound, with the port actually bound (`--listen 127.0.0.1:0` picks one).
+        let announce = Task {
+            try await server.waitUntilListening()
+            let bound: UInt16? =
+                switch await server.listeningAddress {
+                case .ip4(_, let port)?, .ip6(_, let port)?: port
+                default: nil
+                }
+            let shown = host.contains(":") ? "[\(host)]" : host
+            logger.info("status endpoint listening", metadata: ["address": "\(shown):\(bound ?? port)"])
+        }
+        defer { announce.cancel() }
         try await withGracefulShutdownHandler {
             do {
                 try await server.run()

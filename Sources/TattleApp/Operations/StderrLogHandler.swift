@@ -44,7 +44,9 @@ public struct StderrLogHandler: LogHandler {
         case .json, .auto:
             var object: [String: Any] = ["ts": timestamp, "level": level.rawValue, "label": label, "msg": message]
             for (key, value) in metadata where object[key] == nil { object[key] = Self.jsonValue(value) }
-            let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+            let data =
+                (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
+                ?? Data()
             return String(decoding: data, as: UTF8.self)
         case .text:
             let fields = metadata.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
@@ -54,10 +56,10 @@ public struct StderrLogHandler: LogHandler {
 
     private static func jsonValue(_ value: Logger.MetadataValue) -> Any {
         switch value {
-        case let .string(string): string
-        case let .stringConvertible(convertible): convertible.description
-        case let .array(array): array.map(jsonValue)
-        case let .dictionary(dictionary): dictionary.mapValues(jsonValue)
+        case .string(let string): string
+        case .stringConvertible(let convertible): convertible.description
+        case .array(let array): array.map(jsonValue)
+        case .dictionary(let dictionary): dictionary.mapValues(jsonValue)
         }
     }
 }
