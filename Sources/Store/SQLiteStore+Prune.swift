@@ -33,20 +33,30 @@ extension SQLiteStore {
         public var deadRows: Int
         /// Throttle rows and failing keys removed.
         public var noiseRows: Int
+        /// Silenced outbox rows removed (committed before the delivered-rows cutoff).
+        public var silencedRows: Int
+        /// Silences removed (ended before the delivered-rows cutoff).
+        public var silences: Int
 
-        public init(deliveredRows: Int, events: Int, deadRows: Int = 0, noiseRows: Int = 0) {
+        public init(
+            deliveredRows: Int, events: Int, deadRows: Int = 0, noiseRows: Int = 0, silencedRows: Int = 0,
+            silences: Int = 0
+        ) {
             self.deliveredRows = deliveredRows
             self.events = events
             self.deadRows = deadRows
             self.noiseRows = noiseRows
+            self.silencedRows = silencedRows
+            self.silences = silences
         }
     }
 
     /// The default retention of delivered rows and their events: 7 days.
     public static let defaultRetention: Duration = .seconds(7 * 24 * 3600)
 
-    /// Deletes delivered rows delivered before `cutoff`, then events created before `cutoff` that
-    /// no outbox row references. Pending, in-flight, held and dead rows, and their events, are kept.
+    /// Deletes delivered rows delivered before `cutoff`, silenced rows committed before it and
+    /// silences that ended before it, then events created before `cutoff` that no outbox row
+    /// references. Pending, in-flight, held and dead rows, and their events, are kept.
     ///
     /// Freed pages are reused by later inserts; the file does not shrink (run `VACUUM` offline to
     /// shrink it, see `docs/state.md`).
@@ -79,6 +89,11 @@ extension SQLiteStore {
             try db.execute(
                 sql: "DELETE FROM outbox WHERE state = 'delivered' AND delivered_at < ?", arguments: [delivered])
             var result = PruneResult(deliveredRows: db.changesCount, events: 0)
+            try db.execute(
+                sql: "DELETE FROM outbox WHERE state = 'silenced' AND created_at < ?", arguments: [delivered])
+            result.silencedRows = db.changesCount
+            try db.execute(sql: "DELETE FROM silence WHERE ends_at < ?", arguments: [delivered])
+            result.silences = db.changesCount
             if let dead {
                 try db.execute(sql: "DELETE FROM outbox WHERE state = 'dead' AND updated_at < ?", arguments: [dead])
                 result.deadRows = db.changesCount

@@ -119,6 +119,18 @@ struct SilenceTests {
         try store.close()
     }
 
+    @Test("Pruning removes silenced rows and ended silences older than the retention, keeps the rest")
+    func pruning() async throws {
+        let store = try SQLiteStore.testStore()
+        try await store.addSilence(try silence("s-old", "status=FAILED", from: t0 - 86_400 * 10, hours: 1))
+        try await store.addSilence(try silence("s-now", "status=FAILED", from: t0, hours: 1))
+        try await enqueue(store, ["evt-1"])
+        let result = try await store.prune(before: t0 + 1)
+        #expect(result.silencedRows == 1 && result.silences == 1 && result.events == 1)
+        #expect(try await store.allSilences(limit: 10).map(\.id) == ["s-now"])
+        #expect(try await store.rows(in: [.silenced], limit: 10).isEmpty)
+    }
+
     @Test("A matcher tests the value as text: globs, negation, numbers, absent fields")
     func matching() throws {
         var failed = event("evt-1", command: "deploy-web")
