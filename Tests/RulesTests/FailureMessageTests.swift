@@ -154,6 +154,58 @@ import Testing
         #expect(text.contains("click me") && text.contains("everyone") && text.contains("所有人"))
     }
 
+    /// Every string in a decoded JSON payload, depth first.
+    static func strings(_ value: Any) -> [String] {
+        switch value {
+        case let text as String: [text]
+        case let array as [Any]: array.flatMap(strings)
+        case let object as [String: Any]: object.keys.sorted().flatMap { strings(object[$0]!) }
+        default: []
+        }
+    }
+
+    @Test(
+        "No string anywhere in a chat payload lets hostile output link or mention",
+        arguments: [
+            ("wecom", "text"), ("wecom", "markdown"), ("dingtalk", "text"), ("dingtalk", "markdown"),
+            ("feishu", "text"), ("feishu", "post"), ("lark", "post"), ("slack", "blocks"), ("slack", "text"),
+            ("teams", "card"), ("discord", "embed"), ("discord", "content"),
+        ])
+    func hostileOutputInEveryField(type: String, format: String) throws {
+        let event = Self.deployWeb(failed: 1, outputBytes: 0, output: Self.hostileOutput)
+        let engine = try PresetTests.engine(type: type, format: format)
+        let payload = try PresetTests.json(
+            try engine.render(rule: "r", receiver: "x", events: [event], isRecovery: false))
+        let all = Self.strings(payload).joined(separator: "\n")
+        #expect(all.contains("END-OF-OUTPUT"))
+        for forbidden in ["](", "![", "://evil", "www.evil", "<at", "<!channel>", "<@", "@everyone", "@all"] {
+            #expect(!all.contains(forbidden), "\(type) \(format): \(forbidden)")
+        }
+    }
+
+    @Test("Golden email (subject, text, HTML) and generic webhook payloads of the failure message")
+    func goldenEmailAndWebhook() throws {
+        var out = ""
+        let event = Self.deployWeb(failed: 7, outputBytes: 40)
+        guard
+            case .email(let mail) = try PresetTests.engine(type: "email").render(
+                rule: "r", receiver: "x", events: [event], isRecovery: false)
+        else { throw CocoaError(.coderInvalidValue) }
+        out += "=== email\nSubject: \(mail.subject)\n\n\(mail.text)\n--- html\n\(mail.html ?? "")\n"
+        guard
+            case .webhook(let webhook) = try PresetTests.engine(type: "webhook").render(
+                rule: "r", receiver: "x", events: [event], isRecovery: false)
+        else { throw CocoaError(.coderInvalidValue) }
+        out += "=== webhook event\n" + String(decoding: webhook.body, as: UTF8.self) + "\n"
+        let file = Support.root.appendingPathComponent("Tests/RulesTests/Fixtures/golden/email-webhook.txt")
+        if ProcessInfo.processInfo.environment["TATTLE_RECORD_GOLDEN"] == "1" {
+            try Data(out.utf8).write(to: file)
+        }
+        let expected = try String(contentsOf: file, encoding: .utf8)
+        #expect(out == expected, "payloads differ from \(file.path); TATTLE_RECORD_GOLDEN=1 rewrites it")
+        #expect(mail.text.contains("… and 2 more: ins-00000006, ins-00000007"))
+    }
+
     @Test("Email escapes HTML; the machine format keeps the output exactly")
     func emailAndWebhook() throws {
         let event = Self.deployWeb(failed: 1, outputBytes: 0, output: Self.hostileOutput)
