@@ -2,6 +2,7 @@ import Events
 import Foundation
 import GRDB
 import Rules
+import Synchronization
 
 extension SQLiteStore: SilenceStore {
     public func addSilence(_ silence: Silence) async throws {
@@ -59,11 +60,18 @@ extension SQLiteStore: SilenceStore {
     /// `now` matches, read in the commit's transaction: a notification is stored either pending or
     /// silenced, never both, and a silence added or expired between two commits takes effect at the
     /// next one, without a restart. A notification already queued is never reached back to.
-    static func silencedEvents(in commit: CycleCommit, now: Double, _ db: Database) throws -> [String: String] {
+    static func silencedEvents(
+        in commit: CycleCommit, now: Double, cache: SilenceCache, _ db: Database
+    ) throws -> [String: String] {
         guard !commit.dispatches.isEmpty else { return [:] }
-        let active = try activeSilences(at: now, db)
-        guard !active.isEmpty else { return [:] }
-        let silences = SilenceSet(active)
+        // Only the ids are read each commit; a silence's matchers never change, so the compiled
+        // set is rebuilt only when the active set does (a silence added, expired or run out).
+        let ids = try String.fetchAll(
+            db.cachedStatement(
+                sql: "SELECT id FROM silence WHERE ends_at > ? AND starts_at <= ? ORDER BY ends_at, id"),
+            arguments: [now, now])
+        guard !ids.isEmpty else { return [:] }
+        let silences = try cache.set(for: ids) { try activeSilences(at: now, db) }
         var events = Dictionary(commit.events.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let stored = try db.cachedStatement(sql: "SELECT json FROM event WHERE id = ?")
         var silenced: [String: String] = [:]
@@ -107,5 +115,21 @@ extension SQLiteStore: SilenceStore {
         return Silence(
             id: id, matchers: matchers, startsAt: Date(timeIntervalSince1970: row[2]),
             endsAt: Date(timeIntervalSince1970: row[3]), createdBy: row[4], comment: row[5])
+    }
+}
+
+/// The compiled ``SilenceSet`` of the last active set of silence ids, shared by the commits of one
+/// store. Its lock is held only to swap the entry, never around database work.
+final class SilenceCache: Sendable {
+    private let entry = Mutex<(ids: [String], set: SilenceSet)?>(nil)
+
+    /// The set for `ids`, from the cache or, when the active set changed, from `load` (which reads
+    /// the active silences in the caller's transaction).
+    func set(for ids: [String], load: () throws -> [Silence]) rethrows -> SilenceSet {
+        if let cached = entry.withLock({ $0 }), cached.ids == ids { return cached.set }
+        let silences = try load()
+        let set = SilenceSet(silences)
+        entry.withLock { $0 = (silences.map(\.id), set) }
+        return set
     }
 }

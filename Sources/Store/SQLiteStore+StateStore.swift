@@ -25,10 +25,11 @@ extension SQLiteStore: StateStore {
         let now = configuration.now().unixSeconds
         let encoder = Event.encoder
         let events = try commit.events.map { event in (event.id, try encoder.encode(event)) }
+        let cache = silenceCache
         try await write { db in
             try Self.applySnapshot(commit, now: now, db)
             try Self.insertEvents(events, now: now, db)
-            let silenced = try Self.silencedEvents(in: commit, now: now, db)
+            let silenced = try Self.silencedEvents(in: commit, now: now, cache: cache, db)
             try Self.insertDispatches(
                 commit.dispatches, eventIds: Set(commit.events.map(\.id)), silenced: silenced, now: now, db)
             try Self.applyNoise(commit.noise, now: now, db)

@@ -59,6 +59,8 @@ public final class SQLiteStore: Sendable {
 
     let writer: any DatabaseWriter
     let configuration: Configuration
+    /// Compiled silences, reused across commits while the active set stays the same.
+    let silenceCache = SilenceCache()
     /// The database file, or `nil` for an in-memory store.
     public let fileURL: URL?
 

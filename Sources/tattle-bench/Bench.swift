@@ -14,6 +14,7 @@ struct Bench {
         ("latency", { try await LatencyScenario.run() }),
         ("outbox", { try await OutboxScenario.run() }),
         ("rules", { RulesScenario.figures() }),
+        ("silences", { try await SilenceScenario.run() }),
         ("differ", { DifferBenchmark.figures() }),
         ("memory", { try MemoryScenario.run() }),
     ]
