@@ -37,64 +37,25 @@ public struct CheckReport: Sendable {
         case .text:
             text = (diagnostics.map { $0.compilerLine(file: file) } + [summary]).joined(separator: "\n") + "\n"
         case .json:
-            let report = JSONReport(
-                file: file,
-                diagnostics: diagnostics.map {
-                    JSONReport.Item(
-                        file: file, line: $0.line, column: $0.column, severity: $0.severity.rawValue, path: $0.path,
-                        message: $0.message)
-                }, errors: errors, warnings: warnings, rules: valid ? ruleSet?.rules.count : nil,
-                receivers: valid ? ruleSet?.receiverConfigs.count : nil, summary: summary)
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            let data = (try? encoder.encode(report)) ?? Data("{}".utf8)
+            // Explicit nulls: a tool reads one shape whether or not a value was located or loaded.
+            func value(_ number: Int?) -> Any { number.map { $0 as Any } ?? NSNull() }
+            let items: [[String: Any]] = diagnostics.map {
+                [
+                    "file": file, "line": value($0.line), "column": value($0.column),
+                    "severity": $0.severity.rawValue, "path": $0.path, "message": $0.message,
+                ]
+            }
+            let report: [String: Any] = [
+                "file": file, "diagnostics": items, "errors": errors, "warnings": warnings,
+                "rules": value(valid ? ruleSet?.rules.count : nil),
+                "receivers": value(valid ? ruleSet?.receiverConfigs.count : nil), "summary": summary,
+            ]
+            let data =
+                (try? JSONSerialization.data(
+                    withJSONObject: report, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]))
+                ?? Data("{}".utf8)
             text = String(decoding: data, as: UTF8.self) + "\n"
         }
-    }
-
-    private struct JSONReport: Encodable {
-        struct Item: Encodable {
-            var file: String
-            var line: Int?
-            var column: Int?
-            var severity: String
-            var path: String
-            var message: String
-
-            func encode(to encoder: any Encoder) throws {
-                var container = encoder.container(keyedBy: CodingKeys.self)
-                try container.encode(file, forKey: .file)
-                // Explicit nulls: a tool reads one shape whether or not the value was located.
-                try container.encode(line, forKey: .line)
-                try container.encode(column, forKey: .column)
-                try container.encode(severity, forKey: .severity)
-                try container.encode(path, forKey: .path)
-                try container.encode(message, forKey: .message)
-            }
-
-            enum CodingKeys: String, CodingKey { case file, line, column, severity, path, message }
-        }
-
-        var file: String
-        var diagnostics: [Item]
-        var errors: Int
-        var warnings: Int
-        var rules: Int?
-        var receivers: Int?
-        var summary: String
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(file, forKey: .file)
-            try container.encode(diagnostics, forKey: .diagnostics)
-            try container.encode(errors, forKey: .errors)
-            try container.encode(warnings, forKey: .warnings)
-            try container.encode(rules, forKey: .rules)
-            try container.encode(receivers, forKey: .receivers)
-            try container.encode(summary, forKey: .summary)
-        }
-
-        enum CodingKeys: String, CodingKey { case file, diagnostics, errors, warnings, rules, receivers, summary }
     }
 }
 

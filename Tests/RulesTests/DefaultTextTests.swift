@@ -20,14 +20,27 @@ import Testing
             [SampleEvents.taskFailed, taskWithoutError, SampleEvents.taskFailed],
             [taskWithoutError, SampleEvents.taskFailed],
             [SampleEvents.invocationStuck, SampleEvents.taskStuck],
+            [FailureMessageTests.deployWeb(failed: 7, outputBytes: 100)],
+            [FailureMessageTests.deployWeb(failed: 2, outputBytes: 0, output: FailureMessageTests.hostileOutput)],
         ]
+
+    /// Presentations the renderer uses: whole tails, and shortened tails and id lists for chat.
+    static let presentations = [
+        Presentation(markup: .plain), Presentation(markup: .chat, tailBytes: 40),
+        Presentation(markup: .chat, tailBytes: 0, moreIds: 1), Presentation(markup: .chat, tailBytes: 0, moreIds: 0),
+    ]
 
     @Test(arguments: batches)
     func nativeDefaultsMatchTheMustacheTemplates(events: [Event]) {
         for isRecovery in [false, true] {
-            let reference = Renderer.mustacheDefaults(events: events, isRecovery: isRecovery)
-            #expect(DefaultText.title(events, isRecovery: isRecovery) == reference.title)
-            #expect(DefaultText.body(events, isRecovery: isRecovery) == reference.body)
+            for presentation in Self.presentations {
+                let reference = Renderer.mustacheDefaults(
+                    events: events, isRecovery: isRecovery, presentation: presentation)
+                #expect(DefaultText.title(events, isRecovery: isRecovery) == reference.title)
+                #expect(
+                    DefaultText.body(events, isRecovery: isRecovery, presentation: presentation) == reference.body,
+                    "\(presentation)")
+            }
         }
     }
 }

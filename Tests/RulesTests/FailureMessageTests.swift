@@ -9,18 +9,9 @@ import Testing
 /// break the platform's markup.
 @Suite struct FailureMessageTests {
     /// Every chat preset with the path of its main text and its limit (bytes or characters).
-    static let presets: [(type: String, format: String?, path: [String], limit: Int, bytes: Bool)] = [
-        ("wecom", "text", ["text", "content"], 2048, true),
-        ("wecom", "markdown", ["markdown", "content"], 4096, true),
-        ("dingtalk", "text", ["text", "content"], 20000, true),
-        ("dingtalk", "markdown", ["markdown", "text"], 20000, true),
-        ("feishu", "text", ["content", "text"], 20 * 1024, true),
-        ("slack", nil, ["blocks", "1", "text", "text"], 3000, false),
-        ("slack", "text", ["text"], 4000, false),
-        ("discord", nil, ["embeds", "0", "description"], 4096, false),
-        ("discord", "content", ["content"], 2000, false),
-        ("teams", nil, ["attachments", "0", "content", "body", "1", "text"], 24 * 1024, true),
-    ]
+    static let presets = PresetTests.presets.map { (type: $0.0, format: $0.1, path: $0.2, limit: $0.3, bytes: $0.4) }
+    /// The chat platforms, each once.
+    static let platforms = Array(Set(presets.map(\.type))).sorted()
 
     /// `deploy-web` FAILED on `failed` of `total` instances; each failed instance has TAT's error
     /// text, and the first ``InstanceOutcome/detailedCount`` an output tail of `outputBytes` CJK bytes
@@ -96,7 +87,7 @@ import Testing
         #expect(whole || (bytes ? text.utf8.count : text.count) > limit * 8 / 10)
     }
 
-    @Test("Golden payloads of the invocation-level failure message, one per preset", arguments: presets.map(\.type))
+    @Test("Golden payloads of the invocation-level failure message, one per preset", arguments: platforms)
     func golden(type: String) throws {
         let formats = Self.presets.filter { $0.type == type }.map(\.format)
         var out = ""
