@@ -18,20 +18,12 @@ struct DeliveriesCommand: AsyncParsableCommand {
         name: .customLong("state"), help: "Which rows: pending, retrying, held, dead, delivered, silenced or all.")
     var filter: DeliveriesCommands.Filter = .all
 
-    @Option(help: "At most this many rows.")
-    var limit: Int = 50
-
-    @Flag(help: "Print a JSON array instead of a table.")
-    var json = false
-
-    func validate() throws {
-        guard limit > 0 else { throw ValidationError("--limit must be at least 1") }
-    }
+    @OptionGroup var listing: ListingOptions
 
     func run() async throws {
         let store = try DeliveriesCommands.openStore(directory: state.url)
         defer { try? store.close() }
-        let output = try await DeliveriesCommands.list(store: store, filter: filter, limit: limit, json: json)
+        let output = try await DeliveriesCommands.list(store: store, filter: filter, limit: listing.limit, json: listing.json)
         print(output.text)
         if !output.succeeded { throw ExitCode.failure }
     }

@@ -65,20 +65,12 @@ struct SilenceCommand: AsyncParsableCommand {
         @Flag(help: "Also pending and ended silences, newest first.")
         var all = false
 
-        @Option(help: "At most this many silences.")
-        var limit: Int = 100
-
-        @Flag(help: "Print a JSON array instead of a table.")
-        var json = false
-
-        func validate() throws {
-            guard limit > 0 else { throw ValidationError("--limit must be at least 1") }
-        }
+        @OptionGroup var listing: ListingOptions
 
         func run() async throws {
             let store = try DeliveriesCommands.openStore(directory: state.url)
             defer { try? store.close() }
-            print(try await SilenceCommands.list(store: store, all: all, limit: limit, json: json).text)
+            print(try await SilenceCommands.list(store: store, all: all, limit: listing.limit, json: listing.json).text)
         }
     }
 
