@@ -80,9 +80,6 @@ enum Markup: Sendable, Hashable {
         }
     }
 
-    /// Zero width space: invisible, and it stops every platform's parser from seeing the token.
-    static let breaker: Character = "\u{200B}"
-
     /// `text` made inert for the dialect. For ``chat``, a zero width space goes
     /// - between two backticks or two tildes, so no fence (```, ~~~) or inline code run can close;
     /// - into `](`, `![`, `://` and `www.`, so no Markdown link, image or auto-link forms;
@@ -90,44 +87,57 @@ enum Markup: Sendable, Hashable {
     ///   `<@user>` or `<font>`, Teams `<at>`);
     /// - after `@` in `@all`, `@everyone`, `@here` and `@channel` (any case), so no one is mentioned.
     func neutralise(_ text: String) -> String {
-        guard self == .chat, text.contains(where: Self.isSpecial) else { return text }
-        var result = ""
-        result.reserveCapacity(text.utf8.count + 16)
-        let characters = Array(text)
-        for (index, character) in characters.enumerated() {
-            let previous = index > 0 ? characters[index - 1] : nil
-            let next = index + 1 < characters.count ? characters[index + 1] : nil
-            switch character {
-            case "`" where previous == "`", "~" where previous == "~", "(" where previous == "]",
-                "[" where previous == "!", "/" where previous == ":" && next == "/":
-                result.append(Self.breaker)
-            case "." where index >= 3 && String(characters[(index - 3)..<index]).lowercased() == "www":
-                result.append(Self.breaker)
-            default: break
+        guard self == .chat else { return text }
+        var copy = text
+        // One pass over the UTF-8 bytes: every trigger is ASCII, so a breaker inserted next to one
+        // never splits a character. Text without triggers (most output) is returned as it is.
+        let rewritten: String? = copy.withUTF8 { bytes in
+            var cuts: [Int] = []
+            for index in bytes.indices {
+                let byte = bytes[index]
+                let previous: UInt8 = index > 0 ? bytes[index - 1] : 0
+                var cut: Int?
+                switch byte {
+                case UInt8(ascii: "`") where previous == UInt8(ascii: "`"),
+                    UInt8(ascii: "~") where previous == UInt8(ascii: "~"),
+                    UInt8(ascii: "(") where previous == UInt8(ascii: "]"),
+                    UInt8(ascii: "[") where previous == UInt8(ascii: "!"):
+                    cut = index
+                case UInt8(ascii: "/")
+                where previous == UInt8(ascii: ":") && index + 1 < bytes.count && bytes[index + 1] == byte:
+                    cut = index
+                case UInt8(ascii: ".") where index >= 3 && bytes[(index - 3)..<index].allSatisfy { $0 | 0x20 == 0x77 }:
+                    cut = index  // after "www" in any case
+                case UInt8(ascii: "<"):
+                    cut = index + 1
+                case UInt8(ascii: "@") where Self.startsMention(bytes, at: index + 1):
+                    cut = index + 1
+                default: break
+                }
+                if let cut, cut != cuts.last { cuts.append(cut) }
             }
-            result.append(character)
-            if character == "<" || (character == "@" && Self.startsMention(characters, after: index)) {
-                result.append(Self.breaker)
+            guard !cuts.isEmpty else { return nil }
+            var output: [UInt8] = []
+            output.reserveCapacity(bytes.count + 3 * cuts.count)
+            var start = 0
+            for cut in cuts {
+                output.append(contentsOf: bytes[start..<cut])
+                output.append(contentsOf: [0xE2, 0x80, 0x8B])  // U+200B ZERO WIDTH SPACE
+                start = cut
             }
+            output.append(contentsOf: bytes[start...])
+            return String(decoding: output, as: UTF8.self)
         }
-        return result
+        return rewritten ?? text
     }
 
-    private static func isSpecial(_ character: Character) -> Bool {
-        switch character {
-        case "`", "~", "(", "[", "/", ".", "<", "@": true
-        default: false
-        }
-    }
+    private static let mentionWords: [[UInt8]] = ["all", "everyone", "here", "channel"].map { Array($0.utf8) }
 
-    private static let mentionWords = ["all", "everyone", "here", "channel"]
-
-    private static func startsMention(_ characters: [Character], after index: Int) -> Bool {
-        for word in mentionWords {
-            let end = index + 1 + word.count
-            guard end <= characters.count else { continue }
-            if String(characters[(index + 1)..<end]).lowercased() == word { return true }
+    /// Whether a mention word (any case) starts at `start`.
+    private static func startsMention(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> Bool {
+        mentionWords.contains { word in
+            start + word.count <= bytes.count
+                && zip(word, bytes[start..<(start + word.count)]).allSatisfy { $0 == $1 | 0x20 }
         }
-        return false
     }
 }

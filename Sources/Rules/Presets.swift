@@ -196,7 +196,14 @@ public enum Presets {
     static func fits(platform: Platform, format: String?, title: String, body text: String) -> Bool {
         let body = detail(title, text)
         let full = joined(title, text)
-        func escaped(_ value: String) -> Int { JSONText.escape(value).utf8.count }
+        // Escaping is the dear part; a value is at most 6 times longer escaped (\u00XX).
+        func escaped(_ value: String) -> Int {
+            value.utf8.count * 6 < 2048 ? value.utf8.count * 6 : JSONText.escape(value).utf8.count
+        }
+        // A string never has more characters than UTF-8 bytes: most bodies fit without counting.
+        func characters(_ value: String, within limit: Int) -> Bool {
+            value.utf8.count <= limit || value.count <= limit
+        }
         switch platform {
         case .wecom:
             return format == "markdown"
@@ -212,12 +219,14 @@ public enum Presets {
             return escaped(full) + 100 <= feishuBodyBytes
         case .slack:
             return format == "text"
-                ? slackEscape(full).count <= slackTextCharacters : slackEscape(body).count <= slackSectionCharacters
+                ? characters(slackEscape(full), within: slackTextCharacters)
+                : characters(slackEscape(body), within: slackSectionCharacters)
         case .teams:
             return escaped(title) + escaped(body) + 1000 <= teamsBodyBytes
         case .discord:
             return format == "content"
-                ? full.count <= discordContentCharacters : body.count <= discordDescriptionCharacters
+                ? characters(full, within: discordContentCharacters)
+                : characters(body, within: discordDescriptionCharacters)
         default:
             return true
         }
