@@ -64,14 +64,7 @@ extension SQLiteStore: SilenceStore {
         in commit: CycleCommit, now: Double, cache: SilenceCache, _ db: Database
     ) throws -> [String: String] {
         guard !commit.dispatches.isEmpty else { return [:] }
-        // Only the ids are read each commit; a silence's matchers never change, so the compiled
-        // set is rebuilt only when the active set does (a silence added, expired or run out).
-        let ids = try String.fetchAll(
-            db.cachedStatement(
-                sql: "SELECT id FROM silence WHERE ends_at > ? AND starts_at <= ? ORDER BY ends_at, id"),
-            arguments: [now, now])
-        guard !ids.isEmpty else { return [:] }
-        let silences = try cache.set(for: ids) { try activeSilences(at: now, db) }
+        guard let silences = try cache.active(at: now, db) else { return [:] }
         var events = Dictionary(commit.events.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let stored = try db.cachedStatement(sql: "SELECT json FROM event WHERE id = ?")
         var silenced: [String: String] = [:]
@@ -118,18 +111,47 @@ extension SQLiteStore: SilenceStore {
     }
 }
 
-/// The compiled ``SilenceSet`` of the last active set of silence ids, shared by the commits of one
-/// store. Its lock is held only to swap the entry, never around database work.
+/// The silences that have not ended, compiled, shared by the commits of one store, so that a
+/// commit normally costs one aggregate query instead of reading and compiling every silence.
+///
+/// The cached set is reused while the table's fingerprint (row count, highest rowid, sums of the
+/// start and end times) is unchanged — an add, an expiry or a prune changes it, from any process —
+/// and until the next moment a silence starts or ends. Its lock is held only to swap the entry.
 final class SilenceCache: Sendable {
-    private let entry = Mutex<(ids: [String], set: SilenceSet)?>(nil)
+    private struct Entry: Sendable {
+        var fingerprint: [Double]
+        var active: SilenceSet?
+        /// The active set holds for `validFrom <= now < validUntil`.
+        var validFrom: Double
+        var validUntil: Double
+    }
 
-    /// The set for `ids`, from the cache or, when the active set changed, from `load` (which reads
-    /// the active silences in the caller's transaction).
-    func set(for ids: [String], load: () throws -> [Silence]) rethrows -> SilenceSet {
-        if let cached = entry.withLock({ $0 }), cached.ids == ids { return cached.set }
-        let silences = try load()
-        let set = SilenceSet(silences)
-        entry.withLock { $0 = (silences.map(\.id), set) }
-        return set
+    private let entry = Mutex<Entry?>(nil)
+
+    /// The silences active at `now`, compiled, or `nil` when none is; read in the caller's transaction.
+    func active(at now: Double, _ db: Database) throws -> SilenceSet? {
+        let row = try Row.fetchOne(
+            db.cachedStatement(
+                sql: "SELECT count(*), coalesce(max(rowid), 0), total(starts_at), total(ends_at) FROM silence"))
+        let fingerprint: [Double] = row.map { [$0[0], $0[1], $0[2], $0[3]] } ?? []
+        if let cached = entry.withLock({ $0 }), cached.fingerprint == fingerprint, cached.validFrom <= now,
+            now < cached.validUntil
+        {
+            return cached.active
+        }
+        let current = try Row.fetchAll(
+            db.cachedStatement(
+                sql: "SELECT \(SQLiteStore.silenceColumns) FROM silence WHERE ends_at > ? ORDER BY ends_at, id"),
+            arguments: [now]
+        ).map(SQLiteStore.silence)
+        let at = Date(timeIntervalSince1970: now)
+        let active = current.filter { $0.isActive(at: at) }
+        // The next start of a pending silence or end of an active one changes the set.
+        let changes = current.map { $0.isActive(at: at) ? $0.endsAt.unixSeconds : $0.startsAt.unixSeconds }
+        let next = Entry(
+            fingerprint: fingerprint, active: active.isEmpty ? nil : SilenceSet(active), validFrom: now,
+            validUntil: changes.min() ?? .infinity)
+        entry.withLock { $0 = next }
+        return next.active
     }
 }

@@ -119,6 +119,25 @@ struct SilenceTests {
         try store.close()
     }
 
+    @Test("A silence added or expired by another process (the CLI) applies at the daemon's next commit")
+    func otherProcess() async throws {
+        let dir = try TemporaryDirectory()
+        let daemon = try SQLiteStore(directory: dir.url, configuration: .init(now: { t0 }))
+        let cli = try SQLiteStore(directory: dir.url, configuration: .init(now: { t0 }))
+        try await enqueue(daemon, ["evt-1"])  // caches "no silences"
+        try await cli.addSilence(try silence("s-1", "status=FAILED", from: t0 - 60, hours: 1))
+        try await enqueue(daemon, ["evt-2"])
+        try await cli.expireSilence(id: "s-1", at: t0)
+        try await enqueue(daemon, ["evt-3"])
+        try await cli.addSilence(try silence("s-2", "status=FAILED", from: t0 - 1, hours: 1))
+        try await enqueue(daemon, ["evt-4"])
+        let rows = try await daemon.rows(in: Set(DeliveryState.allCases), limit: 10)
+        let states = Dictionary(uniqueKeysWithValues: rows.map { ($0.dispatch.eventId, $0.silenceId ?? "-") })
+        #expect(states == ["evt-1": "-", "evt-2": "s-1", "evt-3": "-", "evt-4": "s-2"])
+        try cli.close()
+        try daemon.close()
+    }
+
     @Test("Pruning removes silenced rows and ended silences older than the retention, keeps the rest")
     func pruning() async throws {
         let store = try SQLiteStore.testStore()
