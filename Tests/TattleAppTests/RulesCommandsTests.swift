@@ -1,3 +1,4 @@
+import Events
 import Foundation
 import Rules
 import Testing
@@ -9,6 +10,35 @@ import Testing
         .deletingLastPathComponent()
 
     static func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
+
+    @Test("The README's failure message is exactly what Tattle renders for the example event")
+    func readmeFailureMessageIsReal() throws {
+        let readme = try String(contentsOfFile: Self.path("README.md"), encoding: .utf8)
+        let start = try #require(
+            readme.range(
+                of:
+                    "(`tattle test-rule rules.example.json --event Examples/events/invocation-failed.json`):\n\n````text\n"
+            ))
+        let end = try #require(readme.range(of: "\n````", range: start.upperBound..<readme.endIndex))
+        let shown = String(readme[start.upperBound..<end.lowerBound])
+
+        let (loaded, diagnostics) = RuleSet.load(
+            data: try Data(contentsOf: URL(fileURLWithPath: Self.path("rules.example.json"))),
+            resolver: StaticReferenceResolver(variables: ["WECOM_OPS_KEY": "k"]), references: .warn)
+        let ruleSet = try #require(loaded, "\(diagnostics)")
+        let event = try Event.decoder.decode(
+            Event.self,
+            from: Data(contentsOf: URL(fileURLWithPath: Self.path("Examples/events/invocation-failed.json"))))
+        let message = try RulesEngine(ruleSet: ruleSet).render(
+            rule: "deploy-failed", receiver: "ops-wecom", events: [event], isRecovery: false)
+        guard case .webhook(let webhook) = message else {
+            Issue.record("not a webhook")
+            return
+        }
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(webhook.body)) as? [String: Any])
+        let content = try #require((object["markdown"] as? [String: Any])?["content"] as? String)
+        #expect(shown == content)
+    }
 
     @Test func checkPassesTheExampleWithWarningsOnly() {
         let path = Self.path("rules.example.json")
