@@ -103,7 +103,12 @@ public struct SilenceMatcher: Codable, Sendable, Hashable, CustomStringConvertib
     public func validate() throws(SilenceError) {
         guard !field.isEmpty else { throw SilenceError("matcher \"\(self)\" has no field name before the =") }
         guard EventField(field) != nil else {
-            let hint = Suggest.hint(for: field, among: EventField.knownPaths)
+            var hint = Suggest.hint(for: field, among: EventField.knownPaths)
+            if hint.isEmpty,
+                let path = EventField.knownPaths.first(where: { $0.lowercased().hasSuffix("." + field.lowercased()) })
+            {
+                hint = " (did you mean \"\(path)\"?)"
+            }
             throw SilenceError("unknown field \"\(field)\" in matcher \"\(self)\"" + hint)
         }
     }

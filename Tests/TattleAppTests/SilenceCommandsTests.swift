@@ -48,7 +48,10 @@ struct SilenceCommandsTests {
     func refusals() async throws {
         let store = try SQLiteStore.inMemory()
         for (matchers, duration, needle) in [
-            (["commandName=x"], "2h", "unknown field \"commandName\""),
+            (
+                ["commandName=x"], "2h",
+                "unknown field \"commandName\" in matcher \"commandName=x\" (did you mean \"invocation.commandName\"?)"
+            ),
             (["invocation.commandName"], "2h", "not FIELD=VALUE"),
             (["status=FAILED"], "soon", "not a positive duration"),
             (["status=FAILED"], "0s", "not a positive duration"),
