@@ -18,6 +18,9 @@ public enum SilenceCommands {
         guard let seconds = Silence.parseDuration(duration), seconds > 0 else {
             throw SilenceError("--for \"\(duration)\" is not a positive duration such as 30m, 2h or 1d")
         }
+        guard seconds <= 366 * 86400 else {
+            throw SilenceError("--for \"\(duration)\" is longer than a year; change the rules file instead")
+        }
         let silence = Silence(
             matchers: parsed, startsAt: now, endsAt: now.addingTimeInterval(seconds),
             createdBy: author ?? defaultAuthor(), comment: comment)

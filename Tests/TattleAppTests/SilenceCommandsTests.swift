@@ -55,6 +55,7 @@ struct SilenceCommandsTests {
             (["invocation.commandName"], "2h", "not FIELD=VALUE"),
             (["status=FAILED"], "soon", "not a positive duration"),
             (["status=FAILED"], "0s", "not a positive duration"),
+            (["status=FAILED"], "400d", "longer than a year"),
         ] {
             await #expect {
                 try await SilenceCommands.add(store: store, matchers: matchers, duration: duration, now: Self.t0)
