@@ -44,6 +44,35 @@ struct SilenceCommandsTests {
         #expect(again.succeeded && again.text.contains("had already ended"))
     }
 
+    @Test("deliveries --state silenced lists the suppressed rows with the silence that did it")
+    func silencedDeliveries() async throws {
+        let store = try SQLiteStore.inMemory(configuration: .init(now: { Self.t0 }))
+        try await store.addSilence(
+            Silence(
+                id: "s-rollout", matchers: [try SilenceMatcher(parsing: "invocation.id=inv-1")], startsAt: Self.t0,
+                endsAt: Self.t0 + 60, createdBy: "alice"))
+        let events = ["inv-1", "inv-2"].map { id in
+            Event(
+                id: "evt-\(id)", type: .invocationStatusChanged, region: "ap-guangzhou", detectedAt: Self.t0,
+                previousStatus: "RUNNING", status: "FAILED", invocation: InvocationInfo(id: id, status: "FAILED"))
+        }
+        try await store.commit(
+            CycleCommit(
+                region: "ap-guangzhou", events: events,
+                dispatches: events.map {
+                    Dispatch(eventId: $0.id, receiver: "ops-wecom", rule: "r", notBefore: Self.t0)
+                }))
+        let table = try await DeliveriesCommands.list(
+            store: store, filter: .silenced, limit: 10, json: false, now: Self.t0)
+        let lines = table.text.split(separator: "\n")
+        #expect(lines.count == 2)
+        #expect(
+            lines[1].contains("silenced") && lines[1].contains("inv-1") && lines[1].hasSuffix("silenced by s-rollout"))
+        let all = try await DeliveriesCommands.list(
+            store: store, filter: .pending, limit: 10, json: false, now: Self.t0)
+        #expect(all.text.contains("inv-2") && !all.text.contains("inv-1"))
+    }
+
     @Test("Bad matchers and durations are refused with a message, nothing stored")
     func refusals() async throws {
         let store = try SQLiteStore.inMemory()
