@@ -85,6 +85,14 @@ struct SilenceEndToEndTests {
             #expect(rows.allSatisfy { $0["invocationId"] as? String == quiet.invocationId })
             #expect(Set(rows.compactMap { $0["receiver"] as? String }).isSuperset(of: ["ops-wecom", "mail", "audit"]))
 
+            try await eventually("the silenced gauge") {
+                let metrics = try await first.get("/metrics").bodyText
+                return metrics.split(separator: "\n").contains { line in
+                    line.hasPrefix("tattle_outbox_silenced ")
+                        && (Double(line.split(separator: " ").last ?? "") ?? 0) >= Double(rows.count)
+                }
+            }
+
             // Expired while the daemon is down; after the restart the next failure is sent, the
             // silenced one never.
             first.signal(SIGTERM)

@@ -25,6 +25,7 @@ struct Housekeeping: Service {
         let inFlight = Gauge(label: "tattle_outbox_in_flight")
         let dead = Gauge(label: "tattle_outbox_dead")
         let held = Gauge(label: "tattle_outbox_held")
+        let silenced = Gauge(label: "tattle_outbox_silenced")
         let oldest = Gauge(label: "tattle_outbox_oldest_pending_age_seconds")
         var lastPrune = Date.distantPast
         var lastCheck = Date()
@@ -35,6 +36,7 @@ struct Housekeeping: Service {
                 inFlight.record(stats.inFlight)
                 dead.record(stats.dead)
                 held.record(stats.held)
+                silenced.record(stats.silenced)
                 oldest.record(stats.oldestPendingAge)
                 if Date().timeIntervalSince(lastPrune) > 3600 {
                     let result = try await store.prune(retention, now: Date())
