@@ -71,6 +71,15 @@ struct SilenceEndToEndTests {
 
             #expect(world.wecom.requests.count == 1)
             #expect(world.wecom.requests.first?.bodyText.contains(loud.invocationId) == true)
+            // The invocation-level message carries the failed instance's exit code, TAT's error
+            // text and the tail of its output, fetched by the watcher with DescribeInvocationTasks.
+            let wecom = try #require(
+                try JSONSerialization.jsonObject(with: Data(world.wecom.requests[0].body)) as? [String: Any])
+            let content = try #require((wecom["text"] as? [String: Any])?["content"] as? String)
+            #expect(content.contains("PARTIAL_FAILED on 1/2 instances"), "\(content)")
+            #expect(
+                content.contains(
+                    ": FAILED (exit code 3) — command exited with code 3\n```\nerror: manifest unknown\n```"))
             let auditInvocations = world.audit.requests.flatMap(\.envelopeEvents).compactMap {
                 ($0["invocation"] as? [String: Any])?["id"] as? String
             }
