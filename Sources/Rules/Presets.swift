@@ -214,9 +214,9 @@ public enum Presets {
         case .feishu, .lark:
             if format == "post" {
                 let lines = body.utf8.reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
-                return escaped(title) + escaped(body) + 40 * lines + 200 <= feishuBodyBytes
+                return escaped(title) + escaped(body) + 40 * lines + 200 <= feishuBodyBytes - feishuSignatureReserve
             }
-            return escaped(full) + 100 <= feishuBodyBytes
+            return escaped(full) + 100 <= feishuBodyBytes - feishuSignatureReserve
         case .slack:
             return format == "text"
                 ? characters(slackEscape(full), within: slackTextCharacters)
