@@ -11,12 +11,14 @@ public struct MetadataService: Sendable {
     public static let endpointVariable = "TATTLE_METADATA_ENDPOINT"
     /// `http://metadata.tencentyun.com`.
     public static let defaultEndpoint = Endpoint(scheme: "http", host: "metadata.tencentyun.com")
-    /// Connect 1 s (off a CVM nothing answers; on one the service answers within milliseconds), total 5 s.
-    public static let defaultTimeout = Timeout(connect: .seconds(1), total: .seconds(5))
+    /// Connect 1 s (off a CVM nothing answers; on one the service answers within milliseconds), total 15 s:
+    /// once something has accepted the connection, a slow answer (a loaded host at boot) is waited for
+    /// rather than read as "not a CVM", which would stop the daemon.
+    public static let defaultTimeout = Timeout(connect: .seconds(1), total: .seconds(15))
 
     /// Where the service answers. Default ``defaultEndpoint``.
     public var endpoint: Endpoint
-    /// Per-request limits. Default connect 1 s, total 5 s.
+    /// Per-request limits. Default connect 1 s, total 15 s.
     public var timeout: Timeout
     let transport: any HTTPTransport
 
