@@ -22,6 +22,7 @@ public actor RegionPoller {
     let metrics: WatcherMetrics
     let differ: Differ
     let health = Mutex<Date?>(nil)
+    let committedCalls = Mutex<Int?>(nil)
 
     /// The committed snapshot, nil until loaded from the store.
     private(set) var snapshot: [String: InvocationState]?
@@ -65,6 +66,9 @@ public actor RegionPoller {
     /// When a cycle of this region last committed; nil before the first. Cheap, for readiness checks.
     public nonisolated var lastSuccessfulPoll: Date? { health.withLock { $0 } }
 
+    /// The API calls of the last committed cycle; nil before the first. Cheap, for the status page.
+    public nonisolated var lastCycleCalls: Int? { committedCalls.withLock { $0 } }
+
     /// The number of invocations tracked in the committed snapshot.
     public var trackedCount: Int { snapshot?.count ?? 0 }
 
@@ -92,6 +96,7 @@ public actor RegionPoller {
             let committedAt = now()
             metrics.lastSuccess(committedAt)
             health.withLock { $0 = committedAt }
+            committedCalls.withLock { $0 = report.apiCalls }
             if consecutiveFailures > 0 {
                 logger.info("polling recovered", metadata: ["failed_cycles": "\(consecutiveFailures)"])
             }

@@ -14,6 +14,7 @@ struct Tattle: AsyncParsableCommand {
             TestRuleCommand.self,
             InvocationsCommand.self,
             DeliveriesCommand.self,
+            EventsCommand.self,
             ReplayCommand.self,
             SilenceCommand.self,
             SimulateCommand.self,

@@ -5,8 +5,10 @@ import Logging
 import Prometheus
 import ServiceLifecycle
 
-/// The status HTTP endpoint: `/healthz` (process alive), `/readyz` (see ``Readiness``) and
-/// `/metrics` (Prometheus text format). Default address `127.0.0.1:9464`.
+/// The status HTTP endpoint: `/healthz` (process alive), `/readyz` (see ``Readiness``),
+/// `/metrics` (Prometheus text format) and, given ``StatusSources``, the status page (`/`, see
+/// ``StatusPage``; `/deliveries/{id}`, `/events/{id}`) and the admin API (`/api/v1/`, see
+/// ``AdminAPI``). Default address `127.0.0.1:9464`.
 public struct StatusServer: Service {
     /// Where to listen.
     public let host: String
@@ -14,15 +16,19 @@ public struct StatusServer: Service {
     let readiness: Readiness
     let registry: PrometheusCollectorRegistry
     let logger: Logger
+    /// What the status page and admin API show and change; nil serves only health and metrics.
+    let sources: StatusSources?
 
     public init(
-        host: String, port: UInt16, readiness: Readiness, registry: PrometheusCollectorRegistry, logger: Logger
+        host: String, port: UInt16, readiness: Readiness, registry: PrometheusCollectorRegistry, logger: Logger,
+        sources: StatusSources? = nil
     ) {
         self.host = host
         self.port = port
         self.readiness = readiness
         self.registry = registry
         self.logger = logger
+        self.sources = sources
     }
 
     /// Parses `HOST:PORT` (IPv4 or `[IPv6]`); the default port is 9464.
@@ -45,6 +51,7 @@ public struct StatusServer: Service {
         let address: any SocketAddress =
             host.contains(":") ? try sockaddr_in6.inet6(ip6: host, port: port) : try sockaddr_in.inet(ip4: host, port: port)
         let server = HTTPServer(address: address, logger: .disabled)
+        if let sources { await Self.addPages(to: server, sources: sources) }
         let readiness = self.readiness
         let registry = self.registry
         await server.appendRoute("GET /healthz") { _ in

@@ -1,0 +1,143 @@
+import Events
+import Foundation
+import Store
+
+/// `GET /`: the overview page, server-rendered from a ``StatusReport``. Every value that comes from
+/// TAT or the rules file is escaped with ``HTML/escape(_:scrubber:)``.
+enum StatusPage {
+    /// Seconds between automatic refreshes (paused while a button is being used).
+    static let refreshSeconds = 15
+
+    static func render(_ report: StatusReport, nonce: String) -> String {
+        var body = "<h1>Tattle status <span class=\"muted\">· \(when(report.generatedAt, now: report.generatedAt))</span></h1>\n"
+        body += "<div id=\"api-result\" hidden></div>\n"
+        body += regions(report) + receivers(report) + rules(report) + silences(report) + events(report)
+            + deadLetters(report)
+        return PageLayout.document(
+            title: "Tattle status", body: body, nonce: nonce, refreshSeconds: refreshSeconds)
+    }
+
+    static func regions(_ report: StatusReport) -> String {
+        var html = "<h2>Regions</h2>\n<table id=\"regions\"><tr><th>region</th><th>last successful poll</th>"
+            + "<th>API calls per cycle</th><th>tracked invocations</th><th>failed cycles</th></tr>\n"
+        for region in report.regions {
+            let failures = region.consecutiveFailures
+            html += "<tr><td>\(h(region.region))</td>"
+                + "<td>\(region.lastSuccessfulPoll.map { when($0, now: report.generatedAt) } ?? "<span class=\"bad\">none yet</span>")</td>"
+                + "<td class=\"n\">\(region.callsPerCycle.map(String.init) ?? "–")</td>"
+                + "<td class=\"n\">\(region.tracked)</td>"
+                + "<td class=\"n\">\(failures > 0 ? "<span class=\"bad\">\(failures)</span>" : "0")</td></tr>\n"
+        }
+        if report.regions.isEmpty { html += "<tr><td colspan=\"5\" class=\"muted\">no watcher</td></tr>\n" }
+        return html + "</table>\n"
+    }
+
+    static func receivers(_ report: StatusReport) -> String {
+        var html = "<h2>Receivers</h2>\n<table id=\"receivers\"><tr><th>receiver</th><th>type</th>"
+        for state in report.stateColumns { html += "<th>\(h(state.replacingOccurrences(of: "_", with: " ")))</th>" }
+        html += "<th>oldest pending</th></tr>\n"
+        for line in report.receivers {
+            html += "<tr data-receiver=\"\(h(line.name))\"><td>\(h(line.name))</td>"
+                + "<td>\(line.type.map(h) ?? "<span class=\"muted\">not in the rules now</span>")</td>"
+            for state in report.stateColumns {
+                let count = line.backlog.counts[state] ?? 0
+                let marked = count > 0 && (state == "dead" || state == "held") ? "<span class=\"bad\">\(count)</span>" : "\(count)"
+                html += "<td class=\"n\">\(marked)</td>"
+            }
+            let age = line.backlog.oldestPendingAge
+            html += "<td class=\"n\">\(age > 0 ? DeliveriesTable.span(age) : "–")</td></tr>\n"
+        }
+        if report.receivers.isEmpty {
+            html += "<tr><td colspan=\"\(report.stateColumns.count + 3)\" class=\"muted\">no receivers</td></tr>\n"
+        }
+        return html + "</table>\n"
+    }
+
+    static func rules(_ report: StatusReport) -> String {
+        let reload = report.reload
+        let outcome =
+            reload.outcome == "applied"
+            ? "<span class=\"ok\">applied</span>" : "<span class=\"bad\">\(h(reload.outcome)); previous rules kept</span>"
+        var html = "<h2>Rules file</h2>\n<dl id=\"rules\"><dt>file</dt><dd><code>\(h(report.rulesFile))</code></dd>"
+            + "<dt>in force since</dt><dd>\(when(reload.loadedAt, now: report.generatedAt))</dd>"
+            + "<dt>rules · receivers</dt><dd>\(reload.ruleCount) · \(reload.receiverCount)</dd>"
+            + "<dt>last reload</dt><dd>\(outcome) (\(h(reload.trigger)), \(when(reload.attemptedAt, now: report.generatedAt)))"
+        if report.adminEnabled {
+            html += " <button data-api=\"/api/v1/reload\" data-method=\"POST\">reload now</button>"
+        }
+        html += "</dd>"
+        if let error = reload.lastError {
+            html += "<dt>\(reload.outcome == "applied" ? "warnings" : "last error")</dt><dd><pre id=\"reload-error\">\(h(error))</pre></dd>"
+        }
+        return html + "</dl>\n"
+    }
+
+    static func silences(_ report: StatusReport) -> String { "" }
+
+    static func events(_ report: StatusReport) -> String {
+        var html = "<h2>Recent events</h2>\n<table id=\"events\"><tr><th>when</th><th>type</th><th>command</th>"
+            + "<th>status</th><th>instance</th><th>region</th><th>receivers</th></tr>\n"
+        for recorded in report.events {
+            let event = recorded.event
+            let receivers = recorded.notifications.map { note in
+                "<a href=\"/deliveries/\(note.id)\">\(h(note.receiver))</a> <span class=\"muted\">\(h(EventListing.displayState(note)))</span>"
+            }
+            html += "<tr data-event=\"\(h(event.id))\"><td><a href=\"/events/\(HTML.pathSegment(event.id))\">"
+                + "\(when(recorded.recordedAt, now: report.generatedAt))</a></td>"
+                + "<td>\(h(event.type.rawValue))</td><td>\(h(event.invocation.commandName ?? event.invocation.commandId ?? "–"))</td>"
+                + "<td>\(statusChange(event))</td><td>\(h(instances(event)))</td><td>\(h(event.region))</td>"
+                + "<td>\(receivers.isEmpty ? "<span class=\"muted\">no rule matched</span>" : receivers.joined(separator: "<br>"))</td></tr>\n"
+        }
+        if report.events.isEmpty { html += "<tr><td colspan=\"7\" class=\"muted\">no events yet</td></tr>\n" }
+        return html + "</table>\n"
+    }
+
+    static func deadLetters(_ report: StatusReport) -> String {
+        var html = "<h2>Dead letters</h2>\n<table id=\"dead-letters\"><tr><th>id</th><th>receiver</th><th>rule</th>"
+            + "<th>event</th><th>attempts</th><th>last error</th><th></th></tr>\n"
+        for row in report.deadLetters {
+            html += "<tr data-delivery=\"\(row.id)\"><td><a href=\"/deliveries/\(row.id)\">\(row.id)</a></td>"
+                + "<td>\(h(row.dispatch.receiver))</td><td>\(h(row.dispatch.rule))</td>"
+                + "<td>\(h(row.event.invocation.commandName ?? row.event.invocation.id)) \(statusChange(row.event))</td>"
+                + "<td class=\"n\">\(row.attempts)</td><td><code>\(h(row.lastError ?? ""))</code></td>"
+                + "<td>\(report.adminEnabled ? "<button data-api=\"/api/v1/deliveries/\(row.id)/replay\" data-method=\"POST\">replay</button>" : "")</td></tr>\n"
+        }
+        if report.deadLetters.isEmpty { html += "<tr><td colspan=\"7\" class=\"muted\">none</td></tr>\n" }
+        html += "</table>\n"
+        if !report.adminEnabled {
+            html += "<p class=\"muted\">Replay and expiry buttons appear when TATTLE_ADMIN_TOKEN is set.</p>\n"
+        }
+        return html
+    }
+
+    // MARK: - Cells
+
+    static func h(_ text: String) -> String { HTML.escape(text) }
+
+    /// `RUNNING → FAILED`, coloured by the new status.
+    static func statusChange(_ event: Event) -> String {
+        let bad = ["FAILED", "PARTIAL_FAILED", "TIMEOUT", "CANCELLED", "PARTIAL_CANCELLED"].contains(event.status)
+            || event.type.rawValue.hasSuffix("stuck")
+        let new = "<span class=\"\(bad ? "bad" : event.status == "SUCCESS" ? "ok" : "")\">\(h(event.status))</span>"
+        return (event.previousStatus.map { h($0) + " → " } ?? "") + new
+    }
+
+    /// The task's instance, or the failed instances of an invocation, or its instance count.
+    static func instances(_ event: Event) -> String {
+        if let task = event.task { return task.instanceId }
+        if let failed = event.invocation.failedInstances, !failed.isEmpty {
+            let ids = failed.prefix(3).map(\.instanceId).joined(separator: ", ")
+            return failed.count > 3 ? "\(ids) and \(failed.count - 3) more" : ids
+        }
+        return "\(event.invocation.instanceCount) instance\(event.invocation.instanceCount == 1 ? "" : "s")"
+    }
+
+    /// A time with its age: `<time datetime="…">12:03:04 UTC (5s ago)</time>`.
+    static func when(_ date: Date, now: Date) -> String {
+        let iso = ISO8601DateFormatter().string(from: date)
+        let clock = String(iso.dropFirst(11).prefix(8))
+        let age = now.timeIntervalSince(date)
+        return "<time datetime=\"\(iso)\" title=\"\(iso)\">\(iso.prefix(10)) \(clock) UTC"
+            + (age >= 0 ? " <span class=\"muted\">(\(DeliveriesTable.span(age)) ago)</span>" : "") + "</time>"
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import Rules
+import Store
+import Watcher
+
+/// Everything the status page and the admin API read or change, handed to ``StatusServer``.
+public struct StatusSources: Sendable {
+    /// The state database (outbox, events, silences).
+    public var store: SQLiteStore
+    /// The rules in force (receivers, rendering of payloads).
+    public var holder: RulesHolder
+    /// The rules file, shown on the page.
+    public var rulesFile: String
+    /// Per region: polls and calls.
+    public var regions: @Sendable () async -> [RegionStatus]
+    /// The rules file's reload state.
+    public var reloadStatus: ReloadStatus
+    /// Reloads the rules file now and returns the outcome (`POST /api/v1/reload`).
+    public var reload: @Sendable () async -> ReloadStatus.Snapshot?
+    /// The admin token; disabled when none is configured.
+    public var token: AdminToken
+    /// The wall clock. Default `Date()`.
+    public var now: @Sendable () -> Date
+
+    public init(
+        store: SQLiteStore, holder: RulesHolder, rulesFile: String,
+        regions: @escaping @Sendable () async -> [RegionStatus], reloadStatus: ReloadStatus,
+        reload: @escaping @Sendable () async -> ReloadStatus.Snapshot?, token: AdminToken,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.store = store
+        self.holder = holder
+        self.rulesFile = rulesFile
+        self.regions = regions
+        self.reloadStatus = reloadStatus
+        self.reload = reload
+        self.token = token
+        self.now = now
+    }
+}
+
+/// One region's polling, as the status page shows it.
+public struct RegionStatus: Sendable, Hashable {
+    public var region: String
+    /// When a cycle last committed; nil before the first.
+    public var lastSuccessfulPoll: Date?
+    /// API calls of the last committed cycle.
+    public var callsPerCycle: Int?
+    /// Invocations in the committed snapshot.
+    public var tracked: Int
+    /// Failed cycles since the last success.
+    public var consecutiveFailures: Int
+
+    public init(
+        region: String, lastSuccessfulPoll: Date?, callsPerCycle: Int?, tracked: Int, consecutiveFailures: Int
+    ) {
+        self.region = region
+        self.lastSuccessfulPoll = lastSuccessfulPoll
+        self.callsPerCycle = callsPerCycle
+        self.tracked = tracked
+        self.consecutiveFailures = consecutiveFailures
+    }
+
+    /// The regions of a running watcher.
+    public static func of(_ watcher: Watcher) async -> [RegionStatus] {
+        var list: [RegionStatus] = []
+        for poller in watcher.pollers {
+            list.append(
+                RegionStatus(
+                    region: poller.region, lastSuccessfulPoll: poller.lastSuccessfulPoll,
+                    callsPerCycle: poller.lastCycleCalls, tracked: await poller.trackedCount,
+                    consecutiveFailures: await poller.consecutiveFailures))
+        }
+        return list
+    }
+}

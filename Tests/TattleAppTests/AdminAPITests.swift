@@ -1,0 +1,291 @@
+import Curl
+import Foundation
+import TestSupport
+import Testing
+
+@testable import TattleApp
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The admin API of a real `tattle run`: the token rules for every state-changing endpoint, replay
+/// and silences changing what the CLI shows, and `docs/api.yaml` matching what is served.
+@Suite("admin API", .serialized, .timeLimit(.minutes(3)))
+struct AdminAPITests {
+    typealias World = StatusPageTests.World
+
+    /// A concrete path for an endpoint: `{id}` filled in.
+    static func path(_ route: AdminAPI.Route, id: String) -> String {
+        route.path.replacingOccurrences(of: "{id}", with: id)
+    }
+
+    @Test("403 with how to enable it when no token is configured, for every state-changing endpoint")
+    func disabledWithoutToken() async throws {
+        try await StatusPageTests.withWorld { world in
+            try world.writeRules(world.rulesObject())
+            let daemon = try world.startDaemon(state: "no-token", token: nil)
+            defer { daemon.kill9() }
+            try await daemon.waitUntilReady()
+            let log = StatusPageTests.Exchanges()
+            let changing = AdminAPI.routes.filter(\.changesState)
+            #expect(changing.count >= 4)
+            for route in changing {
+                for token in [nil, StatusPageTests.token] {
+                    let response = try await StatusPageTests.request(
+                        daemon, route.method, Self.path(route, id: "1"), template: route.path, token: token,
+                        body: route.method == "POST" ? "{}" : nil, log: log)
+                    #expect(response.status == 403, "\(route.method) \(route.path)")
+                    #expect(response.bodyText.contains("TATTLE_ADMIN_TOKEN"), "403 says how to enable it")
+                }
+            }
+            // Reads need no token.
+            let reads = AdminAPI.routes.filter { !$0.changesState }
+            for route in reads {
+                let response = try await StatusPageTests.request(
+                    daemon, route.method, route.path, log: log)
+                #expect(response.status == 200, "\(route.path)")
+            }
+            let page = try await daemon.get("/")
+            #expect(page.status == 200)
+            #expect(page.bodyText.contains("TATTLE_ADMIN_TOKEN is set"), "the page says why there are no buttons")
+            #expect(!page.bodyText.contains(">replay</button>"))
+            try Self.expectDocumented(log)
+            daemon.signal(SIGTERM)
+            #expect(try await daemon.waitForExit() == 0)
+        }
+    }
+
+    @Test("401 with a wrong token; with the right one replay and reload work and the CLI shows the change")
+    func tokenRulesAndEffects() async throws {
+        try await StatusPageTests.withWorld { world in
+            try world.writeRules(world.rulesObject())
+            let daemon = try world.startDaemon(state: "state", token: StatusPageTests.token)
+            defer { daemon.kill9() }
+            try await daemon.waitUntilReady()
+            let log = StatusPageTests.Exchanges()
+            let stateDir = world.stateDir("state").path
+            await world.runScriptedFleet()
+            await world.simulator.advance(by: .milliseconds(1200))
+            try await Task.sleep(for: .milliseconds(700))
+            await world.simulator.advance(by: .seconds(3))
+            var deadId = 0
+            try await eventually("a dead letter", timeout: .seconds(20)) {
+                let dead = StatusPageTests.jsonArray(
+                    try await StatusPageTests.request(daemon, "GET", "/api/v1/deliveries?state=dead"))
+                deadId = dead.first?["id"] as? Int ?? 0
+                return deadId > 0
+            }
+
+            // Missing and wrong tokens: 401, nothing changes.
+            for route in AdminAPI.routes where route.changesState {
+                for token in [nil, "wrong-token-0000000000", StatusPageTests.token + "x", String(StatusPageTests.token.dropLast())] {
+                    let response = try await StatusPageTests.request(
+                        daemon, route.method, Self.path(route, id: String(deadId)), template: route.path, token: token,
+                        body: route.method == "POST" ? "{}" : nil, log: log)
+                    #expect(response.status == 401, "\(route.method) \(route.path) with \(token ?? "no token")")
+                    #expect(response.header("WWW-Authenticate")?.hasPrefix("Bearer") == true)
+                }
+            }
+            let before = try await StatusPageTests.cli(["deliveries", "--state-dir", stateDir, "--state", "dead", "--json"])
+            #expect(before.contains("\"id\" : \(deadId)"), "still dead after the refused calls")
+
+            // Reads answer what the CLI's --json prints (the pipeline is idle now: nothing moves).
+            try await eventually("an idle outbox", timeout: .seconds(20)) {
+                let all = StatusPageTests.jsonArray(try await StatusPageTests.request(daemon, "GET", "/api/v1/deliveries"))
+                return all.allSatisfy { ["dead", "delivered"].contains($0["state"] as? String ?? "") }
+            }
+            for (path, arguments) in [
+                ("/api/v1/deliveries", ["deliveries", "--json"]), ("/api/v1/events", ["events", "--json"]),
+                ("/api/v1/deliveries?state=dead&limit=5", ["deliveries", "--json", "--state", "dead", "--limit", "5"]),
+            ] {
+                let api = try await StatusPageTests.request(daemon, "GET", path, log: log)
+                let cli = try await StatusPageTests.cli(arguments + ["--state-dir", stateDir])
+                #expect(api.status == 200)
+                #expect(api.bodyText.trimmingCharacters(in: .whitespacesAndNewlines)
+                    == cli.trimmingCharacters(in: .whitespacesAndNewlines), "\(path) = tattle \(arguments.joined(separator: " "))")
+            }
+
+            // Bad input: clear 400/404/409, no crash.
+            let token = StatusPageTests.token
+            for (method, path, template, status) in [
+                ("GET", "/api/v1/deliveries?state=bogus", "/api/v1/deliveries", 400),
+                ("GET", "/api/v1/events?limit=0", "/api/v1/events", 400),
+                ("POST", "/api/v1/deliveries/abc/replay", "/api/v1/deliveries/{id}/replay", 400),
+                ("POST", "/api/v1/deliveries/999999/replay", "/api/v1/deliveries/{id}/replay", 404),
+            ] {
+                let response = try await StatusPageTests.request(
+                    daemon, method, path, template: template, token: token, log: log)
+                #expect(response.status == status, "\(method) \(path)")
+                #expect(response.bodyText.contains("\"error\""))
+            }
+
+            // Replay through the API: the receiver works again, the row is delivered, the CLI shows it.
+            world.broken.setDefault(.text(200, "ok"))
+            let replay = try await StatusPageTests.request(
+                daemon, "POST", "/api/v1/deliveries/\(deadId)/replay", template: "/api/v1/deliveries/{id}/replay",
+                token: token, log: log)
+            #expect(replay.status == 200)
+            #expect(replay.bodyText.contains("\"replayed\" : 1"))
+            try await eventually("the replayed row delivered", timeout: .seconds(20)) {
+                let cli = try await StatusPageTests.cli(
+                    ["deliveries", "--state-dir", stateDir, "--state", "delivered", "--json"])
+                return cli.contains("\"id\" : \(deadId),")
+            }
+            let again = try await StatusPageTests.request(
+                daemon, "POST", "/api/v1/deliveries/\(deadId)/replay", template: "/api/v1/deliveries/{id}/replay",
+                token: token, log: log)
+            #expect(again.status == 409, "a delivered row is not replayed")
+
+            // Reload: a good file applies; a hostile, broken one is rejected and shown escaped.
+            let applied = try await StatusPageTests.request(daemon, "POST", "/api/v1/reload", token: token, log: log)
+            #expect(applied.status == 200)
+            #expect(applied.bodyText.contains("\"outcome\" : \"applied\""))
+            var broken = world.rulesObject()
+            broken["<script>document.title='PWNED'</script>"] = true
+            try world.writeRules(broken)
+            let rejected = try await StatusPageTests.request(daemon, "POST", "/api/v1/reload", token: token, log: log)
+            #expect(rejected.status == 422)
+            #expect(rejected.bodyText.contains("\"outcome\" : \"rejected\""))
+            let page = try await daemon.get("/")
+            #expect(page.bodyText.contains("previous rules kept"))
+            #expect(page.bodyText.contains("&lt;script&gt;document.title=&#39;PWNED&#39;&lt;/script&gt;"))
+            #expect(!page.bodyText.contains("<script>document.title"))
+            #expect(page.header("Content-Security-Policy")?.contains("script-src 'nonce-") == true)
+
+            try Self.expectDocumented(log)
+            daemon.signal(SIGTERM)
+            #expect(try await daemon.waitForExit() == 0)
+            #expect(!daemon.log.contains(StatusPageTests.token), "the admin token is never logged")
+        }
+    }
+
+    // MARK: - docs/api.yaml
+
+    /// `METHOD /path` → the response codes `docs/api.yaml` documents for it, and whether it names
+    /// the admin token as its security. A small reader for the document's own layout (2-space indents).
+    static func documentedOperations() throws -> [String: (codes: Set<Int>, secured: Bool)] {
+        var url = URL(fileURLWithPath: #filePath)
+        while url.pathComponents.count > 1, !FileManager.default.fileExists(atPath: url.appendingPathComponent("docs/api.yaml").path) {
+            url.deleteLastPathComponent()
+        }
+        let text = try String(contentsOf: url.appendingPathComponent("docs/api.yaml"), encoding: .utf8)
+        var operations: [String: (codes: Set<Int>, secured: Bool)] = [:]
+        var inPaths = false
+        var path: String?
+        var operation: String?
+        var inResponses = false
+        for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
+            let indent = line.prefix { $0 == " " }.count
+            let content = line.trimmingCharacters(in: .whitespaces)
+            if indent == 0 {
+                inPaths = content == "paths:"
+                continue
+            }
+            guard inPaths else { continue }
+            switch indent {
+            case 2 where content.hasPrefix("/") && content.hasSuffix(":"):
+                path = String(content.dropLast())
+                operation = nil
+            case 4 where ["get:", "post:", "delete:", "put:", "patch:"].contains(content):
+                operation = path.map { "\(content.dropLast().uppercased()) \($0)" }
+                if let operation { operations[operation] = ([], false) }
+                inResponses = false
+            case 6:
+                inResponses = content == "responses:"
+            case 8 where content.hasPrefix("- adminToken"):
+                if let operation { operations[operation]?.secured = true }
+            case 8 where inResponses:
+                if let operation, let code = Int(content.trimmingCharacters(in: CharacterSet(charactersIn: "\":"))) {
+                    operations[operation]?.codes.insert(code)
+                }
+            default: break
+            }
+        }
+        return operations
+    }
+
+    static func expectDocumented(_ log: StatusPageTests.Exchanges) throws {
+        let documented = try documentedOperations()
+        for (operation, status) in log.seen {
+            #expect(documented[operation]?.codes.contains(status) == true, "\(operation) answered \(status), undocumented")
+        }
+    }
+
+    @Test("docs/api.yaml documents exactly the served endpoints; state-changing ones need the token, 401 and 403")
+    func openAPIMatchesRoutes() throws {
+        let documented = try Self.documentedOperations()
+        let served = Set(AdminAPI.routes.map { "\($0.method) \($0.path)" })
+        #expect(Set(documented.keys) == served)
+        for route in AdminAPI.routes {
+            let operation = try #require(documented["\(route.method) \(route.path)"])
+            #expect(operation.secured == route.changesState, "\(route.method) \(route.path) security")
+            if route.changesState {
+                #expect(operation.codes.isSuperset(of: [401, 403]), "\(route.method) \(route.path) documents 401 and 403")
+            }
+            #expect(operation.codes.contains { (200..<300).contains($0) })
+        }
+    }
+}
+
+@Suite("status page units")
+struct StatusPageUnitTests {
+    @Test(
+        "HTML escaping",
+        arguments: [
+            ("<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;"),
+            ("<img src=x onerror=\"a('b')\">", "&lt;img src=x onerror=&quot;a(&#39;b&#39;)&quot;&gt;"),
+            ("a & b", "a &amp; b"), ("abc\u{202E}fed", "abc[U+202E]fed"), ("x\u{2066}y\u{200F}", "x[U+2066]y[U+200F]"),
+            ("bell\u{07}", "bell\u{FFFD}"), ("line\nnext\ttab", "line\nnext\ttab"), ("部署失败 مرحبا", "部署失败 مرحبا"),
+        ])
+    func escaping(input: String, expected: String) {
+        #expect(HTML.escape(input, scrubber: SecretScrubber()) == expected)
+    }
+
+    @Test("registered secrets are scrubbed before escaping")
+    func scrubbedThenEscaped() {
+        let scrubber = SecretScrubber()
+        scrubber.register("s3cr3t&<token>")
+        #expect(HTML.escape("url?key=s3cr3t&<token>", scrubber: scrubber) == "url?key=[REDACTED]")
+    }
+
+    @Test("token verdicts: disabled, rejected, accepted")
+    func verdicts() {
+        let token = AdminToken("0123456789abcdef0123")
+        #expect(AdminToken(nil).verdict(authorization: "Bearer 0123456789abcdef0123") == .disabled)
+        #expect(token.verdict(authorization: nil) == .rejected)
+        #expect(token.verdict(authorization: "0123456789abcdef0123") == .rejected)
+        #expect(token.verdict(authorization: "Basic 0123456789abcdef0123") == .rejected)
+        #expect(token.verdict(authorization: "Bearer 0123456789abcdef012") == .rejected)
+        #expect(token.verdict(authorization: "Bearer 0123456789abcdef01234") == .rejected)
+        #expect(token.verdict(authorization: "Bearer ") == .rejected)
+        #expect(token.verdict(authorization: "Bearer 0123456789abcdef0123") == .accepted)
+        #expect(token.verdict(authorization: "bearer 0123456789abcdef0123") == .accepted)
+    }
+
+    @Test("constant-time comparison agrees with ==")
+    func constantTime() {
+        let cases: [([UInt8], [UInt8])] = [([], []), ([1], []), ([], [1]), ([1, 2], [1, 2]), ([1, 2], [1, 3]), ([1, 2, 3], [1, 2])]
+        for (a, b) in cases { #expect(AdminToken.constantTimeEquals(a, b) == (a == b)) }
+    }
+
+    @Test("the token comes from TATTLE_ADMIN_TOKEN or a file; bad settings are refused")
+    func resolve() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("tattle-token-\(UUID())")
+        try Data("  file-token-abcdef0123456789\n".utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        #expect(try !AdminToken.resolve(environment: [:]).isEnabled)
+        let fromFile = try AdminToken.resolve(environment: ["TATTLE_ADMIN_TOKEN_FILE": file.path])
+        #expect(fromFile.verdict(authorization: "Bearer file-token-abcdef0123456789") == .accepted)
+        let direct = try AdminToken.resolve(environment: ["TATTLE_ADMIN_TOKEN": "direct-token-0123456789"])
+        #expect(direct.verdict(authorization: "Bearer direct-token-0123456789") == .accepted)
+        #expect(throws: ConfigurationError.self) { try AdminToken.resolve(environment: ["TATTLE_ADMIN_TOKEN": "short"]) }
+        #expect(throws: ConfigurationError.self) {
+            try AdminToken.resolve(environment: ["TATTLE_ADMIN_TOKEN_FILE": "/nonexistent/tattle-token"])
+        }
+        #expect(throws: ConfigurationError.self) {
+            try AdminToken.resolve(
+                environment: ["TATTLE_ADMIN_TOKEN": "direct-token-0123456789", "TATTLE_ADMIN_TOKEN_FILE": file.path])
+        }
+    }
+}
