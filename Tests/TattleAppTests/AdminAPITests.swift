@@ -137,6 +137,59 @@ struct AdminAPITests {
                 token: token, log: log)
             #expect(again.status == 409, "a delivered row is not replayed")
 
+            // Silences through the API: a matching notification is recorded as silenced (the CLI shows
+            // it), an expired silence stops applying.
+            let added = try await StatusPageTests.request(
+                daemon, "POST", "/api/v1/silences", token: token,
+                body: #"{"matchers": ["invocation.commandName=deploy-web"], "for": "2h", "comment": "deploy <b>window</b>"}"#,
+                log: log)
+            #expect(added.status == 201)
+            let silence = try #require(
+                (try? JSONSerialization.jsonObject(with: Data(added.body))) as? [String: Any])
+            let silenceId = try #require(silence["id"] as? String)
+            #expect(silence["state"] as? String == "active")
+            #expect(silence["matchers"] as? [String] == ["invocation.commandName=deploy-web"])
+            let listed = try await StatusPageTests.request(daemon, "GET", "/api/v1/silences", log: log)
+            #expect(StatusPageTests.jsonArray(listed).map { $0["id"] as? String } == [silenceId])
+            let withSilence = try await daemon.get("/")
+            #expect(StatusPageTests.section(withSilence.bodyText, id: "silences").contains(silenceId))
+            #expect(withSilence.bodyText.contains("deploy &lt;b&gt;window&lt;/b&gt;"))
+            #expect(withSilence.bodyText.contains("data-method=\"DELETE\">expire</button>"))
+
+            let quiet = await world.runDeployWeb()
+            try await eventually("a silenced notification in `tattle deliveries`", timeout: .seconds(20)) {
+                let rows = try Self.rows(try await StatusPageTests.cli(["deliveries", "--state-dir", stateDir, "--json"]))
+                return rows.contains { $0["invocationId"] as? String == quiet && $0["state"] as? String == "silenced" }
+            }
+            let expired = try await StatusPageTests.request(
+                daemon, "DELETE", "/api/v1/silences/\(silenceId)", template: "/api/v1/silences/{id}", token: token,
+                log: log)
+            #expect(expired.status == 200)
+            #expect(expired.bodyText.contains("\"state\" : \"ended\""))
+            let none = try await StatusPageTests.request(daemon, "GET", "/api/v1/silences", log: log)
+            #expect(StatusPageTests.jsonArray(none).isEmpty)
+            let history = try await StatusPageTests.request(daemon, "GET", "/api/v1/silences?all=true", log: log)
+            #expect(StatusPageTests.jsonArray(history).first?["state"] as? String == "ended")
+            let loud = await world.runDeployWeb()
+            try await eventually("the next one delivered", timeout: .seconds(20)) {
+                let rows = try Self.rows(try await StatusPageTests.cli(["deliveries", "--state-dir", stateDir, "--json"]))
+                return rows.contains { $0["invocationId"] as? String == loud && $0["state"] as? String == "delivered" }
+            }
+            for (method, path, body, status) in [
+                ("DELETE", "/api/v1/silences/nope", nil, 404),
+                ("POST", "/api/v1/silences", "not json", 400),
+                ("POST", "/api/v1/silences", #"{"matchers": ["nosuch.field=x"], "for": "1h"}"#, 400),
+                ("POST", "/api/v1/silences", #"{"matchers": [], "for": "1h"}"#, 400),
+                ("POST", "/api/v1/silences", #"{"matchers": ["status=FAILED"], "for": "soon"}"#, 400),
+                ("POST", "/api/v1/silences", #"{"matchers": ["status=FAILED"]}"#, 400),
+            ] as [(String, String, String?, Int)] {
+                let response = try await StatusPageTests.request(
+                    daemon, method, path, template: method == "DELETE" ? "/api/v1/silences/{id}" : path, token: token,
+                    body: body, log: log)
+                #expect(response.status == status, "\(method) \(path) \(body ?? "")")
+                #expect(response.bodyText.contains("\"error\""))
+            }
+
             // Reload: a good file applies; a hostile, broken one is rejected and shown escaped.
             let applied = try await StatusPageTests.request(daemon, "POST", "/api/v1/reload", token: token, log: log)
             #expect(applied.status == 200)
@@ -158,6 +211,10 @@ struct AdminAPITests {
             #expect(try await daemon.waitForExit() == 0)
             #expect(!daemon.log.contains(StatusPageTests.token), "the admin token is never logged")
         }
+    }
+
+    static func rows(_ json: String) throws -> [[String: Any]] {
+        (try JSONSerialization.jsonObject(with: Data(json.utf8))) as? [[String: Any]] ?? []
     }
 
     // MARK: - docs/api.yaml

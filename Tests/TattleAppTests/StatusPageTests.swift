@@ -104,6 +104,17 @@ struct StatusPageTests {
             _ = await simulator.addInvocation(fine)
         }
 
+        /// One succeeding `deploy-web` run, taken to its end; its invocation id.
+        func runDeployWeb() async -> String {
+            var fine = InvocationSpec(tasks: [.init(plan: TaskStep.succeeding(after: .seconds(2)))])
+            fine.commandName = "deploy-web"
+            let handle = await simulator.addInvocation(fine)
+            await simulator.advance(by: .milliseconds(1200))
+            try? await Task.sleep(for: .milliseconds(700))
+            await simulator.advance(by: .seconds(3))
+            return handle.invocationId
+        }
+
         func stateDir(_ name: String) -> URL { directory.appendingPathComponent(name, isDirectory: true) }
     }
 

@@ -1,7 +1,108 @@
 import FlyingFox
 import Foundation
+import Rules
+import Store
 
 extension AdminAPI {
-    /// The silence endpoints (filled in on the silence store).
-    static var silenceEndpoints: [(Route, Handler)] { [] }
+    /// `GET/POST /api/v1/silences`, `DELETE /api/v1/silences/{id}`.
+    static var silenceEndpoints: [(Route, Handler)] {
+        [
+            (Route(method: "GET", path: "/api/v1/silences", changesState: false), listSilences),
+            (Route(method: "POST", path: "/api/v1/silences", changesState: true), addSilence),
+            (Route(method: "DELETE", path: "/api/v1/silences/{id}", changesState: true), expireSilence),
+        ]
+    }
+
+    /// Active silences, soonest to end first; `?all=true` adds pending and ended ones, newest first.
+    static func listSilences(_ request: HTTPRequest, _ sources: StatusSources) async throws -> HTTPResponse {
+        let now = sources.now()
+        let all: Bool
+        switch request.query["all"] {
+        case nil, "false", "0": all = false
+        case "true", "1": all = true
+        default: throw APIFailure(.badRequest, "all must be true or false")
+        }
+        let limit = try limit(request)
+        let silences =
+            all
+            ? try await sources.store.allSilences(limit: limit)
+            : Array(try await sources.store.activeSilences(at: now).prefix(limit))
+        return json(try EventsCommands.encodeJSON(silences.map { SilenceJSON($0, now: now) }))
+    }
+
+    /// The body of `POST /api/v1/silences` (see `NewSilence` in `docs/api.yaml`).
+    struct NewSilence: Decodable {
+        var matchers: [String]
+        var `for`: String?
+        var startsAt: Date?
+        var endsAt: Date?
+        var comment: String?
+        var createdBy: String?
+    }
+
+    static func addSilence(_ request: HTTPRequest, _ sources: StatusSources) async throws -> HTTPResponse {
+        let now = sources.now()
+        let body = try await request.bodyData
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        let new: NewSilence
+        do { new = try decoder.decode(NewSilence.self, from: body) } catch {
+            throw APIFailure(
+                .badRequest,
+                "the body must be JSON like {\"matchers\": [\"invocation.commandName=deploy-web\"], \"for\": \"2h\"}: "
+                    + RulesCommands.describe(error))
+        }
+        let startsAt = new.startsAt ?? now
+        let endsAt: Date
+        switch (new.for, new.endsAt) {
+        case (let text?, nil):
+            guard let seconds = Silence.parseDuration(text), seconds > 0 else {
+                throw APIFailure(.badRequest, "for \"\(text)\" is not a positive duration such as 30m, 2h or 1d")
+            }
+            endsAt = startsAt.addingTimeInterval(seconds)
+        case (nil, let date?): endsAt = date
+        default: throw APIFailure(.badRequest, "give either \"for\" (e.g. \"2h\") or \"endsAt\", not both or neither")
+        }
+        do {
+            let matchers = try new.matchers.map { text throws(SilenceError) in try SilenceMatcher(parsing: text) }
+            let silence = Silence(
+                matchers: matchers, startsAt: startsAt, endsAt: endsAt,
+                createdBy: new.createdBy.flatMap { $0.isEmpty ? nil : $0 } ?? "admin API", comment: new.comment ?? "")
+            try silence.validate()
+            try await sources.store.addSilence(silence)
+            return json(try EventsCommands.encodeJSON(SilenceJSON(silence, now: now)), status: .created)
+        } catch let error as SilenceError {
+            throw APIFailure(.badRequest, error.message)
+        }
+    }
+
+    static func expireSilence(_ request: HTTPRequest, _ sources: StatusSources) async throws -> HTTPResponse {
+        let id = request.routeParameters.first { $0.name == "id" }?.value ?? ""
+        guard let silence = try await sources.store.expireSilence(id: id, at: sources.now()) else {
+            throw APIFailure(.notFound, "no silence \(id)")
+        }
+        return json(try EventsCommands.encodeJSON(SilenceJSON(silence, now: sources.now())))
+    }
+}
+
+/// A silence as the API prints it: the stored fields, the matchers as written, and its state when
+/// listed (`active`, `pending`, `ended`). The same shape as `tattle silence list --json`.
+struct SilenceJSON: Encodable {
+    var id: String
+    var state: String
+    var matchers: [String]
+    var startsAt: Date
+    var endsAt: Date
+    var createdBy: String
+    var comment: String
+
+    init(_ silence: Silence, now: Date) {
+        id = silence.id
+        state = silence.isActive(at: now) ? "active" : silence.hasEnded(at: now) ? "ended" : "pending"
+        matchers = silence.matchers.map(\.description)
+        startsAt = silence.startsAt
+        endsAt = silence.endsAt
+        createdBy = silence.createdBy
+        comment = silence.comment
+    }
 }

@@ -96,6 +96,6 @@ enum PageLayout {
         button{font:inherit;font-size:12px;padding:2px 9px;border:1px solid #8a93a3;background:#fff;border-radius:4px;cursor:pointer}
         #api-result{background:#fff8e1;border:1px solid #e0c36c;padding:8px;margin:10px 0;white-space:pre-wrap}
         dl{display:grid;grid-template-columns:max-content 1fr;gap:3px 14px;background:#fff;padding:10px;margin:0}
-        dt{color:#7a8291}dd{margin:0;unicode-bidi:isolate}
+        time{white-space:nowrap}dt{color:#7a8291}dd{margin:0;unicode-bidi:isolate}
         """
 }

@@ -72,7 +72,25 @@ enum StatusPage {
         return html + "</dl>\n"
     }
 
-    static func silences(_ report: StatusReport) -> String { "" }
+    static func silences(_ report: StatusReport) -> String {
+        var html = "<h2>Active silences</h2>\n<table id=\"silences\"><tr><th>id</th><th>matchers</th><th>ends</th>"
+            + "<th>created by</th><th>comment</th><th></th></tr>\n"
+        for silence in report.silences {
+            html += "<tr data-silence=\"\(h(silence.id))\"><td><code>\(h(silence.id))</code></td>"
+                + "<td><code>\(h(silence.matchers.map(\.description).joined(separator: " ")))</code></td>"
+                + "<td>\(when(silence.endsAt, now: report.generatedAt))</td><td>\(h(silence.createdBy))</td>"
+                + "<td>\(h(silence.comment))</td><td>"
+                + (report.adminEnabled
+                    ? "<button data-api=\"/api/v1/silences/\(HTML.pathSegment(silence.id))\" data-method=\"DELETE\">expire</button>"
+                    : "")
+                + "</td></tr>\n"
+        }
+        if report.silences.isEmpty {
+            html += "<tr><td colspan=\"6\" class=\"muted\">none (add one with <code>tattle silence add</code> or "
+                + "<code>POST /api/v1/silences</code>)</td></tr>\n"
+        }
+        return html + "</table>\n"
+    }
 
     static func events(_ report: StatusReport) -> String {
         var html = "<h2>Recent events</h2>\n<table id=\"events\"><tr><th>when</th><th>type</th><th>command</th>"
@@ -132,12 +150,15 @@ enum StatusPage {
         return "\(event.invocation.instanceCount) instance\(event.invocation.instanceCount == 1 ? "" : "s")"
     }
 
-    /// A time with its age: `<time datetime="…">12:03:04 UTC (5s ago)</time>`.
+    /// A time with its age: `<time datetime="…">09:12:38 UTC (5s ago)</time>`; the date is shown
+    /// only when it is not today's, a future time reads `(in 2h)`.
     static func when(_ date: Date, now: Date) -> String {
         let iso = ISO8601DateFormatter().string(from: date)
+        let day = iso.prefix(10)
         let clock = String(iso.dropFirst(11).prefix(8))
         let age = now.timeIntervalSince(date)
-        return "<time datetime=\"\(iso)\" title=\"\(iso)\">\(iso.prefix(10)) \(clock) UTC"
-            + (age >= 0 ? " <span class=\"muted\">(\(DeliveriesTable.span(age)) ago)</span>" : "") + "</time>"
+        let relative = age >= 0 ? "\(DeliveriesTable.span(age)) ago" : "in \(DeliveriesTable.span(-age))"
+        let shown = day == ISO8601DateFormatter().string(from: now).prefix(10) ? clock : "\(day) \(clock)"
+        return "<time datetime=\"\(iso)\" title=\"\(iso)\">\(shown) UTC <span class=\"muted\">(\(relative))</span></time>"
     }
 }

@@ -1,5 +1,6 @@
 import Events
 import Foundation
+import Rules
 import Store
 
 /// What the status page shows, read in one go from the ``StatusSources``.
@@ -19,13 +20,14 @@ struct StatusReport: Sendable {
     var stateColumns: [String]
     var events: [RecordedEvent]
     var deadLetters: [OutboxRow]
+    var silences: [Silence]
     var reload: ReloadStatus.Snapshot
     var rulesFile: String
     var adminEnabled: Bool
 
     /// How many recent events and dead letters the page lists.
     static let listLimit = 50
-    static let knownStates = ["pending", "retrying", "in_flight", "held", "dead", "delivered"]
+    static let knownStates = ["pending", "retrying", "in_flight", "held", "dead", "silenced", "delivered"]
 
     static func gather(_ sources: StatusSources) async throws -> StatusReport {
         let now = sources.now()
@@ -48,6 +50,7 @@ struct StatusReport: Sendable {
             receivers: lines.values.sorted { $0.name < $1.name }, stateColumns: columns,
             events: try await sources.store.recentEvents(limit: listLimit),
             deadLetters: try await sources.store.rows(in: [.dead], limit: listLimit),
+            silences: try await sources.store.activeSilences(at: now),
             reload: sources.reloadStatus.current, rulesFile: sources.rulesFile,
             adminEnabled: sources.token.isEnabled)
     }
