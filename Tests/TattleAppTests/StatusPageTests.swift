@@ -201,6 +201,11 @@ struct StatusPageTests {
                 world.wecom.requests.contains { $0.bodyText.contains("deploy-web") }
             }
 
+            let silence = try await Self.request(
+                daemon, "POST", "/api/v1/silences", token: Self.token,
+                body: #"{"matchers": ["invocation.commandName=nightly-*"], "for": "2h", "comment": "backup window <b>x</b>", "createdBy": "ops"}"#)
+            #expect(silence.status == 201)
+
             let browser = try HeadlessChromium(scratch: world.directory.appendingPathComponent("chromium"))
             let dom = try await browser.dumpDOM(daemon.statusURL + "/")
 
@@ -229,6 +234,11 @@ struct StatusPageTests {
             #expect(dead.contains("400"), "the last error")
             #expect(dead.contains(">replay</button>"))
 
+            let silences = Self.section(dom, id: "silences")
+            #expect(silences.contains("invocation.commandName=nightly-*"))
+            #expect(silences.contains("backup window &lt;b&gt;x&lt;/b&gt;"))
+            #expect(silences.contains(">expire</button>"))
+
             let regions = Self.section(dom, id: "regions")
             #expect(regions.contains("ap-guangzhou"))
 
@@ -255,7 +265,7 @@ struct StatusPageTests {
 
             // A screenshot for people to look at; TATTLE_SCREENSHOT_OUT copies it (docs/status-page.png).
             let shot = world.directory.appendingPathComponent("status-page.png")
-            try await browser.screenshot(daemon.statusURL + "/", to: shot)
+            try await browser.screenshot(daemon.statusURL + "/", to: shot, width: 1280, height: 1240)
             let png = try Data(contentsOf: shot)
             #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
             if let out = ProcessInfo.processInfo.environment["TATTLE_SCREENSHOT_OUT"], !out.isEmpty {

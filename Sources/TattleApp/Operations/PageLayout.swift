@@ -87,13 +87,13 @@ enum PageLayout {
         nav{margin-left:auto;font-size:13px}main{padding:14px 20px 40px;max-width:1400px}
         h1{font-size:19px;margin:6px 0 12px}h2{font-size:15px;margin:22px 0 8px}
         table{border-collapse:collapse;background:#fff;width:100%;box-shadow:0 1px 2px rgba(0,0,0,.08)}
-        th,td{text-align:left;padding:5px 9px;border-bottom:1px solid #e6e8ec;vertical-align:top;unicode-bidi:isolate}
-        th{background:#eef0f4;font-weight:600;font-size:12px;text-transform:uppercase;letter-spacing:.03em}
-        td.n{text-align:right;font-variant-numeric:tabular-nums}.muted{color:#7a8291}
+        th,td{text-align:left;padding:5px 9px;border-bottom:1px solid #e6e8ec;vertical-align:top;unicode-bidi:isolate;overflow-wrap:anywhere}
+        th{white-space:nowrap;overflow-wrap:normal;background:#eef0f4;font-weight:600;font-size:12px;text-transform:uppercase;letter-spacing:.03em}
+        td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}td.k{white-space:nowrap;overflow-wrap:normal}.muted{color:#7a8291}
         .bad{color:#b3261e;font-weight:600}.ok{color:#1e7b34;font-weight:600}.warn{color:#9a6700;font-weight:600}
         pre{background:#fff;border:1px solid #e6e8ec;padding:10px;overflow:auto;white-space:pre-wrap;word-break:break-word;unicode-bidi:isolate}
         code{font:12px ui-monospace,SFMono-Regular,Menlo,monospace}
-        button{font:inherit;font-size:12px;padding:2px 9px;border:1px solid #8a93a3;background:#fff;border-radius:4px;cursor:pointer}
+        button{white-space:nowrap;font:inherit;font-size:12px;padding:2px 9px;border:1px solid #8a93a3;background:#fff;border-radius:4px;cursor:pointer}
         #api-result{background:#fff8e1;border:1px solid #e0c36c;padding:8px;margin:10px 0;white-space:pre-wrap}
         dl{display:grid;grid-template-columns:max-content 1fr;gap:3px 14px;background:#fff;padding:10px;margin:0}
         time{white-space:nowrap}dt{color:#7a8291}dd{margin:0;unicode-bidi:isolate}

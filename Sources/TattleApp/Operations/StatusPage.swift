@@ -45,7 +45,7 @@ enum StatusPage {
                 html += "<td class=\"n\">\(marked)</td>"
             }
             let age = line.backlog.oldestPendingAge
-            html += "<td class=\"n\">\(age > 0 ? DeliveriesTable.span(age) : "–")</td></tr>\n"
+            html += "<td class=\"n\">\(age > 0 ? span(age) : "–")</td></tr>\n"
         }
         if report.receivers.isEmpty {
             html += "<tr><td colspan=\"\(report.stateColumns.count + 3)\" class=\"muted\">no receivers</td></tr>\n"
@@ -102,8 +102,8 @@ enum StatusPage {
             }
             html += "<tr data-event=\"\(h(event.id))\"><td><a href=\"/events/\(HTML.pathSegment(event.id))\">"
                 + "\(when(recorded.recordedAt, now: report.generatedAt))</a></td>"
-                + "<td>\(h(event.type.rawValue))</td><td>\(h(event.invocation.commandName ?? event.invocation.commandId ?? "–"))</td>"
-                + "<td>\(statusChange(event))</td><td>\(h(instances(event)))</td><td>\(h(event.region))</td>"
+                + "<td class=\"k\">\(h(event.type.rawValue))</td><td>\(h(event.invocation.commandName ?? event.invocation.commandId ?? "–"))</td>"
+                + "<td class=\"k\">\(statusChange(event))</td><td>\(h(instances(event)))</td><td class=\"k\">\(h(event.region))</td>"
                 + "<td>\(receivers.isEmpty ? "<span class=\"muted\">no rule matched</span>" : receivers.joined(separator: "<br>"))</td></tr>\n"
         }
         if report.events.isEmpty { html += "<tr><td colspan=\"7\" class=\"muted\">no events yet</td></tr>\n" }
@@ -114,7 +114,7 @@ enum StatusPage {
         var html = "<h2>Dead letters</h2>\n<table id=\"dead-letters\"><tr><th>id</th><th>receiver</th><th>rule</th>"
             + "<th>event</th><th>attempts</th><th>last error</th><th></th></tr>\n"
         for row in report.deadLetters {
-            html += "<tr data-delivery=\"\(row.id)\"><td><a href=\"/deliveries/\(row.id)\">\(row.id)</a></td>"
+            html += "<tr data-delivery=\"\(row.id)\"><td class=\"k\"><a href=\"/deliveries/\(row.id)\">\(row.id)</a></td>"
                 + "<td>\(h(row.dispatch.receiver))</td><td>\(h(row.dispatch.rule))</td>"
                 + "<td>\(h(row.event.invocation.commandName ?? row.event.invocation.id)) \(statusChange(row.event))</td>"
                 + "<td class=\"n\">\(row.attempts)</td><td><code>\(h(row.lastError ?? ""))</code></td>"
@@ -157,8 +157,19 @@ enum StatusPage {
         let day = iso.prefix(10)
         let clock = String(iso.dropFirst(11).prefix(8))
         let age = now.timeIntervalSince(date)
-        let relative = age >= 0 ? "\(DeliveriesTable.span(age)) ago" : "in \(DeliveriesTable.span(-age))"
+        let relative = age >= 0 ? "\(span(age)) ago" : "in \(span(-age))"
         let shown = day == ISO8601DateFormatter().string(from: now).prefix(10) ? clock : "\(day) \(clock)"
         return "<time datetime=\"\(iso)\" title=\"\(iso)\">\(shown) UTC <span class=\"muted\">(\(relative))</span></time>"
+    }
+
+    /// A duration to the minute: `45s`, `12m`, `1h59m`, `2d3h`.
+    static func span(_ seconds: TimeInterval) -> String {
+        let seconds = max(0, Int(seconds.rounded()))
+        switch seconds {
+        case ..<60: return "\(seconds)s"
+        case ..<3600: return "\(seconds / 60)m"
+        case ..<86_400: return "\(seconds / 3600)h" + (seconds % 3600 / 60 > 0 ? "\(seconds % 3600 / 60)m" : "")
+        default: return "\(seconds / 86_400)d" + (seconds % 86_400 / 3600 > 0 ? "\(seconds % 86_400 / 3600)h" : "")
+        }
     }
 }
