@@ -91,6 +91,28 @@ struct StatusPageTests {
                     ?? ["TATTLE_RETRY_BASE_SECONDS": "0.2"])
         }
 
+        /// Writes the rules, starts `tattle run`, waits until it is ready and runs the scripted fleet
+        /// to its end: three notifications delivered, one dead letter. The caller kills the daemon.
+        func startWithFleet(state: String, token: String?) async throws -> DaemonProcess {
+            try writeRules(rulesObject())
+            let daemon = try startDaemon(state: state, token: token)
+            do {
+                try await daemon.waitUntilReady()
+                await runScriptedFleet()
+                await simulator.advance(by: .milliseconds(1200))
+                try await Task.sleep(for: .milliseconds(700))
+                await simulator.advance(by: .seconds(3))
+                try await eventually("a dead letter", timeout: .seconds(20)) {
+                    let dead = try await StatusPageTests.request(daemon, "GET", "/api/v1/deliveries?state=dead")
+                    return !StatusPageTests.jsonArray(dead).isEmpty
+                }
+            } catch {
+                daemon.kill9()
+                throw error
+            }
+            return daemon
+        }
+
         /// A failing invocation with a hostile command name and output, and a succeeding one.
         func runScriptedFleet() async {
             var failing = InvocationSpec(tasks: [
@@ -158,11 +180,13 @@ struct StatusPageTests {
         let process = Process()
         process.executableURL = try DaemonProcess.binary()
         process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
+        // A file, not a pipe: a hung child cannot block the read, the deadline below ends it.
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("tattle-cli-\(UUID()).out")
+        FileManager.default.createFile(atPath: output.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: output) }
+        process.standardOutput = try FileHandle(forWritingTo: output)
         process.standardError = FileHandle.nullDevice
         try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
         let deadline = ContinuousClock.now + .seconds(20)
         while process.isRunning {
             if ContinuousClock.now >= deadline {
@@ -171,7 +195,7 @@ struct StatusPageTests {
             }
             try await Task.sleep(for: .milliseconds(20))
         }
-        return String(decoding: data, as: UTF8.self)
+        return (try? String(contentsOf: output, encoding: .utf8)) ?? ""
     }
 
     /// The HTML between `<table id="ID"` and its `</table>`.
@@ -185,18 +209,8 @@ struct StatusPageTests {
     @Test("Chromium renders the receivers, recent events and dead letters of a scripted run, hostile strings escaped")
     func pageInBrowser() async throws {
         try await Self.withWorld { world in
-            try world.writeRules(world.rulesObject())
-            let daemon = try world.startDaemon(state: "state", token: Self.token)
+            let daemon = try await world.startWithFleet(state: "state", token: Self.token)
             defer { daemon.kill9() }
-            try await daemon.waitUntilReady()
-            await world.runScriptedFleet()
-            await world.simulator.advance(by: .milliseconds(1200))
-            try await Task.sleep(for: .milliseconds(700))
-            await world.simulator.advance(by: .seconds(3))
-            try await eventually("a dead letter", timeout: .seconds(20)) {
-                let dead = try await Self.request(daemon, "GET", "/api/v1/deliveries?state=dead")
-                return !Self.jsonArray(dead).isEmpty
-            }
             try await eventually("the success notice", timeout: .seconds(20)) {
                 world.wecom.requests.contains { $0.bodyText.contains("deploy-web") }
             }

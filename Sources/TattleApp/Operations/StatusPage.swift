@@ -18,8 +18,9 @@ enum StatusPage {
     }
 
     static func regions(_ report: StatusReport) -> String {
-        var html = "<h2>Regions</h2>\n<table id=\"regions\"><tr><th>region</th><th>last successful poll</th>"
-            + "<th>API calls per cycle</th><th>tracked invocations</th><th>failed cycles</th></tr>\n"
+        var html = table(
+            "Regions", id: "regions",
+            headers: ["region", "last successful poll", "API calls per cycle", "tracked invocations", "failed cycles"])
         for region in report.regions {
             let failures = region.consecutiveFailures
             html += "<tr><td>\(h(region.region))</td>"
@@ -28,14 +29,13 @@ enum StatusPage {
                 + "<td class=\"n\">\(region.tracked)</td>"
                 + "<td class=\"n\">\(failures > 0 ? "<span class=\"bad\">\(failures)</span>" : "0")</td></tr>\n"
         }
-        if report.regions.isEmpty { html += "<tr><td colspan=\"5\" class=\"muted\">no watcher</td></tr>\n" }
+        if report.regions.isEmpty { html += empty(5, "no watcher") }
         return html + "</table>\n"
     }
 
     static func receivers(_ report: StatusReport) -> String {
-        var html = "<h2>Receivers</h2>\n<table id=\"receivers\"><tr><th>receiver</th><th>type</th>"
-        for state in report.stateColumns { html += "<th>\(h(state.replacingOccurrences(of: "_", with: " ")))</th>" }
-        html += "<th>oldest pending</th></tr>\n"
+        let states = report.stateColumns.map { $0.replacingOccurrences(of: "_", with: " ") }
+        var html = table("Receivers", id: "receivers", headers: ["receiver", "type"] + states + ["oldest pending"])
         for line in report.receivers {
             html += "<tr data-receiver=\"\(h(line.name))\"><td>\(h(line.name))</td>"
                 + "<td>\(line.type.map(h) ?? "<span class=\"muted\">not in the rules now</span>")</td>"
@@ -48,7 +48,7 @@ enum StatusPage {
             html += "<td class=\"n\">\(age > 0 ? span(age) : "–")</td></tr>\n"
         }
         if report.receivers.isEmpty {
-            html += "<tr><td colspan=\"\(report.stateColumns.count + 3)\" class=\"muted\">no receivers</td></tr>\n"
+            html += empty(report.stateColumns.count + 3, "no receivers")
         }
         return html + "</table>\n"
     }
@@ -73,8 +73,8 @@ enum StatusPage {
     }
 
     static func silences(_ report: StatusReport) -> String {
-        var html = "<h2>Active silences</h2>\n<table id=\"silences\"><tr><th>id</th><th>matchers</th><th>ends</th>"
-            + "<th>created by</th><th>comment</th><th></th></tr>\n"
+        var html = table(
+            "Active silences", id: "silences", headers: ["id", "matchers", "ends", "created by", "comment", ""])
         for silence in report.silences {
             html += "<tr data-silence=\"\(h(silence.id))\"><td><code>\(h(silence.id))</code></td>"
                 + "<td><code>\(h(silence.matchers.map(\.description).joined(separator: " ")))</code></td>"
@@ -86,15 +86,15 @@ enum StatusPage {
                 + "</td></tr>\n"
         }
         if report.silences.isEmpty {
-            html += "<tr><td colspan=\"6\" class=\"muted\">none (add one with <code>tattle silence add</code> or "
-                + "<code>POST /api/v1/silences</code>)</td></tr>\n"
+            html += empty(6, "none (add one with <code>tattle silence add</code> or <code>POST /api/v1/silences</code>)")
         }
         return html + "</table>\n"
     }
 
     static func events(_ report: StatusReport) -> String {
-        var html = "<h2>Recent events</h2>\n<table id=\"events\"><tr><th>when</th><th>type</th><th>command</th>"
-            + "<th>status</th><th>instance</th><th>region</th><th>receivers</th></tr>\n"
+        var html = table(
+            "Recent events", id: "events",
+            headers: ["when", "type", "command", "status", "instance", "region", "receivers"])
         for recorded in report.events {
             let event = recorded.event
             let receivers = recorded.notifications.map { note in
@@ -106,13 +106,14 @@ enum StatusPage {
                 + "<td class=\"k\">\(statusChange(event))</td><td>\(h(instances(event)))</td><td class=\"k\">\(h(event.region))</td>"
                 + "<td>\(receivers.isEmpty ? "<span class=\"muted\">no rule matched</span>" : receivers.joined(separator: "<br>"))</td></tr>\n"
         }
-        if report.events.isEmpty { html += "<tr><td colspan=\"7\" class=\"muted\">no events yet</td></tr>\n" }
+        if report.events.isEmpty { html += empty(7, "no events yet") }
         return html + "</table>\n"
     }
 
     static func deadLetters(_ report: StatusReport) -> String {
-        var html = "<h2>Dead letters</h2>\n<table id=\"dead-letters\"><tr><th>id</th><th>receiver</th><th>rule</th>"
-            + "<th>event</th><th>attempts</th><th>last error</th><th></th></tr>\n"
+        var html = table(
+            "Dead letters", id: "dead-letters",
+            headers: ["id", "receiver", "rule", "event", "attempts", "last error", ""])
         for row in report.deadLetters {
             html += "<tr data-delivery=\"\(row.id)\"><td class=\"k\"><a href=\"/deliveries/\(row.id)\">\(row.id)</a></td>"
                 + "<td>\(h(row.dispatch.receiver))</td><td>\(h(row.dispatch.rule))</td>"
@@ -120,7 +121,7 @@ enum StatusPage {
                 + "<td class=\"n\">\(row.attempts)</td><td><code>\(h(row.lastError ?? ""))</code></td>"
                 + "<td>\(report.adminEnabled ? "<button data-api=\"/api/v1/deliveries/\(row.id)/replay\" data-method=\"POST\">replay</button>" : "")</td></tr>\n"
         }
-        if report.deadLetters.isEmpty { html += "<tr><td colspan=\"7\" class=\"muted\">none</td></tr>\n" }
+        if report.deadLetters.isEmpty { html += empty(7, "none") }
         html += "</table>\n"
         if !report.adminEnabled {
             html += "<p class=\"muted\">Replay and expiry buttons appear when TATTLE_ADMIN_TOKEN is set.</p>\n"
@@ -129,6 +130,16 @@ enum StatusPage {
     }
 
     // MARK: - Cells
+
+    /// A section heading and the start of its table, header row included (`headers` are literal).
+    static func table(_ title: String, id: String, headers: [String]) -> String {
+        "<h2>\(title)</h2>\n<table id=\"\(id)\"><tr>" + headers.map { "<th>\(h($0))</th>" }.joined() + "</tr>\n"
+    }
+
+    /// The row an empty table shows; `html` is markup.
+    static func empty(_ columns: Int, _ html: String) -> String {
+        "<tr><td colspan=\"\(columns)\" class=\"muted\">\(html)</td></tr>\n"
+    }
 
     static func h(_ text: String) -> String { HTML.escape(text) }
 
