@@ -21,8 +21,8 @@ public struct ReceiverBacklog: Sendable, Hashable {
 
 /// A stored event with the notifications derived from it.
 public struct RecordedEvent: Sendable, Hashable {
-    /// One outbox row of the event: its id, receiver and stored state.
-    public struct Notification: Sendable, Hashable {
+    /// One outbox row of the event: its id, receiver, rule and stored state.
+    public struct Notification: Sendable, Hashable, Encodable {
         public var id: Int64
         public var receiver: String
         public var rule: String

@@ -33,24 +33,18 @@ public enum EventsCommands {
 /// One event as `tattle events --json` prints it: the event in its documented wire form
 /// (`docs/event.schema.json`) under `event`, when it was recorded, and its notifications.
 struct EventListing: Encodable {
-    struct Notification: Encodable {
-        var id: Int64
-        var receiver: String
-        var rule: String
-        var state: String
-        var attempts: Int
-    }
-
     var event: Event
     var recordedAt: Date
-    var notifications: [Notification]
+    /// Each with its state as `tattle deliveries` shows it.
+    var notifications: [RecordedEvent.Notification]
 
     init(_ recorded: RecordedEvent) {
         event = recorded.event
         recordedAt = recorded.recordedAt
-        notifications = recorded.notifications.map {
-            Notification(
-                id: $0.id, receiver: $0.receiver, rule: $0.rule, state: Self.displayState($0), attempts: $0.attempts)
+        notifications = recorded.notifications.map { notification in
+            var shown = notification
+            shown.state = Self.displayState(notification)
+            return shown
         }
     }
 

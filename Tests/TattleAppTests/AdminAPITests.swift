@@ -1,5 +1,6 @@
 import Curl
 import Foundation
+import Store
 import TestSupport
 import Testing
 
@@ -338,5 +339,27 @@ struct StatusPageUnitTests {
             try AdminToken.resolve(
                 environment: ["TATTLE_ADMIN_TOKEN": "direct-token-0123456789", "TATTLE_ADMIN_TOKEN_FILE": file.path])
         }
+    }
+
+    @Test("the receivers table shows whatever states the outbox holds, known ones in pipeline order")
+    func genericStates() throws {
+        let now = Date(timeIntervalSince1970: 1_764_400_000)
+        let backlog = ReceiverBacklog(
+            receiver: "ops<1>", counts: ["pending": 3, "retrying": 1, "held": 2, "quarantined": 4], oldestPendingAge: 90)
+        let columns = StatusReport.stateColumns(seen: Set(backlog.counts.keys))
+        #expect(columns == ["pending", "retrying", "held", "dead", "quarantined"])
+        let report = StatusReport(
+            generatedAt: now, regions: [], receivers: [.init(name: "ops<1>", type: "wecom", backlog: backlog)],
+            stateColumns: columns, events: [], deadLetters: [], silences: [],
+            reload: ReloadStatus(ruleCount: 1, receiverCount: 1, at: now).current, rulesFile: "rules.json",
+            adminEnabled: false)
+        let html = StatusPage.render(report, nonce: "n0nce")
+        let receivers = StatusPageTests.section(html, id: "receivers")
+        #expect(receivers.contains("<th>held</th><th>dead</th><th>quarantined</th><th>oldest pending</th>"))
+        #expect(receivers.contains("<td>ops&lt;1&gt;</td>"))
+        #expect(receivers.contains("<span class=\"bad\">2</span>"), "held rows stand out")
+        #expect(receivers.contains("1m"), "oldest pending age")
+        #expect(html.contains("<script nonce=\"n0nce\">"))
+        #expect(html.contains("no events yet"))
     }
 }

@@ -29,6 +29,13 @@ struct StatusReport: Sendable {
     static let listLimit = 50
     static let knownStates = ["pending", "retrying", "in_flight", "held", "dead", "silenced", "delivered"]
 
+    /// Pending, retrying and dead always; other known states when some row has them; then any
+    /// state this code does not know, by name.
+    static func stateColumns(seen: Set<String>) -> [String] {
+        knownStates.filter { ["pending", "retrying", "dead"].contains($0) || seen.contains($0) }
+            + seen.subtracting(knownStates).sorted()
+    }
+
     static func gather(_ sources: StatusSources) async throws -> StatusReport {
         let now = sources.now()
         let backlogs = try await sources.store.receiverBacklogs(now: now)
@@ -42,9 +49,7 @@ struct StatusReport: Sendable {
             lines[backlog.receiver, default: ReceiverLine(name: backlog.receiver, type: nil, backlog: backlog)]
                 .backlog = backlog
         }
-        let seen = Set(backlogs.flatMap(\.counts.keys))
-        let columns = knownStates.filter { ["pending", "retrying", "dead"].contains($0) || seen.contains($0) }
-            + seen.subtracting(knownStates).sorted()
+        let columns = stateColumns(seen: Set(backlogs.flatMap(\.counts.keys)))
         return StatusReport(
             generatedAt: now, regions: await sources.regions(),
             receivers: lines.values.sorted { $0.name < $1.name }, stateColumns: columns,
