@@ -28,13 +28,16 @@ public struct RecordedEvent: Sendable, Hashable {
         public var rule: String
         public var state: String
         public var attempts: Int
+        /// Whether it is a recovery notice.
+        public var isRecovery: Bool
 
-        public init(id: Int64, receiver: String, rule: String, state: String, attempts: Int) {
+        public init(id: Int64, receiver: String, rule: String, state: String, attempts: Int, isRecovery: Bool = false) {
             self.id = id
             self.receiver = receiver
             self.rule = rule
             self.state = state
             self.attempts = attempts
+            self.isRecovery = isRecovery
         }
     }
 
@@ -116,7 +119,7 @@ extension SQLiteStore {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT event_id, id, receiver, rule, state, attempts FROM outbox
+                    SELECT event_id, id, receiver, rule, state, attempts, is_recovery FROM outbox
                     WHERE event_id IN (SELECT value FROM json_each(?)) ORDER BY id
                     """,
                 arguments: [String(decoding: try JSONEncoder().encode(eventIds), as: UTF8.self)]
@@ -124,7 +127,7 @@ extension SQLiteStore {
                 (
                     row[0] as String,
                     RecordedEvent.Notification(
-                        id: row[1], receiver: row[2], rule: row[3], state: row[4], attempts: row[5])
+                        id: row[1], receiver: row[2], rule: row[3], state: row[4], attempts: row[5], isRecovery: row[6])
                 )
             }
         }

@@ -101,6 +101,21 @@ struct AdminAPITests {
                     == cli.trimmingCharacters(in: .whitespacesAndNewlines), "\(path) = tattle \(arguments.joined(separator: " "))")
             }
 
+            // The answers have the documented shapes.
+            let deliveries = StatusPageTests.jsonArray(try await StatusPageTests.request(daemon, "GET", "/api/v1/deliveries"))
+            #expect(!deliveries.isEmpty)
+            for row in deliveries { try Self.expectConforms(row, to: "Delivery") }
+            let recorded = StatusPageTests.jsonArray(try await StatusPageTests.request(daemon, "GET", "/api/v1/events"))
+            #expect(!recorded.isEmpty)
+            for event in recorded {
+                try Self.expectConforms(event, to: "RecordedEvent")
+                for note in event["notifications"] as? [[String: Any]] ?? [] {
+                    let documented = try Self.documentedSchema("RecordedEvent")
+                    #expect(documented.properties.contains("notifications"))
+                    #expect(Set(note.keys) == ["id", "receiver", "rule", "state", "attempts", "isRecovery"])
+                }
+            }
+
             // Bad input: clear 400/404/409, no crash.
             let token = StatusPageTests.token
             for (method, path, template, status) in [
@@ -142,6 +157,7 @@ struct AdminAPITests {
             let silence = try #require(
                 (try? JSONSerialization.jsonObject(with: Data(added.body))) as? [String: Any])
             let silenceId = try #require(silence["id"] as? String)
+            try Self.expectConforms(silence, to: "Silence")
             #expect(silence["state"] as? String == "active")
             #expect(silence["matchers"] as? [String] == ["invocation.commandName=deploy-web"])
             let listed = try await StatusPageTests.request(daemon, "GET", "/api/v1/silences", log: log)
@@ -189,12 +205,16 @@ struct AdminAPITests {
             let applied = try await StatusPageTests.request(daemon, "POST", "/api/v1/reload", token: token, log: log)
             #expect(applied.status == 200)
             #expect(applied.bodyText.contains("\"outcome\" : \"applied\""))
+            try Self.expectConforms(
+                (try? JSONSerialization.jsonObject(with: Data(applied.body))) as? [String: Any], to: "ReloadState")
             var broken = world.rulesObject()
             broken["<script>document.title='PWNED'</script>"] = true
             try world.writeRules(broken)
             let rejected = try await StatusPageTests.request(daemon, "POST", "/api/v1/reload", token: token, log: log)
             #expect(rejected.status == 422)
             #expect(rejected.bodyText.contains("\"outcome\" : \"rejected\""))
+            try Self.expectConforms(
+                (try? JSONSerialization.jsonObject(with: Data(rejected.body))) as? [String: Any], to: "ReloadState")
             let page = try await daemon.get("/")
             #expect(page.bodyText.contains("previous rules kept"))
             #expect(page.bodyText.contains("&lt;script&gt;document.title=&#39;PWNED&#39;&lt;/script&gt;"))
@@ -216,12 +236,62 @@ struct AdminAPITests {
 
     /// `METHOD /path` → the response codes `docs/api.yaml` documents for it, and whether it names
     /// the admin token as its security. A small reader for the document's own layout (2-space indents).
-    static func documentedOperations() throws -> [String: (codes: Set<Int>, secured: Bool)] {
+    static func apiDocument() throws -> String {
         var url = URL(fileURLWithPath: #filePath)
         while url.pathComponents.count > 1, !FileManager.default.fileExists(atPath: url.appendingPathComponent("docs/api.yaml").path) {
             url.deleteLastPathComponent()
         }
-        let text = try String(contentsOf: url.appendingPathComponent("docs/api.yaml"), encoding: .utf8)
+        return try String(contentsOf: url.appendingPathComponent("docs/api.yaml"), encoding: .utf8)
+    }
+
+    /// A schema of `components/schemas`: its property names and its `required` list.
+    static func documentedSchema(_ name: String) throws -> (properties: Set<String>, required: Set<String>) {
+        var properties = Set<String>()
+        var required = Set<String>()
+        var inSchema = false
+        var inProperties = false
+        var pendingRequired: String?
+        for line in try apiDocument().split(separator: "\n") {
+            let indent = line.prefix { $0 == " " }.count
+            let content = line.trimmingCharacters(in: .whitespaces)
+            if let partial = pendingRequired {
+                pendingRequired = partial + " " + content
+                if content.hasSuffix("]") {
+                    required = Self.list(pendingRequired ?? "")
+                    pendingRequired = nil
+                }
+                continue
+            }
+            if indent == 4 { inSchema = content == "\(name):" }
+            guard inSchema else { continue }
+            if indent == 6 {
+                inProperties = content == "properties:"
+                if content.hasPrefix("required: [") {
+                    if content.hasSuffix("]") { required = Self.list(content) } else { pendingRequired = content }
+                }
+            } else if indent == 8, inProperties, content.hasSuffix(":") {
+                properties.insert(String(content.dropLast()))
+            }
+        }
+        return (properties, required)
+    }
+
+    private static func list(_ text: String) -> Set<String> {
+        guard let open = text.firstIndex(of: "["), let close = text.lastIndex(of: "]") else { return [] }
+        return Set(text[text.index(after: open)..<close].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+    }
+
+    /// Every key of `object` is documented in `schema`, and every required one is there.
+    static func expectConforms(_ object: [String: Any]?, to schema: String) throws {
+        let documented = try documentedSchema(schema)
+        #expect(!documented.properties.isEmpty, "schema \(schema) has properties")
+        let keys = Set((object ?? [:]).keys)
+        #expect(keys.isSubset(of: documented.properties), "\(schema): undocumented \(keys.subtracting(documented.properties))")
+        #expect(documented.required.isSubset(of: keys), "\(schema): missing \(documented.required.subtracting(keys))")
+    }
+
+    static func documentedOperations() throws -> [String: (codes: Set<Int>, secured: Bool)] {
+        let text = try apiDocument()
         var operations: [String: (codes: Set<Int>, secured: Bool)] = [:]
         var inPaths = false
         var path: String?

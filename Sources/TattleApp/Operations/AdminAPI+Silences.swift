@@ -43,6 +43,9 @@ extension AdminAPI {
     static func addSilence(_ request: HTTPRequest, _ sources: StatusSources) async throws -> HTTPResponse {
         let now = sources.now()
         let body = try await request.bodyData
+        guard body.count <= maxBodyBytes else {
+            throw APIFailure(.payloadTooLarge, "the request body is limited to \(maxBodyBytes) bytes")
+        }
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         let new: NewSilence

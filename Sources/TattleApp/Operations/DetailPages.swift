@@ -47,7 +47,8 @@ enum DetailPages {
         for note in recorded.notifications {
             body += "<h2>To <a href=\"/deliveries/\(note.id)\">\(h(note.receiver))</a> "
                 + "<span class=\"muted\">(rule \(h(note.rule)), \(h(EventListing.displayState(note))))</span></h2>\n"
-            body += payload(rule: note.rule, receiver: note.receiver, event: event, isRecovery: false, engine: engine)
+            body += payload(
+                rule: note.rule, receiver: note.receiver, event: event, isRecovery: note.isRecovery, engine: engine)
         }
         if recorded.notifications.isEmpty { body += "<p class=\"muted\">No rule matched this event.</p>\n" }
         return PageLayout.document(title: "Tattle event", body: body, nonce: nonce)
