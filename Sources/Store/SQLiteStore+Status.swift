@@ -12,6 +12,7 @@ public struct ReceiverBacklog: Sendable, Hashable {
     /// Age of the receiver's oldest pending or in-flight row, in seconds; 0 when none.
     public var oldestPendingAge: Double
 
+    /// A backlog; by default empty (a configured receiver without rows).
     public init(receiver: String, counts: [String: Int] = [:], oldestPendingAge: Double = 0) {
         self.receiver = receiver
         self.counts = counts
@@ -23,14 +24,20 @@ public struct ReceiverBacklog: Sendable, Hashable {
 public struct RecordedEvent: Sendable, Hashable {
     /// One outbox row of the event: its id, receiver, rule and stored state.
     public struct Notification: Sendable, Hashable, Encodable {
+        /// The outbox row id (`/deliveries/{id}`, `tattle replay --id`).
         public var id: Int64
+        /// The receiver's name.
         public var receiver: String
+        /// The rule that routed the event there.
         public var rule: String
+        /// The stored state (`pending`, `delivered`, `dead`, …).
         public var state: String
+        /// Attempts made so far.
         public var attempts: Int
         /// Whether it is a recovery notice.
         public var isRecovery: Bool
 
+        /// A notification as stored.
         public init(id: Int64, receiver: String, rule: String, state: String, attempts: Int, isRecovery: Bool = false) {
             self.id = id
             self.receiver = receiver
@@ -41,12 +48,14 @@ public struct RecordedEvent: Sendable, Hashable {
         }
     }
 
+    /// The event as stored with its cycle.
     public var event: Event
     /// When the cycle that detected it was committed.
     public var recordedAt: Date
     /// Its outbox rows, by id; empty when no rule matched.
     public var notifications: [Notification]
 
+    /// A recorded event.
     public init(event: Event, recordedAt: Date, notifications: [Notification]) {
         self.event = event
         self.recordedAt = recordedAt
@@ -96,7 +105,8 @@ extension SQLiteStore {
         return raw.compactMap { row in
             guard let event = try? decoder.decode(Event.self, from: row.json) else { return nil }
             return RecordedEvent(
-                event: event, recordedAt: Date(timeIntervalSince1970: row.at), notifications: notifications[row.id] ?? [])
+                event: event, recordedAt: Date(timeIntervalSince1970: row.at),
+                notifications: notifications[row.id] ?? [])
         }
     }
 

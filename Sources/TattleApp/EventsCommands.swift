@@ -33,11 +33,14 @@ public enum EventsCommands {
 /// One event as `tattle events --json` prints it: the event in its documented wire form
 /// (`docs/event.schema.json`) under `event`, when it was recorded, and its notifications.
 struct EventListing: Encodable {
+    /// The event in its wire form.
     var event: Event
+    /// When its cycle was committed.
     var recordedAt: Date
     /// Each with its state as `tattle deliveries` shows it.
     var notifications: [RecordedEvent.Notification]
 
+    /// The listing of a recorded event.
     init(_ recorded: RecordedEvent) {
         event = recorded.event
         recordedAt = recorded.recordedAt

@@ -15,11 +15,14 @@ struct StatusQueryTests {
         try await enqueue(store, ["e5"], to: "mail")
         let rows = try await store.rows(in: [.pending], limit: 10).sorted { $0.id < $1.id }
         try await store.markDead(ids: [rows[0].id], error: "HTTP 400", responseExcerpt: nil)
-        try await store.scheduleRetry(ids: [rows[1].id], at: t0.addingTimeInterval(60), error: "HTTP 503", responseExcerpt: nil)
+        try await store.scheduleRetry(
+            ids: [rows[1].id], at: t0.addingTimeInterval(60), error: "HTTP 503", responseExcerpt: nil)
         try await store.markDelivered(ids: [rows[4].id], at: t0)
         // A state this code does not know yet (another branch's "held") is counted as stored.
         let raw = try DatabaseQueue(path: dir.url.appendingPathComponent(SQLiteStore.fileName).path)
-        try await raw.write { db in try db.execute(sql: "UPDATE outbox SET state = 'held' WHERE id = ?", arguments: [rows[2].id]) }
+        try await raw.write { db in
+            try db.execute(sql: "UPDATE outbox SET state = 'held' WHERE id = ?", arguments: [rows[2].id])
+        }
         try raw.close()
 
         let backlogs = try await store.receiverBacklogs(now: t0.addingTimeInterval(30))

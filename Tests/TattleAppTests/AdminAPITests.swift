@@ -74,7 +74,10 @@ struct AdminAPITests {
 
             // Missing and wrong tokens: 401, nothing changes.
             for route in AdminAPI.routes where route.changesState {
-                for token in [nil, "wrong-token-0000000000", StatusPageTests.token + "x", String(StatusPageTests.token.dropLast())] {
+                for token in [
+                    nil, "wrong-token-0000000000", StatusPageTests.token + "x",
+                    String(StatusPageTests.token.dropLast()),
+                ] {
                     let response = try await StatusPageTests.request(
                         daemon, route.method, Self.path(route, id: String(deadId)), template: route.path, token: token,
                         body: route.method == "POST" ? "{}" : nil, log: log)
@@ -82,12 +85,15 @@ struct AdminAPITests {
                     #expect(response.header("WWW-Authenticate")?.hasPrefix("Bearer") == true)
                 }
             }
-            let before = try await StatusPageTests.cli(["deliveries", "--state-dir", stateDir, "--state", "dead", "--json"])
+            let before = try await StatusPageTests.cli([
+                "deliveries", "--state-dir", stateDir, "--state", "dead", "--json",
+            ])
             #expect(before.contains("\"id\" : \(deadId)"), "still dead after the refused calls")
 
             // Reads answer what the CLI's --json prints (the pipeline is idle now: nothing moves).
             try await eventually("an idle outbox", timeout: .seconds(20)) {
-                let all = StatusPageTests.jsonArray(try await StatusPageTests.request(daemon, "GET", "/api/v1/deliveries"))
+                let all = StatusPageTests.jsonArray(
+                    try await StatusPageTests.request(daemon, "GET", "/api/v1/deliveries"))
                 return all.allSatisfy { ["dead", "delivered"].contains($0["state"] as? String ?? "") }
             }
             for (path, arguments) in [
@@ -97,12 +103,15 @@ struct AdminAPITests {
                 let api = try await StatusPageTests.request(daemon, "GET", path, log: log)
                 let cli = try await StatusPageTests.cli(arguments + ["--state-dir", stateDir])
                 #expect(api.status == 200)
-                #expect(api.bodyText.trimmingCharacters(in: .whitespacesAndNewlines)
-                    == cli.trimmingCharacters(in: .whitespacesAndNewlines), "\(path) = tattle \(arguments.joined(separator: " "))")
+                #expect(
+                    api.bodyText.trimmingCharacters(in: .whitespacesAndNewlines)
+                        == cli.trimmingCharacters(in: .whitespacesAndNewlines),
+                    "\(path) = tattle \(arguments.joined(separator: " "))")
             }
 
             // The answers have the documented shapes.
-            let deliveries = StatusPageTests.jsonArray(try await StatusPageTests.request(daemon, "GET", "/api/v1/deliveries"))
+            let deliveries = StatusPageTests.jsonArray(
+                try await StatusPageTests.request(daemon, "GET", "/api/v1/deliveries"))
             #expect(!deliveries.isEmpty)
             for row in deliveries { try Self.expectConforms(row, to: "Delivery") }
             let recorded = StatusPageTests.jsonArray(try await StatusPageTests.request(daemon, "GET", "/api/v1/events"))
@@ -151,7 +160,8 @@ struct AdminAPITests {
             // it), an expired silence stops applying.
             let added = try await StatusPageTests.request(
                 daemon, "POST", "/api/v1/silences", token: token,
-                body: #"{"matchers": ["invocation.commandName=deploy-web"], "for": "2h", "comment": "deploy <b>window</b>"}"#,
+                body:
+                    #"{"matchers": ["invocation.commandName=deploy-web"], "for": "2h", "comment": "deploy <b>window</b>"}"#,
                 log: log)
             #expect(added.status == 201)
             let silence = try #require(
@@ -169,7 +179,8 @@ struct AdminAPITests {
 
             let quiet = await world.runDeployWeb()
             try await eventually("a silenced notification in `tattle deliveries`", timeout: .seconds(20)) {
-                let rows = try Self.rows(try await StatusPageTests.cli(["deliveries", "--state-dir", stateDir, "--json"]))
+                let rows = try Self.rows(
+                    try await StatusPageTests.cli(["deliveries", "--state-dir", stateDir, "--json"]))
                 return rows.contains { $0["invocationId"] as? String == quiet && $0["state"] as? String == "silenced" }
             }
             let expired = try await StatusPageTests.request(
@@ -183,7 +194,8 @@ struct AdminAPITests {
             #expect(StatusPageTests.jsonArray(history).first?["state"] as? String == "ended")
             let loud = await world.runDeployWeb()
             try await eventually("the next one delivered", timeout: .seconds(20)) {
-                let rows = try Self.rows(try await StatusPageTests.cli(["deliveries", "--state-dir", stateDir, "--json"]))
+                let rows = try Self.rows(
+                    try await StatusPageTests.cli(["deliveries", "--state-dir", stateDir, "--json"]))
                 return rows.contains { $0["invocationId"] as? String == loud && $0["state"] as? String == "delivered" }
             }
             for (method, path, body, status) in [
@@ -238,7 +250,9 @@ struct AdminAPITests {
     /// the admin token as its security. A small reader for the document's own layout (2-space indents).
     static func apiDocument() throws -> String {
         var url = URL(fileURLWithPath: #filePath)
-        while url.pathComponents.count > 1, !FileManager.default.fileExists(atPath: url.appendingPathComponent("docs/api.yaml").path) {
+        while url.pathComponents.count > 1,
+            !FileManager.default.fileExists(atPath: url.appendingPathComponent("docs/api.yaml").path)
+        {
             url.deleteLastPathComponent()
         }
         return try String(contentsOf: url.appendingPathComponent("docs/api.yaml"), encoding: .utf8)
@@ -278,7 +292,8 @@ struct AdminAPITests {
 
     private static func list(_ text: String) -> Set<String> {
         guard let open = text.firstIndex(of: "["), let close = text.lastIndex(of: "]") else { return [] }
-        return Set(text[text.index(after: open)..<close].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+        return Set(
+            text[text.index(after: open)..<close].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
     }
 
     /// Every key of `object` is documented in `schema`, and every required one is there.
@@ -286,7 +301,9 @@ struct AdminAPITests {
         let documented = try documentedSchema(schema)
         #expect(!documented.properties.isEmpty, "schema \(schema) has properties")
         let keys = Set((object ?? [:]).keys)
-        #expect(keys.isSubset(of: documented.properties), "\(schema): undocumented \(keys.subtracting(documented.properties))")
+        #expect(
+            keys.isSubset(of: documented.properties),
+            "\(schema): undocumented \(keys.subtracting(documented.properties))")
         #expect(documented.required.isSubset(of: keys), "\(schema): missing \(documented.required.subtracting(keys))")
     }
 
@@ -330,7 +347,8 @@ struct AdminAPITests {
     static func expectDocumented(_ log: StatusPageTests.Exchanges) throws {
         let documented = try documentedOperations()
         for (operation, status) in log.seen {
-            #expect(documented[operation]?.codes.contains(status) == true, "\(operation) answered \(status), undocumented")
+            #expect(
+                documented[operation]?.codes.contains(status) == true, "\(operation) answered \(status), undocumented")
         }
     }
 
@@ -343,7 +361,8 @@ struct AdminAPITests {
             let operation = try #require(documented["\(route.method) \(route.path)"])
             #expect(operation.secured == route.changesState, "\(route.method) \(route.path) security")
             if route.changesState {
-                #expect(operation.codes.isSuperset(of: [401, 403]), "\(route.method) \(route.path) documents 401 and 403")
+                #expect(
+                    operation.codes.isSuperset(of: [401, 403]), "\(route.method) \(route.path) documents 401 and 403")
             }
             #expect(operation.codes.contains { (200..<300).contains($0) })
         }
@@ -387,7 +406,9 @@ struct StatusPageUnitTests {
 
     @Test("constant-time comparison agrees with ==")
     func constantTime() {
-        let cases: [([UInt8], [UInt8])] = [([], []), ([1], []), ([], [1]), ([1, 2], [1, 2]), ([1, 2], [1, 3]), ([1, 2, 3], [1, 2])]
+        let cases: [([UInt8], [UInt8])] = [
+            ([], []), ([1], []), ([], [1]), ([1, 2], [1, 2]), ([1, 2], [1, 3]), ([1, 2, 3], [1, 2]),
+        ]
         for (a, b) in cases { #expect(AdminToken.constantTimeEquals(a, b) == (a == b)) }
     }
 
@@ -401,7 +422,9 @@ struct StatusPageUnitTests {
         #expect(fromFile.verdict(authorization: "Bearer file-token-abcdef0123456789") == .accepted)
         let direct = try AdminToken.resolve(environment: ["TATTLE_ADMIN_TOKEN": "direct-token-0123456789"])
         #expect(direct.verdict(authorization: "Bearer direct-token-0123456789") == .accepted)
-        #expect(throws: ConfigurationError.self) { try AdminToken.resolve(environment: ["TATTLE_ADMIN_TOKEN": "short"]) }
+        #expect(throws: ConfigurationError.self) {
+            try AdminToken.resolve(environment: ["TATTLE_ADMIN_TOKEN": "short"])
+        }
         #expect(throws: ConfigurationError.self) {
             try AdminToken.resolve(environment: ["TATTLE_ADMIN_TOKEN_FILE": "/nonexistent/tattle-token"])
         }
@@ -415,7 +438,8 @@ struct StatusPageUnitTests {
     func genericStates() throws {
         let now = Date(timeIntervalSince1970: 1_764_400_000)
         let backlog = ReceiverBacklog(
-            receiver: "ops<1>", counts: ["pending": 3, "retrying": 1, "held": 2, "quarantined": 4], oldestPendingAge: 90)
+            receiver: "ops<1>", counts: ["pending": 3, "retrying": 1, "held": 2, "quarantined": 4], oldestPendingAge: 90
+        )
         let columns = StatusReport.stateColumns(seen: Set(backlog.counts.keys))
         #expect(columns == ["pending", "retrying", "held", "dead", "quarantined"])
         let report = StatusReport(

@@ -14,7 +14,8 @@ struct HeadlessChromium {
 
     /// Finds `chromium` (or `chromium-browser`); throws naming the Debian package when absent.
     init(scratch: URL) throws {
-        let candidates = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/snap/bin/chromium"]
+        let candidates =
+            ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/snap/bin/chromium"]
             + (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map { "\($0)/chromium" }
         guard let path = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
             throw TestSupportError("chromium not found: install Debian's `chromium` package (.ci/run does)")
@@ -32,7 +33,9 @@ struct HeadlessChromium {
     }
 
     /// Writes a PNG of the page (`width`×`height` CSS pixels) to `file`.
-    func screenshot(_ url: String, to file: URL, width: Int = 1280, height: Int = 1000, timeout: Duration = .seconds(60))
+    func screenshot(
+        _ url: String, to file: URL, width: Int = 1280, height: Int = 1000, timeout: Duration = .seconds(60)
+    )
         async throws
     {
         try? FileManager.default.removeItem(at: file)
@@ -63,7 +66,8 @@ struct HeadlessChromium {
         process.arguments =
             (isolated ? [binary.path] : []) + (geteuid() == 0 ? ["--no-sandbox"] : [])
             + [
-                "--headless", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run", "--no-default-browser-check",
+                "--headless", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                "--no-default-browser-check",
                 "--disable-extensions", "--disable-background-networking", "--disable-sync", "--mute-audio",
                 "--user-data-dir=\(profile.path)", "--virtual-time-budget=3000",
             ] + arguments
@@ -79,7 +83,8 @@ struct HeadlessChromium {
                 kill(isolated ? -group : group, SIGKILL)
                 process.waitUntilExit()
                 let log = (try? String(contentsOf: stderr, encoding: .utf8)) ?? ""
-                throw TestSupportError("chromium did not finish within \(timeout); killed. stderr:\n\(log.suffix(2000))")
+                throw TestSupportError(
+                    "chromium did not finish within \(timeout); killed. stderr:\n\(log.suffix(2000))")
             }
             try await Task.sleep(for: .milliseconds(50))
         }

@@ -65,10 +65,14 @@ struct StatusPageTests {
                         "match": ["type": "invocation.status_changed", "status": ["FAILED", "PARTIAL_FAILED"]],
                         "receivers": ["ops-wecom", StatusPageTests.hostileReceiver],
                     ],
-                    ["name": "task-failed", "match": ["type": "task.status_changed", "status": ["FAILED"]],
-                     "receivers": ["ops-wecom"]],
-                    ["name": "successes", "match": ["type": "invocation.status_changed", "status": ["SUCCESS"]],
-                     "receivers": ["ops-wecom"]],
+                    [
+                        "name": "task-failed", "match": ["type": "task.status_changed", "status": ["FAILED"]],
+                        "receivers": ["ops-wecom"],
+                    ],
+                    [
+                        "name": "successes", "match": ["type": "invocation.status_changed", "status": ["SUCCESS"]],
+                        "receivers": ["ops-wecom"],
+                    ],
                 ],
             ]
         }
@@ -166,8 +170,10 @@ struct StatusPageTests {
         if body != nil { headers.append(.init("Content-Type", "application/json")) }
         let response = try await CurlClient().execute(
             HTTPRequest(
-                method: method, url: daemon.statusURL + path, headers: headers, body: body.map { Array($0.utf8) } ?? []))
-        log?.record("\(method) \(template ?? path.split(separator: "?").first.map(String.init) ?? path)", response.status)
+                method: method, url: daemon.statusURL + path, headers: headers, body: body.map { Array($0.utf8) } ?? [])
+        )
+        log?.record(
+            "\(method) \(template ?? path.split(separator: "?").first.map(String.init) ?? path)", response.status)
         return response
     }
 
@@ -217,7 +223,9 @@ struct StatusPageTests {
 
             let silence = try await Self.request(
                 daemon, "POST", "/api/v1/silences", token: Self.token,
-                body: #"{"matchers": ["invocation.commandName=nightly-*"], "for": "2h", "comment": "backup window <b>x</b>", "createdBy": "ops"}"#)
+                body:
+                    #"{"matchers": ["invocation.commandName=nightly-*"], "for": "2h", "comment": "backup window <b>x</b>", "createdBy": "ops"}"#
+            )
             #expect(silence.status == 201)
 
             let browser = try HeadlessChromium(scratch: world.directory.appendingPathComponent("chromium"))
@@ -244,7 +252,8 @@ struct StatusPageTests {
 
             let dead = Self.section(dom, id: "dead-letters")
             #expect(dead.contains("dead-\"&gt;&lt;img src=x"), "the dead receiver is listed")
-            #expect(dead.contains("&lt;script&gt;document.title='PWNED'&lt;/script&gt;-rule"), "the hostile rule, escaped")
+            #expect(
+                dead.contains("&lt;script&gt;document.title='PWNED'&lt;/script&gt;-rule"), "the hostile rule, escaped")
             #expect(dead.contains("400"), "the last error")
             #expect(dead.contains(">replay</button>"))
 

@@ -40,6 +40,7 @@ extension AdminAPI {
         var createdBy: String?
     }
 
+    /// `POST /api/v1/silences`: validates like `tattle silence add`, answers 201 with the silence.
     static func addSilence(_ request: HTTPRequest, _ sources: StatusSources) async throws -> HTTPResponse {
         let now = sources.now()
         let body = try await request.bodyData
@@ -79,6 +80,7 @@ extension AdminAPI {
         }
     }
 
+    /// `DELETE /api/v1/silences/{id}`: ends it now (an ended one stays ended); 404 when unknown.
     static func expireSilence(_ request: HTTPRequest, _ sources: StatusSources) async throws -> HTTPResponse {
         let id = request.routeParameters.first { $0.name == "id" }?.value ?? ""
         guard let silence = try await sources.store.expireSilence(id: id, at: sources.now()) else {
@@ -99,6 +101,7 @@ struct SilenceJSON: Encodable {
     var createdBy: String
     var comment: String
 
+    /// The silence as listed at `now`.
     init(_ silence: Silence, now: Date) {
         id = silence.id
         state = silence.isActive(at: now) ? "active" : silence.hasEnded(at: now) ? "ended" : "pending"

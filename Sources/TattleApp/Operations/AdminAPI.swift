@@ -10,8 +10,11 @@ enum AdminAPI {
     /// One endpoint: its method, its path in OpenAPI form (`{id}` for a parameter), and whether it
     /// changes state (and so needs the token).
     struct Route: Sendable, Hashable {
+        /// `GET`, `POST` or `DELETE`.
         var method: String
+        /// E.g. `/api/v1/deliveries/{id}/replay`.
         var path: String
+        /// Whether the endpoint needs the admin token.
         var changesState: Bool
         /// The path in FlyingFox's form (`:id`).
         var pattern: String {
@@ -24,12 +27,13 @@ enum AdminAPI {
     typealias Handler = @Sendable (HTTPRequest, StatusSources) async throws -> HTTPResponse
 
     /// Every endpoint with its handler.
-    static let endpoints: [(Route, Handler)] = [
-        (Route(method: "GET", path: "/api/v1/deliveries", changesState: false), listDeliveries),
-        (Route(method: "GET", path: "/api/v1/events", changesState: false), listEvents),
-        (Route(method: "POST", path: "/api/v1/deliveries/{id}/replay", changesState: true), replay),
-        (Route(method: "POST", path: "/api/v1/reload", changesState: true), reload),
-    ] + silenceEndpoints
+    static let endpoints: [(Route, Handler)] =
+        [
+            (Route(method: "GET", path: "/api/v1/deliveries", changesState: false), listDeliveries),
+            (Route(method: "GET", path: "/api/v1/events", changesState: false), listEvents),
+            (Route(method: "POST", path: "/api/v1/deliveries/{id}/replay", changesState: true), replay),
+            (Route(method: "POST", path: "/api/v1/reload", changesState: true), reload),
+        ] + silenceEndpoints
 
     /// The endpoints the implementation serves (what `docs/api.yaml` must document).
     static var routes: [Route] { endpoints.map(\.0) }
@@ -67,6 +71,7 @@ enum AdminAPI {
 
     // MARK: - Handlers
 
+    /// `GET /api/v1/deliveries?state=&limit=`: `tattle deliveries --json`.
     static func listDeliveries(_ request: HTTPRequest, _ sources: StatusSources) async throws -> HTTPResponse {
         let filterText = request.query["state"] ?? "all"
         guard let filter = DeliveriesCommands.Filter(rawValue: filterText) else {
@@ -79,10 +84,12 @@ enum AdminAPI {
         return json(output.text)
     }
 
+    /// `GET /api/v1/events?limit=`: `tattle events --json`.
     static func listEvents(_ request: HTTPRequest, _ sources: StatusSources) async throws -> HTTPResponse {
         json(try await EventsCommands.list(store: sources.store, limit: try limit(request), json: true).text)
     }
 
+    /// `POST /api/v1/deliveries/{id}/replay`: re-queues one dead row; 404 unknown, 409 not dead.
     static func replay(_ request: HTTPRequest, _ sources: StatusSources) async throws -> HTTPResponse {
         guard let id = request.routeParameters.first(where: { $0.name == "id" }).flatMap({ Int64($0.value) }) else {
             throw APIFailure(.badRequest, "the delivery id must be a number")
@@ -97,6 +104,7 @@ enum AdminAPI {
         return json(try EventsCommands.encodeJSON(["replayed": count] as [String: Int]))
     }
 
+    /// `POST /api/v1/reload`: 200 when the file applied, 422 when it was rejected or unreadable.
     static func reload(_ request: HTTPRequest, _ sources: StatusSources) async throws -> HTTPResponse {
         guard let outcome = await sources.reload() else {
             throw APIFailure(.serviceUnavailable, "this process does not reload rules")
@@ -116,6 +124,7 @@ enum AdminAPI {
         return value
     }
 
+    /// A JSON answer, scrubbed of registered secrets as a last line of defence.
     static func json(_ text: String, status: HTTPStatusCode = .ok) -> HTTPResponse {
         HTTPResponse(
             statusCode: status,
@@ -123,6 +132,7 @@ enum AdminAPI {
             body: Data((SecretScrubber.shared.scrub(text) + "\n").utf8))
     }
 
+    /// `{"error": message}` with `status`.
     static func error(_ status: HTTPStatusCode, _ message: String) -> HTTPResponse {
         json((try? EventsCommands.encodeJSON(["error": message] as [String: String])) ?? "{}", status: status)
     }
@@ -130,8 +140,11 @@ enum AdminAPI {
 
 /// A request the API refuses, with its status and message.
 struct APIFailure: Error {
+    /// The status to answer with.
     var status: HTTPStatusCode
+    /// What to say, in words.
     var message: String
+    /// A refusal.
     init(_ status: HTTPStatusCode, _ message: String) {
         self.status = status
         self.message = message

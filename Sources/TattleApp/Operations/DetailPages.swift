@@ -7,6 +7,8 @@ import Store
 /// `GET /deliveries/{id}` and `GET /events/{id}`: one notification or one event in full, with the
 /// payload each receiver gets, secrets redacted.
 enum DetailPages {
+    /// One outbox row: its routing, attempts, last error and response excerpt, a replay button
+    /// when it is dead (and the API is enabled), and its payload.
     static func delivery(_ row: OutboxRow, sources: StatusSources, adminEnabled: Bool, nonce: String) -> String {
         let h = StatusPage.h
         let now = sources.now()
@@ -14,7 +16,8 @@ enum DetailPages {
         body += "<div id=\"api-result\" hidden></div>\n<dl id=\"delivery\">"
         let fields: [(String, String)] = [
             ("state", h(DeliveriesTable.displayState(row))), ("receiver", h(row.dispatch.receiver)),
-            ("rule", h(row.dispatch.rule)), ("group key", h(row.dispatch.groupKey.isEmpty ? "–" : row.dispatch.groupKey)),
+            ("rule", h(row.dispatch.rule)),
+            ("group key", h(row.dispatch.groupKey.isEmpty ? "–" : row.dispatch.groupKey)),
             ("event", "<a href=\"/events/\(HTML.pathSegment(row.event.id))\">\(h(row.event.id))</a>"),
             ("idempotency key", "<code>\(h(row.dispatch.idempotencyKey))</code>"),
             ("attempts", "\(row.attempts)"), ("created", StatusPage.when(row.createdAt, now: now)),
@@ -26,26 +29,33 @@ enum DetailPages {
         if let excerpt = row.responseExcerpt { body += "<dt>response excerpt</dt><dd><pre>\(h(excerpt))</pre></dd>" }
         body += "</dl>\n"
         if row.state == .dead, adminEnabled {
-            body += "<p><button data-api=\"/api/v1/deliveries/\(row.id)/replay\" data-method=\"POST\">replay</button></p>\n"
+            body +=
+                "<p><button data-api=\"/api/v1/deliveries/\(row.id)/replay\" data-method=\"POST\">replay</button></p>\n"
         }
-        body += "<h2>Payload</h2>\n" + payload(
-            rule: row.dispatch.rule, receiver: row.dispatch.receiver, event: row.event,
-            isRecovery: row.dispatch.isRecovery, engine: sources.holder.current)
+        body +=
+            "<h2>Payload</h2>\n"
+            + payload(
+                rule: row.dispatch.rule, receiver: row.dispatch.receiver, event: row.event,
+                isRecovery: row.dispatch.isRecovery, engine: sources.holder.current)
         return PageLayout.document(title: "Tattle delivery \(row.id)", body: body, nonce: nonce)
     }
 
+    /// One event: its summary, its JSON as stored, and the payload of each of its notifications.
     static func event(_ recorded: RecordedEvent, sources: StatusSources, nonce: String) -> String {
         let h = StatusPage.h
         let event = recorded.event
         let engine = sources.holder.current
-        var body = "<h1>Event <span class=\"muted\">· \(h(event.type.rawValue)) \(StatusPage.statusChange(event))</span></h1>\n"
-        body += "<dl id=\"event\"><dt>id</dt><dd><code>\(h(event.id))</code></dd>"
+        var body =
+            "<h1>Event <span class=\"muted\">· \(h(event.type.rawValue)) \(StatusPage.statusChange(event))</span></h1>\n"
+        body +=
+            "<dl id=\"event\"><dt>id</dt><dd><code>\(h(event.id))</code></dd>"
             + "<dt>command</dt><dd>\(h(event.invocation.commandName ?? "–")) <span class=\"muted\">\(h(event.invocation.commandId ?? ""))</span></dd>"
             + "<dt>invocation</dt><dd>\(h(event.invocation.id))</dd><dt>instance</dt><dd>\(h(StatusPage.instances(event)))</dd>"
             + "<dt>region</dt><dd>\(h(event.region))</dd><dt>recorded</dt><dd>\(StatusPage.when(recorded.recordedAt, now: sources.now()))</dd></dl>\n"
         body += "<h2>Event JSON</h2>\n<pre id=\"event-json\"><code>\(h(eventJSON(event)))</code></pre>\n"
         for note in recorded.notifications {
-            body += "<h2>To <a href=\"/deliveries/\(note.id)\">\(h(note.receiver))</a> "
+            body +=
+                "<h2>To <a href=\"/deliveries/\(note.id)\">\(h(note.receiver))</a> "
                 + "<span class=\"muted\">(rule \(h(note.rule)), \(h(EventListing.displayState(note))))</span></h2>\n"
             body += payload(
                 rule: note.rule, receiver: note.receiver, event: event, isRecovery: note.isRecovery, engine: engine)
@@ -70,6 +80,7 @@ enum DetailPages {
         }
     }
 
+    /// The event's wire form, indented.
     static func eventJSON(_ event: Event) -> String {
         let encoder = Event.encoder
         encoder.outputFormatting.insert(.prettyPrinted)

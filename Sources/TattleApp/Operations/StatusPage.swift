@@ -8,22 +8,27 @@ enum StatusPage {
     /// Seconds between automatic refreshes (paused while a button is being used).
     static let refreshSeconds = 15
 
+    /// The whole page.
     static func render(_ report: StatusReport, nonce: String) -> String {
-        var body = "<h1>Tattle status <span class=\"muted\">· \(when(report.generatedAt, now: report.generatedAt))</span></h1>\n"
+        var body =
+            "<h1>Tattle status <span class=\"muted\">· \(when(report.generatedAt, now: report.generatedAt))</span></h1>\n"
         body += "<div id=\"api-result\" hidden></div>\n"
-        body += regions(report) + receivers(report) + rules(report) + silences(report) + events(report)
+        body +=
+            regions(report) + receivers(report) + rules(report) + silences(report) + events(report)
             + deadLetters(report)
         return PageLayout.document(
             title: "Tattle status", body: body, nonce: nonce, refreshSeconds: refreshSeconds)
     }
 
+    /// Per region: last successful poll, API calls per cycle, tracked invocations, failed cycles.
     static func regions(_ report: StatusReport) -> String {
         var html = table(
             "Regions", id: "regions",
             headers: ["region", "last successful poll", "API calls per cycle", "tracked invocations", "failed cycles"])
         for region in report.regions {
             let failures = region.consecutiveFailures
-            html += "<tr><td>\(h(region.region))</td>"
+            html +=
+                "<tr><td>\(h(region.region))</td>"
                 + "<td>\(region.lastSuccessfulPoll.map { when($0, now: report.generatedAt) } ?? "<span class=\"bad\">none yet</span>")</td>"
                 + "<td class=\"n\">\(region.callsPerCycle.map(String.init) ?? "–")</td>"
                 + "<td class=\"n\">\(region.tracked)</td>"
@@ -33,15 +38,19 @@ enum StatusPage {
         return html + "</table>\n"
     }
 
+    /// Per receiver: counts by outbox state and the oldest pending age.
     static func receivers(_ report: StatusReport) -> String {
         let states = report.stateColumns.map { $0.replacingOccurrences(of: "_", with: " ") }
         var html = table("Receivers", id: "receivers", headers: ["receiver", "type"] + states + ["oldest pending"])
         for line in report.receivers {
-            html += "<tr data-receiver=\"\(h(line.name))\"><td>\(h(line.name))</td>"
+            html +=
+                "<tr data-receiver=\"\(h(line.name))\"><td>\(h(line.name))</td>"
                 + "<td>\(line.type.map(h) ?? "<span class=\"muted\">not in the rules now</span>")</td>"
             for state in report.stateColumns {
                 let count = line.backlog.counts[state] ?? 0
-                let marked = count > 0 && (state == "dead" || state == "held") ? "<span class=\"bad\">\(count)</span>" : "\(count)"
+                let marked =
+                    count > 0 && (state == "dead" || state == "held")
+                    ? "<span class=\"bad\">\(count)</span>" : "\(count)"
                 html += "<td class=\"n\">\(marked)</td>"
             }
             let age = line.backlog.oldestPendingAge
@@ -53,12 +62,15 @@ enum StatusPage {
         return html + "</table>\n"
     }
 
+    /// The rules file's reload state and last error.
     static func rules(_ report: StatusReport) -> String {
         let reload = report.reload
         let outcome =
             reload.outcome == "applied"
-            ? "<span class=\"ok\">applied</span>" : "<span class=\"bad\">\(h(reload.outcome)); previous rules kept</span>"
-        var html = "<h2>Rules file</h2>\n<dl id=\"rules\"><dt>file</dt><dd><code>\(h(report.rulesFile))</code></dd>"
+            ? "<span class=\"ok\">applied</span>"
+            : "<span class=\"bad\">\(h(reload.outcome)); previous rules kept</span>"
+        var html =
+            "<h2>Rules file</h2>\n<dl id=\"rules\"><dt>file</dt><dd><code>\(h(report.rulesFile))</code></dd>"
             + "<dt>in force since</dt><dd>\(when(reload.loadedAt, now: report.generatedAt))</dd>"
             + "<dt>rules · receivers</dt><dd>\(reload.ruleCount) · \(reload.receiverCount)</dd>"
             + "<dt>last reload</dt><dd>\(outcome) (\(h(reload.trigger)), \(when(reload.attemptedAt, now: report.generatedAt)))"
@@ -67,16 +79,19 @@ enum StatusPage {
         }
         html += "</dd>"
         if let error = reload.lastError {
-            html += "<dt>\(reload.outcome == "applied" ? "warnings" : "last error")</dt><dd><pre id=\"reload-error\">\(h(error))</pre></dd>"
+            html +=
+                "<dt>\(reload.outcome == "applied" ? "warnings" : "last error")</dt><dd><pre id=\"reload-error\">\(h(error))</pre></dd>"
         }
         return html + "</dl>\n"
     }
 
+    /// Active silences, each with an expire button when the API is enabled.
     static func silences(_ report: StatusReport) -> String {
         var html = table(
             "Active silences", id: "silences", headers: ["id", "matchers", "ends", "created by", "comment", ""])
         for silence in report.silences {
-            html += "<tr data-silence=\"\(h(silence.id))\"><td><code>\(h(silence.id))</code></td>"
+            html +=
+                "<tr data-silence=\"\(h(silence.id))\"><td><code>\(h(silence.id))</code></td>"
                 + "<td><code>\(h(silence.matchers.map(\.description).joined(separator: " ")))</code></td>"
                 + "<td>\(when(silence.endsAt, now: report.generatedAt))</td><td>\(h(silence.createdBy))</td>"
                 + "<td>\(h(silence.comment))</td><td>"
@@ -86,11 +101,13 @@ enum StatusPage {
                 + "</td></tr>\n"
         }
         if report.silences.isEmpty {
-            html += empty(6, "none (add one with <code>tattle silence add</code> or <code>POST /api/v1/silences</code>)")
+            html += empty(
+                6, "none (add one with <code>tattle silence add</code> or <code>POST /api/v1/silences</code>)")
         }
         return html + "</table>\n"
     }
 
+    /// The newest events and where each went.
     static func events(_ report: StatusReport) -> String {
         var html = table(
             "Recent events", id: "events",
@@ -100,7 +117,8 @@ enum StatusPage {
             let receivers = recorded.notifications.map { note in
                 "<a href=\"/deliveries/\(note.id)\">\(h(note.receiver))</a> <span class=\"muted\">\(h(EventListing.displayState(note)))</span>"
             }
-            html += "<tr data-event=\"\(h(event.id))\"><td><a href=\"/events/\(HTML.pathSegment(event.id))\">"
+            html +=
+                "<tr data-event=\"\(h(event.id))\"><td><a href=\"/events/\(HTML.pathSegment(event.id))\">"
                 + "\(when(recorded.recordedAt, now: report.generatedAt))</a></td>"
                 + "<td class=\"k\">\(h(event.type.rawValue))</td><td>\(h(event.invocation.commandName ?? event.invocation.commandId ?? "–"))</td>"
                 + "<td class=\"k\">\(statusChange(event))</td><td>\(h(instances(event)))</td><td class=\"k\">\(h(event.region))</td>"
@@ -110,12 +128,14 @@ enum StatusPage {
         return html + "</table>\n"
     }
 
+    /// Dead letters with their last error and a replay button when the API is enabled.
     static func deadLetters(_ report: StatusReport) -> String {
         var html = table(
             "Dead letters", id: "dead-letters",
             headers: ["id", "receiver", "rule", "event", "attempts", "last error", ""])
         for row in report.deadLetters {
-            html += "<tr data-delivery=\"\(row.id)\"><td class=\"k\"><a href=\"/deliveries/\(row.id)\">\(row.id)</a></td>"
+            html +=
+                "<tr data-delivery=\"\(row.id)\"><td class=\"k\"><a href=\"/deliveries/\(row.id)\">\(row.id)</a></td>"
                 + "<td>\(h(row.dispatch.receiver))</td><td>\(h(row.dispatch.rule))</td>"
                 + "<td>\(h(row.event.invocation.commandName ?? row.event.invocation.id)) \(statusChange(row.event))</td>"
                 + "<td class=\"n\">\(row.attempts)</td><td><code>\(h(row.lastError ?? ""))</code></td>"
@@ -141,11 +161,13 @@ enum StatusPage {
         "<tr><td colspan=\"\(columns)\" class=\"muted\">\(html)</td></tr>\n"
     }
 
+    /// Shorthand for ``HTML/escape(_:scrubber:)``.
     static func h(_ text: String) -> String { HTML.escape(text) }
 
     /// `RUNNING → FAILED`, coloured by the new status.
     static func statusChange(_ event: Event) -> String {
-        let bad = ["FAILED", "PARTIAL_FAILED", "TIMEOUT", "CANCELLED", "PARTIAL_CANCELLED"].contains(event.status)
+        let bad =
+            ["FAILED", "PARTIAL_FAILED", "TIMEOUT", "CANCELLED", "PARTIAL_CANCELLED"].contains(event.status)
             || event.type.rawValue.hasSuffix("stuck")
         let new = "<span class=\"\(bad ? "bad" : event.status == "SUCCESS" ? "ok" : "")\">\(h(event.status))</span>"
         return (event.previousStatus.map { h($0) + " → " } ?? "") + new
@@ -170,7 +192,8 @@ enum StatusPage {
         let age = now.timeIntervalSince(date)
         let relative = age >= 0 ? "\(span(age)) ago" : "in \(span(-age))"
         let shown = day == ISO8601DateFormatter().string(from: now).prefix(10) ? clock : "\(day) \(clock)"
-        return "<time datetime=\"\(iso)\" title=\"\(iso)\">\(shown) UTC <span class=\"muted\">(\(relative))</span></time>"
+        return
+            "<time datetime=\"\(iso)\" title=\"\(iso)\">\(shown) UTC <span class=\"muted\">(\(relative))</span></time>"
     }
 
     /// A duration to the minute: `45s`, `12m`, `1h59m`, `2d3h`.

@@ -10,7 +10,9 @@ extension StatusServer {
                 let report = try await StatusReport.gather(sources)
                 return page(StatusPage.render(report, nonce: nonce), nonce: nonce)
             } catch {
-                return page(problem("Cannot read the state database: \(error)", nonce: nonce), nonce: nonce, status: .serviceUnavailable)
+                return page(
+                    problem("Cannot read the state database: \(error)", nonce: nonce), nonce: nonce,
+                    status: .serviceUnavailable)
             }
         }
         await server.appendRoute("GET /deliveries/:id") { request in
@@ -24,7 +26,8 @@ extension StatusServer {
         }
         await server.appendRoute("GET /events/:id") { request in
             let nonce = PageLayout.nonce()
-            guard let id = request.routeParameters.first(where: { $0.name == "id" })?.value, let recorded = try? await sources.store.recordedEvent(id: id)
+            guard let id = request.routeParameters.first(where: { $0.name == "id" })?.value,
+                let recorded = try? await sources.store.recordedEvent(id: id)
             else { return page(problem("No such event.", nonce: nonce), nonce: nonce, status: .notFound) }
             return page(DetailPages.event(recorded, sources: sources, nonce: nonce), nonce: nonce)
         }
