@@ -17,6 +17,7 @@ struct Bench {
         ("silences", { try await SilenceScenario.run() }),
         ("differ", { DifferBenchmark.figures() }),
         ("memory", { try MemoryScenario.run() }),
+        ("statuspage", { try await StatusPageScenario.run() }),
     ]
 
     static func main() async {

@@ -7,8 +7,7 @@ extension StatusServer {
         await server.appendRoute("GET /") { _ in
             let nonce = PageLayout.nonce()
             do {
-                let report = try await StatusReport.gather(sources)
-                return page(StatusPage.render(report, nonce: nonce), nonce: nonce)
+                return page(try await overviewHTML(sources, nonce: nonce), nonce: nonce)
             } catch {
                 return page(
                     problem("Cannot read the state database: \(error)", nonce: nonce), nonce: nonce,
@@ -32,6 +31,15 @@ extension StatusServer {
             return page(DetailPages.event(recorded, sources: sources, nonce: nonce), nonce: nonce)
         }
         await AdminAPI.register(on: server, sources: sources)
+    }
+
+    /// The overview page as `GET /` serves it (the benchmark renders it without a socket).
+    public static func overviewHTML(_ sources: StatusSources) async throws -> String {
+        try await overviewHTML(sources, nonce: PageLayout.nonce())
+    }
+
+    static func overviewHTML(_ sources: StatusSources, nonce: String) async throws -> String {
+        StatusPage.render(try await StatusReport.gather(sources), nonce: nonce)
     }
 
     private static func page(_ html: String, nonce: String, status: HTTPStatusCode = .ok) -> HTTPResponse {
