@@ -286,11 +286,15 @@ struct StatusPageTests {
             #expect(deliveryDOM.contains("class=\"payload\""))
             #expect(!deliveryDOM.contains("SECRETKEY123456789"))
 
-            // A screenshot for people to look at; TATTLE_SCREENSHOT_OUT copies it (docs/status-page.png).
-            let shot = world.directory.appendingPathComponent("status-page.png")
+            // A screenshot for people to look at, kept in the temporary directory (the scratch directory
+            // is removed); TATTLE_SCREENSHOT_OUT copies it too (that is how docs/status-page.png is made).
+            let shots = FileManager.default.temporaryDirectory.appendingPathComponent("tattle-status-page")
+            try FileManager.default.createDirectory(at: shots, withIntermediateDirectories: true)
+            let shot = shots.appendingPathComponent("status-page.png")
             try await browser.screenshot(daemon.statusURL + "/", to: shot, width: 1280, height: 1240)
             let png = try Data(contentsOf: shot)
             #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
+            print("status page screenshot: \(shot.path)")
             if let out = ProcessInfo.processInfo.environment["TATTLE_SCREENSHOT_OUT"], !out.isEmpty {
                 try? FileManager.default.removeItem(atPath: out)
                 try png.write(to: URL(fileURLWithPath: out))
