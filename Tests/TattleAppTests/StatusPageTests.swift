@@ -231,7 +231,9 @@ struct StatusPageTests {
             let browser = try HeadlessChromium(scratch: world.directory.appendingPathComponent("chromium"))
             let dom = try await browser.dumpDOM(daemon.statusURL + "/")
 
-            // No injected script ran (the title is the page's own), nothing hostile became markup.
+            // The page's own script ran under its Content-Security-Policy nonce…
+            #expect(dom.contains("<html lang=\"en\" data-js=\"on\">"))
+            // …no injected one did (the title is the page's own), nothing hostile became markup.
             #expect(dom.contains("<title>Tattle status</title>"))
             #expect(!dom.contains("PWNED</title>"))
             #expect(!dom.contains("<script>document.title"))
@@ -256,6 +258,12 @@ struct StatusPageTests {
                 dead.contains("&lt;script&gt;document.title='PWNED'&lt;/script&gt;-rule"), "the hostile rule, escaped")
             #expect(dead.contains("400"), "the last error")
             #expect(dead.contains(">replay</button>"))
+
+            // Server-rendered: the HTML as served, before any script, already holds it all.
+            let plain = try await daemon.get("/").bodyText
+            #expect(Self.section(plain, id: "receivers").contains("ops-wecom"))
+            #expect(Self.section(plain, id: "dead-letters").contains("&lt;script&gt;document.title=&#39;PWNED&#39;"))
+            #expect(Self.section(plain, id: "events").contains("deploy-web"))
 
             let silences = Self.section(dom, id: "silences")
             #expect(silences.contains("invocation.commandName=nightly-*"))

@@ -51,13 +51,15 @@ enum PageLayout {
     }
 
     /// Buttons carry `data-api` (the endpoint) and `data-method`; the script asks for the admin
-    /// token once per tab (kept in `sessionStorage`), calls the API and shows the answer.
+    /// token once per tab (kept in `sessionStorage`), calls the API and shows the answer. It marks
+    /// `<html data-js="on">`: without script the buttons, which could do nothing, are hidden.
     static func script(refreshSeconds: Int?) -> String {
         let refresh =
             refreshSeconds.map {
                 "setTimeout(function(){ if (!busy && !document.hidden) location.reload(); }, \($0 * 1000));"
             } ?? ""
         return """
+            document.documentElement.dataset.js = 'on';
             var busy = false;
             \(refresh)
             document.addEventListener('click', async function (e) {
@@ -94,6 +96,7 @@ enum PageLayout {
         pre{background:#fff;border:1px solid #e6e8ec;padding:10px;overflow:auto;white-space:pre-wrap;word-break:break-word;unicode-bidi:isolate}
         code{font:12px ui-monospace,SFMono-Regular,Menlo,monospace}
         button{white-space:nowrap;font:inherit;font-size:12px;padding:2px 9px;border:1px solid #8a93a3;background:#fff;border-radius:4px;cursor:pointer}
+        html:not([data-js]) button[data-api]{display:none}
         #api-result{background:#fff8e1;border:1px solid #e0c36c;padding:8px;margin:10px 0;white-space:pre-wrap}
         dl{display:grid;grid-template-columns:max-content 1fr;gap:3px 14px;background:#fff;padding:10px;margin:0}
         time{white-space:nowrap}dt{color:#7a8291}dd{margin:0;unicode-bidi:isolate}
