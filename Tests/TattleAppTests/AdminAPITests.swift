@@ -237,6 +237,11 @@ struct AdminAPITests {
             daemon.signal(SIGTERM)
             #expect(try await daemon.waitForExit() == 0)
             #expect(!daemon.log.contains(StatusPageTests.token), "the admin token is never logged")
+            // An audit line per state-changing request, refused ones included (JSON lines may escape `/`).
+            let audit = daemon.log.replacingOccurrences(of: "\\/", with: "/")
+            #expect(audit.contains("admin API: POST /api/v1/deliveries/\(deadId)/replay → 200"))
+            #expect(audit.contains("admin API: DELETE /api/v1/silences/\(silenceId) → 200"))
+            #expect(audit.contains("admin API: POST /api/v1/reload → 401"))
         }
     }
 

@@ -1,5 +1,6 @@
 import FlyingFox
 import Foundation
+import Logging
 import Store
 
 /// The admin API under `/api/v1/` (documented in `docs/api.yaml`, which a test checks against
@@ -41,31 +42,55 @@ enum AdminAPI {
     /// Largest request body accepted: 64 KiB.
     static let maxBodyBytes = 64 * 1024
 
-    /// Adds every endpoint to `server`.
-    static func register(on server: HTTPServer, sources: StatusSources) async {
+    /// Adds every endpoint to `server`. Every state-changing request is logged (an audit trail:
+    /// method, path, outcome, peer address; never the token).
+    static func register(on server: HTTPServer, sources: StatusSources, logger: Logger) async {
         for (route, handler) in endpoints {
             await server.appendRoute(HTTPRoute("\(route.method) \(route.pattern)")) { request in
-                if route.changesState {
-                    switch sources.token.verdict(authorization: request.headers[.authorization]) {
-                    case .disabled: return error(.forbidden, AdminToken.howToEnable)
-                    case .rejected:
-                        var response = error(.unauthorized, "missing or wrong 'Authorization: Bearer <token>'")
-                        response.headers[HTTPHeader("WWW-Authenticate")] = "Bearer realm=\"tattle\""
-                        return response
-                    case .accepted: break
+                guard route.changesState else { return await serve(request, handler, sources) }
+                let response = await authorizeAndServe(request, handler, sources)
+                let peer: String =
+                    switch request.remoteAddress {
+                    case .ip4(let ip, _)?, .ip6(let ip, _)?: ip
+                    case .unix(let path)?: path
+                    case nil: "unknown"
                     }
-                }
-                if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBodyBytes {
-                    return error(.payloadTooLarge, "the request body is limited to \(maxBodyBytes) bytes")
-                }
-                do {
-                    return try await handler(request, sources)
-                } catch let failure as APIFailure {
-                    return error(failure.status, failure.message)
-                } catch {
-                    return Self.error(.internalServerError, "\(error)")
-                }
+                let code = response.statusCode.code
+                logger.log(
+                    level: code < 400 ? .notice : .warning,
+                    "admin API: \(request.method.rawValue) \(request.path) → \(code)",
+                    metadata: ["peer": "\(peer)"])
+                return response
             }
+        }
+    }
+
+    /// The token check, then the handler.
+    static func authorizeAndServe(_ request: HTTPRequest, _ handler: Handler, _ sources: StatusSources) async
+        -> HTTPResponse
+    {
+        switch sources.token.verdict(authorization: request.headers[.authorization]) {
+        case .disabled: return error(.forbidden, AdminToken.howToEnable)
+        case .rejected:
+            var response = error(.unauthorized, "missing or wrong 'Authorization: Bearer <token>'")
+            response.headers[HTTPHeader("WWW-Authenticate")] = "Bearer realm=\"tattle\""
+            return response
+        case .accepted: break
+        }
+        return await serve(request, handler, sources)
+    }
+
+    /// Runs the handler: a refusal becomes its status and message, anything else a 500.
+    static func serve(_ request: HTTPRequest, _ handler: Handler, _ sources: StatusSources) async -> HTTPResponse {
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBodyBytes {
+            return error(.payloadTooLarge, "the request body is limited to \(maxBodyBytes) bytes")
+        }
+        do {
+            return try await handler(request, sources)
+        } catch let failure as APIFailure {
+            return error(failure.status, failure.message)
+        } catch {
+            return Self.error(.internalServerError, "\(error)")
         }
     }
 

@@ -1,9 +1,10 @@
 import FlyingFox
 import Foundation
+import Logging
 
 extension StatusServer {
     /// `GET /`, `GET /deliveries/{id}`, `GET /events/{id}` and the admin API.
-    static func addPages(to server: HTTPServer, sources: StatusSources) async {
+    static func addPages(to server: HTTPServer, sources: StatusSources, logger: Logger) async {
         await server.appendRoute("GET /") { _ in
             let nonce = PageLayout.nonce()
             do {
@@ -30,7 +31,7 @@ extension StatusServer {
             else { return page(problem("No such event.", nonce: nonce), nonce: nonce, status: .notFound) }
             return page(DetailPages.event(recorded, sources: sources, nonce: nonce), nonce: nonce)
         }
-        await AdminAPI.register(on: server, sources: sources)
+        await AdminAPI.register(on: server, sources: sources, logger: logger)
     }
 
     /// The overview page as `GET /` serves it (the benchmark renders it without a socket).

@@ -51,7 +51,7 @@ public struct StatusServer: Service {
         let address: any SocketAddress =
             host.contains(":") ? try sockaddr_in6.inet6(ip6: host, port: port) : try sockaddr_in.inet(ip4: host, port: port)
         let server = HTTPServer(address: address, logger: .disabled)
-        if let sources { await Self.addPages(to: server, sources: sources) }
+        if let sources { await Self.addPages(to: server, sources: sources, logger: logger) }
         let readiness = self.readiness
         let registry = self.registry
         await server.appendRoute("GET /healthz") { _ in
