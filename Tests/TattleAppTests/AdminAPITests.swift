@@ -295,7 +295,7 @@ struct AdminAPITests {
         return (properties, required)
     }
 
-    private static func list(_ text: String) -> Set<String> {
+    static func list(_ text: String) -> Set<String> {
         guard let open = text.firstIndex(of: "["), let close = text.lastIndex(of: "]") else { return [] }
         return Set(
             text[text.index(after: open)..<close].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
@@ -355,6 +355,19 @@ struct AdminAPITests {
             #expect(
                 documented[operation]?.codes.contains(status) == true, "\(operation) answered \(status), undocumented")
         }
+    }
+
+    @Test("docs/api.yaml lists exactly the delivery states the API (and `tattle deliveries --state`) accepts")
+    func openAPIStateEnum() throws {
+        let document = try Self.apiDocument()
+        let start = try #require(document.range(of: "operationId: listDeliveries"))
+        let line = try #require(
+            document[start.upperBound...].split(separator: "\n").first {
+                $0.trimmingCharacters(in: .whitespaces).hasPrefix("enum: [")
+            })
+        #expect(
+            Self.list(String(line)) == Set(DeliveriesCommands.Filter.allCases.map(\.rawValue)),
+            "docs/api.yaml's state enum must list DeliveriesCommands.Filter's cases")
     }
 
     @Test("docs/api.yaml documents exactly the served endpoints; state-changing ones need the token, 401 and 403")
