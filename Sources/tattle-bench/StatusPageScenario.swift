@@ -21,7 +21,7 @@ enum StatusPageScenario {
         try await fill(store, rows: rows)
         let sources = StatusSources(
             store: store, holder: RulesHolder(engine: try LatencyScenario.engine(rulesText)), rulesFile: "rules.json",
-            regions: { [] }, reloadStatus: ReloadStatus(ruleCount: 1, receiverCount: receivers.count),
+            regions: { [] }, reloadStatus: ReloadStatus(),
             reload: { nil }, token: AdminToken(nil))
 
         var bytes = 0

@@ -463,7 +463,10 @@ struct StatusPageUnitTests {
         let report = StatusReport(
             generatedAt: now, regions: [], receivers: [.init(name: "ops<1>", type: "wecom", backlog: backlog)],
             stateColumns: columns, events: [], deadLetters: [], silences: [],
-            reload: ReloadStatus(ruleCount: 1, receiverCount: 1, at: now).current, rulesFile: "rules.json",
+            reload: .init(
+                outcome: "applied", trigger: "start", attemptedAt: now, loadedAt: now, ruleCount: 1, receiverCount: 1,
+                lastError: nil),
+            rulesFile: "rules.json",
             adminEnabled: false)
         let html = StatusPage.render(report, nonce: "n0nce")
         let receivers = StatusPageTests.section(html, id: "receivers")

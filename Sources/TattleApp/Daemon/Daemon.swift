@@ -45,7 +45,8 @@ public struct Daemon: Sendable {
         let (host, port) = try StatusServer.parseAddress(options.listen)
         let status = StatusServer(
             host: host, port: port, readiness: parts.readiness, registry: registry,
-            logger: Logger(label: "tattle.status"))
+            logger: Logger(label: "tattle.status"),
+            sources: try StatusSources(daemon: parts, options: options, environment: environment))
         var configuration = ServiceGroupConfiguration(
             services: [
                 status, DispatcherService(dispatcher: parts.dispatcher), parts.housekeeping, parts.reloader,

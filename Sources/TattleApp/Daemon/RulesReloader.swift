@@ -21,6 +21,8 @@ import UnixSignals
 /// Metrics: `tattle_rules_reload_success` (1 or 0 for the last attempt),
 /// `tattle_rules_reload_timestamp_seconds`, `tattle_rules_reloads_total{outcome}`.
 struct RulesReloader: Service {
+    /// Every attempt's outcome, for the status page and `POST /api/v1/reload`.
+    let status = ReloadStatus()
     let file: URL
     let holder: RulesHolder
     let logger: Logger
@@ -82,6 +84,7 @@ struct RulesReloader: Service {
         let data: Data
         do { data = try Data(contentsOf: file) } catch {
             success.record(0)
+            status.record(outcome: "unreadable", trigger: trigger, problems: ["cannot read \(file.path)"])
             Counter(label: "tattle_rules_reloads_total", dimensions: [("outcome", "unreadable")]).increment()
             logger.error(
                 "rules reload (\(trigger)) failed: cannot read \(file.path); keeping the previous rules",
@@ -92,6 +95,7 @@ struct RulesReloader: Service {
         if outcome.applied {
             success.record(1)
             Self.registerSecrets(of: holder.current.ruleSet)
+            status.record(outcome: "applied", trigger: trigger, problems: outcome.diagnostics.map { "\($0)" })
             Counter(label: "tattle_rules_reloads_total", dimensions: [("outcome", "applied")]).increment()
             let extra = await afterApply?().map { "; \($0)" } ?? ""
             logger.notice(
@@ -99,6 +103,7 @@ struct RulesReloader: Service {
             for warning in outcome.diagnostics { logger.warning("rules: \(warning)") }
         } else {
             success.record(0)
+            status.record(outcome: "rejected", trigger: trigger, problems: outcome.diagnostics.map { "\($0)" })
             Counter(label: "tattle_rules_reloads_total", dimensions: [("outcome", "rejected")]).increment()
             let problems = outcome.diagnostics.map { "\($0)" }.joined(separator: "; ")
             logger.error("rules reload (\(trigger)) rejected; keeping the previous rules: \(problems)")

@@ -1,8 +1,9 @@
 import Foundation
+import Rules
 import Synchronization
 
 /// The rules file's reload state, as the status page and `POST /api/v1/reload` report it: when the
-/// rules in force were loaded, and how the last attempt went.
+/// rules in force were loaded, and how the last attempt went. ``RulesReloader`` records every attempt.
 public final class ReloadStatus: Sendable {
     /// One reading of the state.
     public struct Snapshot: Sendable, Hashable, Encodable {
@@ -15,41 +16,47 @@ public final class ReloadStatus: Sendable {
         public var attemptedAt: Date
         /// When the rules in force were loaded.
         public var loadedAt: Date
-        /// Rules and receivers in force.
+        /// Rules in force.
         public var ruleCount: Int
+        /// Receivers in force.
         public var receiverCount: Int
         /// The last attempt's problems (errors, or warnings of an applied file), one per line; nil when none.
         public var lastError: String?
     }
 
-    private let state: Mutex<Snapshot>
-
-    /// The state after the rules loaded at start.
-    public init(ruleCount: Int, receiverCount: Int, warnings: [String] = [], at date: Date = Date()) {
-        state = Mutex(
-            Snapshot(
-                outcome: "applied", trigger: "start", attemptedAt: date, loadedAt: date, ruleCount: ruleCount,
-                receiverCount: receiverCount, lastError: warnings.isEmpty ? nil : warnings.joined(separator: "\n")))
+    private struct Attempt {
+        var outcome = "applied"
+        var trigger = "start"
+        var attemptedAt: Date
+        var loadedAt: Date
+        var problems: [String] = []
     }
 
-    /// The current state.
-    public var current: Snapshot { state.withLock { $0 } }
+    private let state: Mutex<Attempt>
 
-    /// Records an attempt; counts are those in force afterwards (unchanged when not applied).
-    func record(
-        outcome: String, trigger: String, problems: [String], ruleCount: Int? = nil, receiverCount: Int? = nil,
-        at date: Date = Date()
-    ) {
-        state.withLock { snapshot in
-            snapshot.outcome = outcome
-            snapshot.trigger = trigger
-            snapshot.attemptedAt = date
-            snapshot.lastError = problems.isEmpty ? nil : problems.joined(separator: "\n")
-            if outcome == "applied" {
-                snapshot.loadedAt = date
-                snapshot.ruleCount = ruleCount ?? snapshot.ruleCount
-                snapshot.receiverCount = receiverCount ?? snapshot.receiverCount
-            }
+    /// The state right after the rules were loaded at start (`date`, default now).
+    public init(at date: Date = Date()) {
+        state = Mutex(Attempt(attemptedAt: date, loadedAt: date))
+    }
+
+    /// The current state, with the counts of the rules `holder` has in force.
+    public func current(in holder: RulesHolder) -> Snapshot {
+        let attempt = state.withLock { $0 }
+        let ruleSet = holder.current.ruleSet
+        return Snapshot(
+            outcome: attempt.outcome, trigger: attempt.trigger, attemptedAt: attempt.attemptedAt,
+            loadedAt: attempt.loadedAt, ruleCount: ruleSet.rules.count, receiverCount: ruleSet.receivers.count,
+            lastError: attempt.problems.isEmpty ? nil : attempt.problems.joined(separator: "\n"))
+    }
+
+    /// Records an attempt.
+    func record(outcome: String, trigger: String, problems: [String], at date: Date = Date()) {
+        state.withLock { attempt in
+            attempt.outcome = outcome
+            attempt.trigger = trigger
+            attempt.attemptedAt = date
+            attempt.problems = problems
+            if outcome == "applied" { attempt.loadedAt = date }
         }
     }
 }

@@ -56,7 +56,7 @@ struct StatusReport: Sendable {
             events: try await sources.store.recentEvents(limit: listLimit),
             deadLetters: try await sources.store.rows(in: [.dead], limit: listLimit),
             silences: try await sources.store.activeSilences(at: now),
-            reload: sources.reloadStatus.current, rulesFile: sources.rulesFile,
+            reload: sources.reloadStatus.current(in: sources.holder), rulesFile: sources.rulesFile,
             adminEnabled: sources.token.isEnabled)
     }
 }

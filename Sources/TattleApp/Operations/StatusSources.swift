@@ -39,6 +39,19 @@ public struct StatusSources: Sendable {
     }
 }
 
+extension StatusSources {
+    /// The sources of a running daemon; the admin token comes from `TATTLE_ADMIN_TOKEN` or
+    /// `TATTLE_ADMIN_TOKEN_FILE` (a bad setting throws a ``ConfigurationError``).
+    init(daemon parts: Daemon.Parts, options: DaemonOptions, environment: [String: String]) throws {
+        let watcher = parts.watcher
+        let reloader = parts.reloader
+        self.init(
+            store: parts.store, holder: reloader.holder, rulesFile: options.rulesFile.path,
+            regions: { await RegionStatus.of(watcher) }, reloadStatus: reloader.status,
+            reload: { await reloader.reloadNow() }, token: try AdminToken.resolve(environment: environment))
+    }
+}
+
 /// One region's polling, as the status page shows it.
 public struct RegionStatus: Sendable, Hashable {
     public var region: String
