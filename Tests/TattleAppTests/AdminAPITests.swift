@@ -1,5 +1,7 @@
 import Curl
+import Events
 import Foundation
+import Rules
 import Store
 import TestSupport
 import Testing
@@ -476,5 +478,31 @@ struct StatusPageUnitTests {
         #expect(receivers.contains("1m"), "oldest pending age")
         #expect(html.contains("<script nonce=\"n0nce\">"))
         #expect(html.contains("no events yet"))
+    }
+
+    @Test("tattle events lists events newest first with their receivers, or says there are none")
+    func eventsTable() async throws {
+        let store = try SQLiteStore.inMemory()
+        #expect(try await EventsCommands.list(store: store, limit: 10, json: false).text == "No events.")
+        let at = Date(timeIntervalSince1970: 1_764_400_000)
+        let event = Event(
+            id: "evt-1", type: .invocationStatusChanged, region: "ap-guangzhou", detectedAt: at,
+            previousStatus: "RUNNING", status: "FAILED",
+            invocation: InvocationInfo(id: "inv-1", commandName: "deploy", status: "FAILED", instanceCount: 1))
+        let quiet = Event(
+            id: "evt-2", type: .invocationStatusChanged, region: "ap-guangzhou", detectedAt: at, previousStatus: nil,
+            status: "RUNNING", invocation: InvocationInfo(id: "inv-2", status: "RUNNING", instanceCount: 1))
+        try await store.commit(
+            CycleCommit(
+                region: "ap-guangzhou", events: [event, quiet],
+                dispatches: [Dispatch(eventId: "evt-1", receiver: "ops", rule: "failures", groupKey: "", notBefore: at)]))
+        let lines = try await EventsCommands.list(store: store, limit: 10, json: false).text.split(separator: "\n")
+        #expect(lines.count == 3)
+        #expect(lines[1].hasSuffix("invocation.status_changed inv-2 RUNNING  →  no rule matched"))
+        #expect(lines[2].hasSuffix("invocation.status_changed inv-1 RUNNING→FAILED  →  ops (pending)"))
+        let json = try await EventsCommands.list(store: store, limit: 1, json: true).text
+        let listed = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]])
+        #expect(listed.count == 1)
+        #expect((listed.first?["event"] as? [String: Any])?["id"] as? String == "evt-2")
     }
 }
