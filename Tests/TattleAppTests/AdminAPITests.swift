@@ -174,6 +174,11 @@ struct AdminAPITests {
             #expect(silence["matchers"] as? [String] == ["invocation.commandName=deploy-web"])
             let listed = try await StatusPageTests.request(daemon, "GET", "/api/v1/silences", log: log)
             #expect(StatusPageTests.jsonArray(listed).map { $0["id"] as? String } == [silenceId])
+            let cliSilences = try await StatusPageTests.cli(["silence", "list", "--state-dir", stateDir, "--json"])
+            #expect(
+                listed.bodyText.trimmingCharacters(in: .whitespacesAndNewlines)
+                    == cliSilences.trimmingCharacters(in: .whitespacesAndNewlines),
+                "GET /api/v1/silences = tattle silence list --json")
             let withSilence = try await daemon.get("/")
             #expect(StatusPageTests.section(withSilence.bodyText, id: "silences").contains(silenceId))
             #expect(withSilence.bodyText.contains("deploy &lt;b&gt;window&lt;/b&gt;"))

@@ -22,12 +22,9 @@ extension AdminAPI {
         case "true", "1": all = true
         default: throw APIFailure(.badRequest, "all must be true or false")
         }
-        let limit = try limit(request)
-        let silences =
-            all
-            ? try await sources.store.allSilences(limit: limit)
-            : Array(try await sources.store.activeSilences(at: now).prefix(limit))
-        return json(try EventsCommands.encodeJSON(silences.map { SilenceJSON($0, now: now) }))
+        let output = try await SilenceCommands.list(
+            store: sources.store, all: all, limit: try limit(request), json: true, now: now)
+        return json(output.text)
     }
 
     /// The body of `POST /api/v1/silences` (see `NewSilence` in `docs/api.yaml`).
@@ -74,7 +71,7 @@ extension AdminAPI {
                 createdBy: new.createdBy.flatMap { $0.isEmpty ? nil : $0 } ?? "admin API", comment: new.comment ?? "")
             try silence.validate()
             try await sources.store.addSilence(silence)
-            return json(try EventsCommands.encodeJSON(SilenceJSON(silence, now: now)), status: .created)
+            return json(try EventsCommands.encodeJSON(SilenceListing(silence, now: now)), status: .created)
         } catch let error as SilenceError {
             throw APIFailure(.badRequest, error.message)
         }
@@ -86,29 +83,6 @@ extension AdminAPI {
         guard let silence = try await sources.store.expireSilence(id: id, at: sources.now()) else {
             throw APIFailure(.notFound, "no silence \(id)")
         }
-        return json(try EventsCommands.encodeJSON(SilenceJSON(silence, now: sources.now())))
-    }
-}
-
-/// A silence as the API prints it: the stored fields, the matchers as written, and its state when
-/// listed (`active`, `pending`, `ended`). The same shape as `tattle silence list --json`.
-struct SilenceJSON: Encodable {
-    var id: String
-    var state: String
-    var matchers: [String]
-    var startsAt: Date
-    var endsAt: Date
-    var createdBy: String
-    var comment: String
-
-    /// The silence as listed at `now`.
-    init(_ silence: Silence, now: Date) {
-        id = silence.id
-        state = silence.isActive(at: now) ? "active" : silence.hasEnded(at: now) ? "ended" : "pending"
-        matchers = silence.matchers.map(\.description)
-        startsAt = silence.startsAt
-        endsAt = silence.endsAt
-        createdBy = silence.createdBy
-        comment = silence.comment
+        return json(try EventsCommands.encodeJSON(SilenceListing(silence, now: sources.now())))
     }
 }
