@@ -12,19 +12,11 @@ struct EventsCommand: AsyncParsableCommand {
 
     @OptionGroup var state: StateDirectoryOptions
 
-    @Option(help: "At most this many events.")
-    var limit: Int = 50
-
-    @Flag(help: "Print a JSON array instead of a table.")
-    var json = false
-
-    func validate() throws {
-        guard limit > 0 else { throw ValidationError("--limit must be at least 1") }
-    }
+    @OptionGroup var listing: ListingOptions
 
     func run() async throws {
         let store = try DeliveriesCommands.openStore(directory: state.url)
         defer { try? store.close() }
-        print(try await EventsCommands.list(store: store, limit: limit, json: json).text)
+        print(try await EventsCommands.list(store: store, limit: listing.limit, json: listing.json).text)
     }
 }

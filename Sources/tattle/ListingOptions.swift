@@ -1,6 +1,6 @@
 import ArgumentParser
 
-/// `--limit` and `--json`, shared by the commands that list rows (`deliveries`, `silence list`).
+/// `--limit` and `--json`, shared by the commands that list rows (`deliveries`, `events`, `silence list`).
 struct ListingOptions: ParsableArguments {
     @Option(help: "At most this many rows.")
     var limit: Int = 50
