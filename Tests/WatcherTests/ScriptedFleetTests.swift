@@ -1,5 +1,6 @@
 import Events
 import Foundation
+import Synchronization
 import TATSimulator
 import Testing
 import Watcher
