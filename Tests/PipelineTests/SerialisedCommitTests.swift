@@ -1,10 +1,11 @@
 import Events
 import Foundation
 import Logging
+import Outbox
+import Pipeline
 import Rules
 import Store
 import Synchronization
-import TattleApp
 import Testing
 import Watcher
 
