@@ -206,8 +206,11 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Reads Package.swift and README.md: the declared module graph is the one drawn, and imported.
+        .testTarget(name: "ModuleGraphTests", swiftSettings: strict),
         .testTarget(
-            name: "RulesTests", dependencies: ["Rules", "Outbox", "Events"], exclude: ["Fixtures"], swiftSettings: strict),
+            name: "RulesTests", dependencies: ["Rules", "Outbox", "Events"], exclude: ["Fixtures"],
+            swiftSettings: strict),
         // GRDB too: one test opens a raw connection to leave a transaction uncommitted.
         .testTarget(
             name: "StoreTests",
@@ -228,8 +231,8 @@ let package = Package(
         .testTarget(
             name: "TattleAppTests",
             dependencies: [
-                "TattleApp", "TestSupport", "Store", "Outbox", "Rules", "Events", "TATSimulator", "TencentCloud", "Curl",
-                "Watcher", "Delivery",
+                "TattleApp", "TestSupport", "Store", "Outbox", "Rules", "Events", "TATSimulator", "TencentCloud",
+                "Curl", "Watcher", "Delivery",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -44,7 +44,9 @@ final class GatedStore: StateStore {
         commits.withLock { $0.append(commit) }
     }
 
-    func loadSnapshot(region: String) async throws -> [InvocationState]? { try await inner.loadSnapshot(region: region) }
+    func loadSnapshot(region: String) async throws -> [InvocationState]? {
+        try await inner.loadSnapshot(region: region)
+    }
     func loadNoiseMemory() async throws -> InMemoryNoiseMemory { try await inner.loadNoiseMemory() }
 }
 
