@@ -97,11 +97,12 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // SQLite (WAL) persistence: snapshot, outbox, noise state, dead letters.
+        // SQLite (WAL) persistence: snapshot, outbox, noise state, dead letters, silences. Rules only for
+        // the silence model and its matching (applied inside the commit); the outbox types are Outbox's.
         .target(
             name: "Store",
             dependencies: [
-                "Events", "Outbox",
+                "Events", "Outbox", "Rules",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strict
@@ -149,7 +150,7 @@ let package = Package(
         .executableTarget(
             name: "tattle",
             dependencies: [
-                "TattleApp", "TencentCloud", "Store",
+                "TattleApp", "TencentCloud", "Rules", "Store",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
