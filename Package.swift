@@ -6,6 +6,7 @@ import PackageDescription
 let strict: [SwiftSetting] = [
     .swiftLanguageMode(.v6),
     .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
 let package = Package(
@@ -74,31 +75,34 @@ let package = Package(
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
-        // Polling strategy, enrichment of failed tasks, stuck detection.
+        // Polling strategy, enrichment of failed tasks, stuck detection; owns the protocols it needs
+        // (snapshot source, cycle sink), so it knows no storage.
         .target(
             name: "Watcher",
             dependencies: [
-                "TencentCloud", "Events", "Store",
+                "TencentCloud", "Events",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: strict
         ),
+        // The value types the rules engine decides and the store keeps: dispatches, noise memory.
+        .target(name: "Outbox", swiftSettings: strict),
         // The ops-edited rules file: model, validation, matching, noise control, templates, presets.
         .target(
             name: "Rules",
             dependencies: [
-                "Events", "CRE2",
+                "Events", "Outbox", "CRE2",
                 .product(name: "Mustache", package: "swift-mustache"),
-                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict
         ),
-        // SQLite (WAL) persistence: snapshot, outbox, noise state, dead letters.
+        // SQLite (WAL) persistence: snapshot, outbox, noise state, dead letters, silences. Rules only for
+        // the silence model and its matching (applied inside the commit); the outbox types are Outbox's.
         .target(
             name: "Store",
             dependencies: [
-                "Events", "Rules",
+                "Events", "Outbox", "Rules",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strict
@@ -107,10 +111,20 @@ let package = Package(
         .target(
             name: "Delivery",
             dependencies: [
-                "Curl", "Rules", "Store", "Events",
+                "Curl", "Rules", "Outbox", "Store", "Events",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: strict
+        ),
+        // Where a watcher cycle becomes durable: evaluate the rules, commit snapshot + events + outbox
+        // rows + noise memory in one transaction, then update the memory.
+        .target(
+            name: "Pipeline",
+            dependencies: [
+                "Events", "Outbox", "Rules", "Store", "Watcher",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
@@ -118,7 +132,8 @@ let package = Package(
         .target(
             name: "TattleApp",
             dependencies: [
-                "Curl", "TencentCloud", "TATSimulator", "Events", "Watcher", "Rules", "Store", "Delivery",
+                "Curl", "TencentCloud", "TATSimulator", "Events", "Watcher", "Outbox", "Rules", "Store",
+                "Pipeline", "Delivery",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -135,8 +150,9 @@ let package = Package(
         .executableTarget(
             name: "tattle",
             dependencies: [
-                "TattleApp",
+                "TattleApp", "TencentCloud", "Rules", "Store",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
@@ -144,9 +160,11 @@ let package = Package(
         .executableTarget(
             name: "tattle-bench",
             dependencies: [
-                "TattleApp", "Curl", "TencentCloud", "TATSimulator", "Events", "Watcher", "Rules", "Store",
-                "Delivery",
+                "TattleApp", "Curl", "TencentCloud", "TATSimulator", "Events", "Watcher", "Outbox", "Rules", "Store",
+                "Pipeline", "Delivery",
                 .product(name: "FlyingFox", package: "FlyingFox"),
+                .product(name: "FlyingSocks", package: "FlyingFox"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
@@ -156,6 +174,7 @@ let package = Package(
             dependencies: [
                 "Curl", "TencentCloud", "TATSimulator",
                 .product(name: "FlyingFox", package: "FlyingFox"),
+                .product(name: "FlyingSocks", package: "FlyingFox"),
             ],
             path: "Tests/TestSupport",
             swiftSettings: strict
@@ -163,30 +182,48 @@ let package = Package(
         .testTarget(name: "CurlTests", dependencies: ["Curl", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "TencentCloudTests",
-            dependencies: ["TencentCloud", "TATSimulator", "TestSupport"],
+            dependencies: [
+                "TencentCloud", "TATSimulator", "Curl", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(name: "EventsTests", dependencies: ["Events"], swiftSettings: strict),
         .testTarget(
             name: "WatcherTests",
             dependencies: [
-                "Watcher", "Events", "Store", "TATSimulator", "TestSupport",
+                "Watcher", "Events", "Outbox", "Rules", "Store", "Pipeline", "TencentCloud", "TATSimulator",
+                "TestSupport",
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
             swiftSettings: strict
         ),
         .testTarget(
-            name: "RulesTests", dependencies: ["Rules", "Events"], exclude: ["Fixtures"], swiftSettings: strict),
+            name: "PipelineTests",
+            dependencies: [
+                "Pipeline", "Watcher", "Store", "Rules", "Outbox", "Events",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // Reads Package.swift and README.md: the declared module graph is the one drawn, and imported.
+        .testTarget(name: "ModuleGraphTests", swiftSettings: strict),
+        .testTarget(
+            name: "RulesTests", dependencies: ["Rules", "Outbox", "Events"], exclude: ["Fixtures"],
+            swiftSettings: strict),
         // GRDB too: one test opens a raw connection to leave a transaction uncommitted.
         .testTarget(
             name: "StoreTests",
-            dependencies: ["Store", "Events", "Rules", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Store", "Events", "Outbox", "Rules", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
         .testTarget(
             name: "DeliveryTests",
             dependencies: [
-                "Delivery", "Store", "Rules", "Events", "Curl", "TestSupport",
+                "Delivery", "Store", "Outbox", "Rules", "Events", "Curl", "TestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
@@ -195,8 +232,10 @@ let package = Package(
         .testTarget(
             name: "TattleAppTests",
             dependencies: [
-                "TattleApp", "TestSupport", "Store", "Rules", "Events", "TATSimulator", "TencentCloud", "Curl",
+                "TattleApp", "TestSupport", "Store", "Outbox", "Rules", "Events", "TATSimulator", "TencentCloud",
+                "Curl", "Watcher", "Delivery",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: strict

@@ -1,6 +1,7 @@
 import Crypto
 import Events
 import Foundation
+import Outbox
 import Store
 
 /// Outbox rows sent as one message: a single row, a group (same receiver, rule and non-empty group

@@ -1,7 +1,9 @@
 import Foundation
 import Logging
+import Outbox
 import Rules
 import Store
+import Synchronization
 
 extension Dispatcher {
     /// Groups claimed rows, holds rows of receivers no longer configured, queues the rest on their

@@ -1,5 +1,7 @@
 import Foundation
 import Logging
+import Store
+import Synchronization
 
 extension Dispatcher {
     /// What ``reconcileHeld()`` found.

@@ -1,4 +1,5 @@
 import Foundation
+import Outbox
 
 /// What the engine decided for one event.
 public struct Evaluation: Sendable {

@@ -1,5 +1,6 @@
 import Events
 import Foundation
+import Outbox
 
 /// The pure rules engine: matching, noise control and rendering over one ``RuleSet``.
 /// No clock, no I/O: time and noise memory are parameters, decisions are returned.

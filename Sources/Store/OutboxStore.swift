@@ -1,6 +1,6 @@
 import Events
 import Foundation
-import Rules
+import Outbox
 
 /// Where a notification stands. A retry is a ``pending`` row whose `nextAttemptAt` is in the future.
 public enum DeliveryState: String, Codable, Sendable, CaseIterable {

@@ -1,7 +1,7 @@
 import Events
 import Foundation
 import GRDB
-import Rules
+import Outbox
 
 extension SQLiteStore {
     /// An outbox row as read inside a transaction; the event JSON is decoded after it commits, so

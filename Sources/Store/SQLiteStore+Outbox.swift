@@ -1,7 +1,6 @@
 import Events
 import Foundation
 import GRDB
-import Rules
 
 extension SQLiteStore: OutboxStore {
     /// Claims due rows, oldest due first, and keeps groups and stored messages whole.

@@ -1,7 +1,7 @@
 import Events
 import Foundation
 import GRDB
-import Rules
+import Outbox
 
 extension SQLiteStore: StateStore {
     public func loadSnapshot(region: String) async throws -> [InvocationState]? {

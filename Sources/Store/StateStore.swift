@@ -1,6 +1,6 @@
 import Events
 import Foundation
-import Rules
+import Outbox
 
 /// Everything one watcher cycle changes, committed atomically: the snapshot advance and every
 /// notification derived from it. This is the invariant Tattle's reliability rests on — a crash either

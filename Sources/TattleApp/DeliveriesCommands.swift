@@ -1,5 +1,6 @@
 import Events
 import Foundation
+import Outbox
 import Store
 
 /// The work behind `tattle deliveries` and `tattle replay`: open the state database, read or

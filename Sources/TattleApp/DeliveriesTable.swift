@@ -1,5 +1,6 @@
 import Events
 import Foundation
+import Outbox
 import Store
 
 /// The text table `tattle deliveries` prints: one line per row, columns padded, long cells cut.

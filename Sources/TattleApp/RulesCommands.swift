@@ -1,5 +1,6 @@
 import Events
 import Foundation
+import Outbox
 import Rules
 
 /// The work behind `tattle check` and `tattle test-rule`: text to print and an exit status, so the

@@ -1,6 +1,7 @@
 import Events
 import Foundation
 import Logging
+import Pipeline
 import Store
 import TencentCloud
 import UnixSignals
@@ -181,7 +182,7 @@ public struct WatchCommandRunner: Sendable {
 
     /// The watcher `run` uses, exposed so tests can drive it with their own reader and store.
     public func makeWatcher(
-        configuration: Watcher.Configuration, reader: any TATReader, store: any StateStore,
+        configuration: Watcher.Configuration, reader: any TATReader, store: any StateStore & SnapshotSource,
         output: @escaping @Sendable (String) -> Void, logger: Logger = Logger(label: "tattle.watch")
     ) -> Watcher {
         let sink = StoreSink(store: store) { _, events in

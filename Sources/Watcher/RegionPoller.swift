@@ -1,7 +1,6 @@
 import Events
 import Foundation
 import Logging
-import Store
 import Synchronization
 import TencentCloud
 
@@ -15,7 +14,7 @@ public actor RegionPoller {
     public nonisolated let region: String
     let configuration: Watcher.Configuration
     let reader: any TATReader
-    let store: any StateStore
+    let store: any SnapshotSource
     let sink: any CycleSink
     let now: @Sendable () -> Date
     let logger: Logger
@@ -47,7 +46,7 @@ public actor RegionPoller {
 
     /// Creates a poller; see ``Watcher/init(configuration:reader:store:sink:clock:now:logger:metricsFactory:)``.
     init(
-        region: String, configuration: Watcher.Configuration, reader: any TATReader, store: any StateStore,
+        region: String, configuration: Watcher.Configuration, reader: any TATReader, store: any SnapshotSource,
         sink: any CycleSink, now: @escaping @Sendable () -> Date, logger: Logger, metrics: WatcherMetrics
     ) {
         self.region = region

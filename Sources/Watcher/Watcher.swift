@@ -2,7 +2,6 @@ import Events
 import Foundation
 import Logging
 import Metrics
-import Store
 
 /// Watches TAT invocations in every configured region: one ``RegionPoller`` per region, each
 /// polling on its own schedule with its own backoff, all handing their cycles to one ``CycleSink``.
@@ -24,7 +23,7 @@ public final class Watcher: Sendable {
     ///   - logger: default label `tattle.watcher`.
     ///   - metricsFactory: default nil (the global `MetricsSystem`).
     public init(
-        configuration: Configuration, reader: any TATReader, store: any StateStore, sink: any CycleSink,
+        configuration: Configuration, reader: any TATReader, store: any SnapshotSource, sink: any CycleSink,
         clock: any Clock<Duration> = ContinuousClock(), now: @escaping @Sendable () -> Date = { Date() },
         logger: Logger = Logger(label: "tattle.watcher"), metricsFactory: (any MetricsFactory)? = nil
     ) {

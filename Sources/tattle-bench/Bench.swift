@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import TattleApp
 
 /// Release-built benchmarks. `tattle-bench [scenario…]` runs the named scenarios (or all of them),

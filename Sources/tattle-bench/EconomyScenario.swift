@@ -1,4 +1,6 @@
+import Events
 import Foundation
+import Pipeline
 import Store
 import Synchronization
 import TATSimulator

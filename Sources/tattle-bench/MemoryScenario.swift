@@ -2,6 +2,7 @@ import Curl
 import Delivery
 import Events
 import Foundation
+import Pipeline
 import Rules
 import Store
 import TencentCloud

@@ -2,6 +2,7 @@ import Curl
 import Delivery
 import Events
 import Foundation
+import Outbox
 import Rules
 import Store
 

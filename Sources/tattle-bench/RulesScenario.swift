@@ -1,5 +1,6 @@
 import Events
 import Foundation
+import Outbox
 import Rules
 
 /// Rules engine throughput: events through match + noise control + render with 100 rules and 10

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Store
 import TattleApp
 
 /// `tattle events`: list recorded events and where they went.

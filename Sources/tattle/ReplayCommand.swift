@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Store
 import TattleApp
 
 /// `tattle replay`: re-queue dead letters.

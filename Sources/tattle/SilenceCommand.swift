@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Store
 import TattleApp
 
 /// `tattle silence add|list|expire`: quiet matching notifications for a while, like `amtool silence`.

@@ -1,6 +1,8 @@
+import Curl
 import Delivery
 import Events
 import Foundation
+import Outbox
 import Rules
 import Store
 import Testing

@@ -1,6 +1,7 @@
 import Delivery
 import Events
 import Foundation
+import Outbox
 import Rules
 import Store
 import Synchronization

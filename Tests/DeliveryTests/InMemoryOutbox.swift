@@ -1,4 +1,5 @@
 import Foundation
+import Outbox
 import Store
 
 /// An ``OutboxStore`` in memory, with the semantics the protocol documents: enough to test the

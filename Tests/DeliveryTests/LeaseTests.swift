@@ -3,6 +3,7 @@ import Delivery
 import Foundation
 import Rules
 import Store
+import Synchronization
 import TestSupport
 import Testing
 

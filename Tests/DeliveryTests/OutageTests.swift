@@ -3,6 +3,7 @@ import Delivery
 import Events
 import Foundation
 import MetricsTestKit
+import Outbox
 import Rules
 import Store
 import Synchronization

@@ -1,8 +1,10 @@
 import Crypto
 import Curl
 import Delivery
+import Events
 import Foundation
 import Rules
+import Store
 import TestSupport
 import Testing
 

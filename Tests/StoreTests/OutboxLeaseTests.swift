@@ -1,6 +1,7 @@
 import Events
 import Foundation
 import GRDB
+import Outbox
 import Rules
 @testable import Store
 import Testing

@@ -1,6 +1,7 @@
 import Curl
 import Events
 import Foundation
+import Outbox
 import Rules
 import Store
 import TestSupport

@@ -4,6 +4,7 @@ import Rules
 import Synchronization
 import TATSimulator
 import TattleApp
+import TencentCloud
 import Testing
 
 /// Bad input end to end: what the TAT API, the fleet's own strings and the rules file can throw at

@@ -1,7 +1,9 @@
+import Curl
 import Foundation
 import Store
 import Synchronization
 import TATSimulator
+import TencentCloud
 import TestSupport
 import Testing
 

@@ -1,6 +1,7 @@
 import Curl
 import Foundation
 import TATSimulator
+import TencentCloud
 import TestSupport
 
 #if canImport(Glibc)

@@ -1,5 +1,6 @@
 import Events
 import Foundation
+import Outbox
 import Rules
 // Store comes in through TattleApp; the tests build the database the commands read.
 import Store

@@ -1,6 +1,7 @@
 import Foundation
 import TATSimulator
 import TattleApp
+import TencentCloud
 import TestSupport
 import Testing
 

@@ -4,6 +4,7 @@ import Logging
 import TATSimulator
 import TencentCloud
 import Testing
+import Watcher
 
 @testable import TattleApp
 

@@ -4,6 +4,7 @@ import Events
 import Foundation
 import Logging
 import Metrics
+import Outbox
 import Rules
 import Store
 import Synchronization

@@ -1,6 +1,7 @@
 import Foundation
 import TATSimulator
 import TattleApp
+import TencentCloud
 import Testing
 
 /// `tattle simulate`'s option checks and banner, without starting a server.

@@ -3,6 +3,7 @@ import Foundation
 import Synchronization
 import TATSimulator
 import TattleApp
+import TencentCloud
 import Testing
 import Watcher
 

@@ -1,3 +1,5 @@
+import Curl
+import Foundation
 import TencentCloud
 import Testing
 

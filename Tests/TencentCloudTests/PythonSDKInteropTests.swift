@@ -1,5 +1,6 @@
 import Foundation
 import TATSimulator
+import TencentCloud
 import Testing
 
 /// The official Tencent Cloud Python SDK (`tencentcloud-sdk-python-tat`) as an independent client:

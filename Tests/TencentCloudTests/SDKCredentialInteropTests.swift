@@ -1,5 +1,6 @@
 import Foundation
 import TATSimulator
+import TencentCloud
 import Testing
 
 /// The official Python SDK's own credential providers (`CVMRoleCredential`, `STSAssumeRoleCredential`,

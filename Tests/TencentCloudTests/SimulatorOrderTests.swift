@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import TATSimulator
 import TencentCloud
 import Testing

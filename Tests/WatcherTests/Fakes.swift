@@ -1,5 +1,6 @@
 import Events
 import Foundation
+import Outbox
 import Rules
 import Store
 import Synchronization
@@ -47,7 +48,7 @@ final class OldestFirstReader: TATReader {
 }
 
 /// A `StateStore` in memory: snapshots per region, applied as the SQLite store would.
-final class MemoryStateStore: StateStore {
+final class MemoryStateStore: StateStore, SnapshotSource {
     private let regions = Mutex<[String: [String: InvocationState]]>([:])
 
     func loadSnapshot(region: String) async throws -> [InvocationState]? {

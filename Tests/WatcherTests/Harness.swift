@@ -1,6 +1,7 @@
 import Events
 import Foundation
 import Metrics
+import Pipeline
 import Store
 import Synchronization
 import TATSimulator

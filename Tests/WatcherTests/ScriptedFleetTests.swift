@@ -1,5 +1,7 @@
 import Events
 import Foundation
+import Store
+import Synchronization
 import TATSimulator
 import Testing
 import Watcher

@@ -1,5 +1,6 @@
 import Events
 import Foundation
+import Store
 import TATSimulator
 import Testing
 import Watcher

@@ -4,10 +4,12 @@ import Events
 import Foundation
 import Logging
 import Metrics
+import Pipeline
 import Rules
 import ServiceLifecycle
 import Store
 import TencentCloud
+import UnixSignals
 import Watcher
 
 /// `tattle run`: the watcher, rules, outbox and delivery workers, the rules reloader and the status

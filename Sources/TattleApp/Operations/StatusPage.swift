@@ -1,5 +1,7 @@
 import Events
 import Foundation
+import Outbox
+import Rules
 import Store
 
 /// `GET /`: the overview page, server-rendered from a ``StatusReport``. Every value that comes from

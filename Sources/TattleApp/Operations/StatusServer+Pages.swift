@@ -1,6 +1,7 @@
 import FlyingFox
 import Foundation
 import Logging
+import Store
 
 extension StatusServer {
     /// `GET /`, `GET /deliveries/{id}`, `GET /events/{id}` and the admin API.

@@ -1,9 +1,9 @@
 import Events
 import Foundation
 import Logging
+import Outbox
 import Rules
 import Store
-import Synchronization
 import Watcher
 
 /// The daemon's ``CycleSink``: matches a cycle's events against the current rules and commits the

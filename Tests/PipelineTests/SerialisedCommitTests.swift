@@ -1,10 +1,11 @@
 import Events
 import Foundation
 import Logging
+import Outbox
+import Pipeline
 import Rules
 import Store
 import Synchronization
-import TattleApp
 import Testing
 import Watcher
 
@@ -43,7 +44,9 @@ final class GatedStore: StateStore {
         commits.withLock { $0.append(commit) }
     }
 
-    func loadSnapshot(region: String) async throws -> [InvocationState]? { try await inner.loadSnapshot(region: region) }
+    func loadSnapshot(region: String) async throws -> [InvocationState]? {
+        try await inner.loadSnapshot(region: region)
+    }
     func loadNoiseMemory() async throws -> InMemoryNoiseMemory { try await inner.loadNoiseMemory() }
 }
 
