@@ -47,11 +47,15 @@ let package = Package(
             dependencies: ["CCurl"],
             swiftSettings: strict
         ),
+        // The secrets Tattle knows and the one way to scrub them from text. No domain knowledge.
+        .target(name: "Secrets", swiftSettings: strict),
+        // Time arithmetic without a clock: Duration in seconds, UTC civil dates, jittered backoff.
+        .target(name: "Timekeeping", swiftSettings: strict),
         // TC3 signing, the generic Tencent Cloud API call, and the TAT models and actions.
         .target(
             name: "TencentCloud",
             dependencies: [
-                "Curl",
+                "Curl", "Timekeeping",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -61,6 +65,7 @@ let package = Package(
         .target(
             name: "TATSimulator",
             dependencies: [
+                "Timekeeping",
                 "TencentCloud",
                 .product(name: "FlyingFox", package: "FlyingFox"),
                 .product(name: "FlyingSocks", package: "FlyingFox"),
@@ -72,7 +77,7 @@ let package = Package(
         // The event model, snapshots and the pure differ. No I/O, no clock.
         .target(
             name: "Events",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["Timekeeping", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
         // Polling strategy, enrichment of failed tasks, stuck detection; owns the protocols it needs
@@ -80,6 +85,7 @@ let package = Package(
         .target(
             name: "Watcher",
             dependencies: [
+                "Timekeeping",
                 "TencentCloud", "Events",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -92,7 +98,8 @@ let package = Package(
         .target(
             name: "Rules",
             dependencies: [
-                "Events", "Outbox", "CRE2",
+                "Timekeeping",
+                "Events", "Outbox", "CRE2", "Secrets",
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
             swiftSettings: strict
@@ -102,6 +109,7 @@ let package = Package(
         .target(
             name: "Store",
             dependencies: [
+                "Timekeeping",
                 "Events", "Outbox", "Rules",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
@@ -111,6 +119,7 @@ let package = Package(
         .target(
             name: "Delivery",
             dependencies: [
+                "Secrets", "Timekeeping",
                 "Curl", "Rules", "Outbox", "Store", "Events",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -132,6 +141,7 @@ let package = Package(
         .target(
             name: "TattleApp",
             dependencies: [
+                "Secrets",
                 "Curl", "TencentCloud", "TATSimulator", "Events", "Watcher", "Outbox", "Rules", "Store",
                 "Pipeline", "Delivery",
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -160,6 +170,7 @@ let package = Package(
         .executableTarget(
             name: "tattle-bench",
             dependencies: [
+                "Timekeeping",
                 "TattleApp", "Curl", "TencentCloud", "TATSimulator", "Events", "Watcher", "Outbox", "Rules", "Store",
                 "Pipeline", "Delivery",
                 .product(name: "FlyingFox", package: "FlyingFox"),
@@ -172,6 +183,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
+                "Timekeeping",
                 "Curl", "TencentCloud", "TATSimulator",
                 .product(name: "FlyingFox", package: "FlyingFox"),
                 .product(name: "FlyingSocks", package: "FlyingFox"),
@@ -183,6 +195,7 @@ let package = Package(
         .testTarget(
             name: "TencentCloudTests",
             dependencies: [
+                "Timekeeping",
                 "TencentCloud", "TATSimulator", "Curl", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -215,12 +228,13 @@ let package = Package(
         // GRDB too: one test opens a raw connection to leave a transaction uncommitted.
         .testTarget(
             name: "StoreTests",
-            dependencies: ["Store", "Events", "Outbox", "Rules", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Timekeeping", "Store", "Events", "Outbox", "Rules", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
         .testTarget(
             name: "DeliveryTests",
             dependencies: [
+                "Secrets", "Timekeeping",
                 "Delivery", "Store", "Outbox", "Rules", "Events", "Curl", "TestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,11 +1,12 @@
 import Curl
 import Foundation
 import Rules
+import Secrets
 
 extension Classifier {
     /// Classifies an HTTP response from libcurl; see ``classify(platform:status:headers:body:now:redactor:)``.
     public static func classify(
-        platform: Platform, response: HTTPResponse, now: Date, redactor: Redactor = Redactor()
+        platform: Platform, response: HTTPResponse, now: Date, redactor: SecretSet = SecretSet()
     ) -> Classification {
         classify(
             platform: platform, status: response.status, headers: response.headers.map { ($0.name, $0.value) },
@@ -17,7 +18,7 @@ extension Classifier {
     /// SMTP `4xx` replies are transient and `5xx` permanent; otherwise the error's own
     /// ``CurlError/isRetryable`` decides (network trouble and timeouts are transient; certificate
     /// problems and invalid requests are permanent configuration problems).
-    public static func classify(error: CurlError, redactor: Redactor = Redactor()) -> Classification {
+    public static func classify(error: CurlError, redactor: SecretSet = SecretSet()) -> Classification {
         let message = redactor.scrub(error.description)
         if error.code == .smtpRejected, let reply = error.responseCode {
             let outcome: Outcome =

@@ -1,5 +1,6 @@
 import Foundation
 import Rules
+import Secrets
 
 /// Judges a webhook response by the rules of its platform. Pure: the same inputs give the same
 /// ``Classification``, so the whole table is unit-tested without sockets.
@@ -36,7 +37,7 @@ public enum Classifier {
     ///   - redactor: scrubs secrets from the excerpt. Default: one that knows no secrets.
     public static func classify(
         platform: Platform, status: Int, headers: [(String, String)], body: [UInt8], now: Date,
-        redactor: Redactor = Redactor()
+        redactor: SecretSet = SecretSet()
     ) -> Classification {
         let text = String(decoding: body, as: UTF8.self)
         let excerpt = redactor.scrub(text)

@@ -2,8 +2,10 @@ import Foundation
 import Logging
 import Outbox
 import Rules
+import Secrets
 import Store
 import Synchronization
+import Timekeeping
 
 extension Dispatcher {
     /// Groups claimed rows, holds rows of receivers no longer configured, queues the rest on their
@@ -189,7 +191,7 @@ extension Dispatcher {
     }
 
     private func settle(_ batch: DeliveryBatch, receiver: Receiver, result: Classification, lane: ReceiverLane) async {
-        let secrets = redactor().merging(Redactor(receivers: [receiver]))
+        let secrets = redactor().merging(SecretSet(receivers: [receiver]))
         let reason = secrets.scrub(result.outcome.reason)
         let excerpt = result.responseExcerpt.map(secrets.scrub)
         var metadata = logMetadata(batch, attempt: batch.attempts + 1)
@@ -301,7 +303,7 @@ extension Dispatcher {
     }
 
     func scrub(_ error: any Error, receiver: Receiver) -> String {
-        redactor().merging(Redactor(receivers: [receiver])).scrub(String(describing: error))
+        redactor().merging(SecretSet(receivers: [receiver])).scrub(String(describing: error))
     }
 }
 

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Store
 import Synchronization
+import Timekeeping
 
 extension Dispatcher {
     /// What ``reconcileHeld()`` found.

@@ -1,8 +1,10 @@
 import Foundation
 import Logging
 import Rules
+import Secrets
 import Store
 import Synchronization
+import Timekeeping
 
 /// The delivery worker: drains the outbox into the transports. A long-running service.
 ///
@@ -29,7 +31,7 @@ public final class Dispatcher: Sendable {
     let transport: any Transport
     let receiverLookup: ReceiverLookup
     let render: Render
-    let redactor: @Sendable () -> Redactor
+    let redactor: @Sendable () -> SecretSet
     let configuration: Configuration
     let clock: any Clock<Duration>
     let now: @Sendable () -> Date
@@ -58,7 +60,7 @@ public final class Dispatcher: Sendable {
     ///   - receiverLookup: the current receiver configuration by name (follows reloads).
     ///   - render: renders a batch for its receiver (the rules engine, with all the batch's events).
     ///   - redactor: secrets to scrub from everything logged or stored, beyond the receiver's own
-    ///     (normally ``Redactor/init(receivers:)`` over every configured receiver). Default none.
+    ///     (normally ``SecretSet/init(receivers:)`` over every configured receiver). Default none.
     ///   - configuration: tuning; default ``Configuration/init(claimLimit:idlePollInterval:minimumPollInterval:storeErrorBackoff:shutdownGracePeriod:maxRateWait:retry:defaultRateLimitPause:lease:heldCheckInterval:)``.
     ///   - clock: what waits (rate limits, idle sleeps). Default `ContinuousClock()`.
     ///   - now: wall time for the store and retry schedule. Default `Date.init`.
@@ -67,7 +69,7 @@ public final class Dispatcher: Sendable {
     ///   - metrics: default the bootstrapped metrics system.
     public init(
         store: any OutboxStore, transport: any Transport, receiverLookup: @escaping ReceiverLookup,
-        render: @escaping Render, redactor: @escaping @Sendable () -> Redactor = { Redactor() },
+        render: @escaping Render, redactor: @escaping @Sendable () -> SecretSet = { SecretSet() },
         configuration: Configuration = .init(), clock: any Clock<Duration> = ContinuousClock(),
         now: @escaping @Sendable () -> Date = { Date() },
         random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },

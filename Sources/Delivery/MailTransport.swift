@@ -1,6 +1,7 @@
 import Curl
 import Foundation
 import Rules
+import Secrets
 
 /// Sends mail through libcurl's SMTP and classifies the server's answer.
 ///
@@ -27,7 +28,7 @@ public struct MailTransport: Sendable {
 
     /// Sends `message` to the receiver's recipients.
     public func send(_ message: EmailMessage, to receiver: Receiver, idempotencyKey: String) async -> Classification {
-        let redactor = Redactor(receivers: [receiver])
+        let redactor = SecretSet(receivers: [receiver])
         guard let settings = receiver.email else {
             return Classification(.permanent("receiver \(receiver.name) has no email settings"))
         }

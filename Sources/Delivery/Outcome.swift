@@ -1,4 +1,5 @@
 import Foundation
+import Timekeeping
 
 /// What one delivery attempt came to, as judged by the platform's rules (see ``Classifier``).
 ///
@@ -36,8 +37,7 @@ public enum Outcome: Sendable, Hashable {
     }
 
     private static func seconds(_ duration: Duration) -> String {
-        let (seconds, atto) = duration.components
-        let value = Double(seconds) + Double(atto) / 1e18
+        let value = duration.seconds
         return value == value.rounded() ? String(Int64(value)) : String(format: "%.3f", value)
     }
 }

@@ -1,3 +1,4 @@
+import Timekeeping
 extension RetryPolicy {
     /// One line of the effective schedule: attempt number, the wait before it and when it falls,
     /// counted from the first attempt (lower and upper bounds, in seconds).

@@ -1,5 +1,6 @@
 import Foundation
 import Rules
+import Timekeeping
 
 /// When to try a failed delivery again, and when to give up. Pure: time and randomness come in as
 /// arguments, so the schedule is table-tested (and the README's table is generated from it).
@@ -63,10 +64,7 @@ public struct RetryPolicy: Sendable, Hashable {
     /// The largest backoff for the wait after attempt number `attempts` (1-based):
     /// `max(minimumDelay, min(cap, base·factor^(attempts-1)))`.
     public func ceiling(afterAttempt attempts: Int) -> Duration {
-        let exponent = Double(max(0, attempts - 1))
-        let seconds = base.seconds * pow(factor, exponent)
-        let ceiling: Duration = seconds >= cap.seconds || !seconds.isFinite ? cap : .seconds(seconds)
-        return max(ceiling, minimumDelay)
+        max(Backoff.ceiling(step: max(1, attempts), base: base, factor: factor, cap: cap), minimumDelay)
     }
 
     /// What to do after a failed attempt.
@@ -121,13 +119,5 @@ public struct RetryPolicy: Sendable, Hashable {
             rest %= size
         }
         return parts.joined(separator: " ")
-    }
-}
-
-extension Duration {
-    /// The duration in seconds as a `Double`.
-    var seconds: Double {
-        let (whole, atto) = components
-        return Double(whole) + Double(atto) / 1e18
     }
 }

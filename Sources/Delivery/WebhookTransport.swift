@@ -1,6 +1,7 @@
 import Curl
 import Foundation
 import Rules
+import Secrets
 
 /// Posts webhook messages through libcurl, signing at send time, and classifies the answer.
 ///
@@ -29,7 +30,7 @@ public struct WebhookTransport: Sendable {
 
     /// Sends `message` and classifies the response by the receiver's platform.
     public func send(_ message: WebhookMessage, to receiver: Receiver, idempotencyKey: String) async -> Classification {
-        let redactor = Redactor(receivers: [receiver]).merging(Redactor(urls: [message.url]))
+        let redactor = SecretSet(receivers: [receiver]).merging(SecretSet(urls: [message.url]))
         let request: HTTPRequest
         do {
             request = try Self.request(for: message, receiver: receiver, idempotencyKey: idempotencyKey, at: now())

@@ -1,3 +1,5 @@
+import Timekeeping
+
 /// When a non-terminal invocation or task counts as stuck. Every limit runs from when Tattle first
 /// saw the current status (`statusSince`); a stuck event fires once per status.
 public struct StuckPolicy: Sendable, Hashable {
@@ -63,13 +65,5 @@ public struct StuckPolicy: Sendable, Hashable {
     private func runningLimit(timeout: Int?) -> Double {
         guard let timeout, timeout > 0 else { return runningLimitWithoutTimeout.seconds }
         return Double(timeout) + runningGrace.seconds
-    }
-}
-
-extension Duration {
-    /// The duration in (fractional) seconds.
-    package var seconds: Double {
-        let (whole, attoseconds) = components
-        return Double(whole) + Double(attoseconds) / 1e18
     }
 }

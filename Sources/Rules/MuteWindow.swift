@@ -1,4 +1,5 @@
 import Foundation
+import Timekeeping
 
 /// A time when a rule stays quiet: any combination of weekdays, times of day and dates (all given
 /// must hold), evaluated in an IANA time zone at the evaluation's `now`.
@@ -51,16 +52,7 @@ struct LocalTime: Sendable {
         let secondOfDay = seconds - days * 86400
         minuteOfDay = Int(secondOfDay / 60)
         weekday = Int(((days % 7) + 7 + 3) % 7) + 1
-        // Howard Hinnant's civil_from_days.
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        let (year, month, day) = UTCTime.civil(fromDays: days)
         yyyymmdd = Int(year * 10000 + month * 100 + day)
     }
 }

@@ -1,12 +1,15 @@
 import Events
 import Foundation
 import Outbox
+import Secrets
 
 /// The pure rules engine: matching, noise control and rendering over one ``RuleSet``.
 /// No clock, no I/O: time and noise memory are parameters, decisions are returned.
 public struct RulesEngine: Sendable {
     /// The rules evaluated.
     public let ruleSet: RuleSet
+    /// Every receiver secret of ``ruleSet``, built once per rules load for whatever scrubs text.
+    public let secrets: SecretSet
     /// The rules as shared references: iterating them costs one retain each rather than a copy of
     /// every field of a `Rule`.
     private let entries: [Entry]
@@ -31,6 +34,7 @@ public struct RulesEngine: Sendable {
 
     public init(ruleSet: RuleSet) {
         self.ruleSet = ruleSet
+        self.secrets = SecretSet(receivers: ruleSet.receivers.values)
         self.entries = ruleSet.rules.map(Entry.init)
         self.index = CommandIndex(rules: ruleSet.rules)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Timekeeping
 
 extension SQLiteStore {
     /// How long each kind of history is kept before ``prune(_:now:)`` deletes it.
@@ -68,7 +69,7 @@ extension SQLiteStore {
     /// Prunes delivered rows older than `retention` (default ``defaultRetention``) at `now`.
     @discardableResult
     public func prune(retention: Duration = defaultRetention, now: Date) async throws -> PruneResult {
-        try await prune(before: now.addingTimeInterval(-retention.timeInterval))
+        try await prune(before: now.addingTimeInterval(-retention.seconds))
     }
 
     /// Prunes everything older than its ``Retention`` at `now`: delivered rows, dead letters (by
@@ -76,9 +77,9 @@ extension SQLiteStore {
     @discardableResult
     public func prune(_ retention: Retention, now: Date) async throws -> PruneResult {
         try await prune(
-            deliveredBefore: now.addingTimeInterval(-retention.delivered.timeInterval),
-            deadBefore: now.addingTimeInterval(-retention.dead.timeInterval),
-            noiseBefore: now.addingTimeInterval(-retention.noise.timeInterval))
+            deliveredBefore: now.addingTimeInterval(-retention.delivered.seconds),
+            deadBefore: now.addingTimeInterval(-retention.dead.seconds),
+            noiseBefore: now.addingTimeInterval(-retention.noise.seconds))
     }
 
     private func prune(deliveredBefore: Date, deadBefore: Date?, noiseBefore: Date?) async throws -> PruneResult {
@@ -119,12 +120,5 @@ extension SQLiteStore {
                 arguments: [delivered])
             return result
         }
-    }
-}
-
-extension Duration {
-    /// The duration in seconds, as `TimeInterval`.
-    var timeInterval: TimeInterval {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }

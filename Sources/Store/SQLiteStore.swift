@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Timekeeping
 
 /// The SQLite implementation of ``StateStore`` and ``OutboxStore``: one file, `tattle.sqlite`, in
 /// WAL mode, shared by the watcher, the delivery workers and the `tattle deliveries`/`replay` CLI.
@@ -125,8 +126,7 @@ public final class SQLiteStore: Sendable {
 
     private static func grdbConfiguration(_ configuration: Configuration) -> GRDB.Configuration {
         var config = GRDB.Configuration()
-        let timeout = configuration.busyTimeout.components
-        config.busyMode = .timeout(Double(timeout.seconds) + Double(timeout.attoseconds) / 1e18)
+        config.busyMode = .timeout(configuration.busyTimeout.seconds)
         config.foreignKeysEnabled = true
         config.label = "tattle.state"
         return config

@@ -1,5 +1,6 @@
 import Foundation
 import TencentCloud
+import Timekeeping
 
 /// What the simulator's CVM metadata service and STS answer, and the temporary credentials they have
 /// issued, which the TAT endpoint then accepts until they expire.

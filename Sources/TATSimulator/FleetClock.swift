@@ -1,4 +1,5 @@
 import Foundation
+import Timekeeping
 
 /// The simulated time the fleet lives in.
 ///

@@ -1,3 +1,4 @@
+import Timekeeping
 /// Draws realistic invocations from a seeded generator: ids, instances, commands and per-task plans.
 struct FleetGenerator: Sendable {
     var random: SeededRandom

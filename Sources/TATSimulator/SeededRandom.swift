@@ -1,3 +1,4 @@
+import Timekeeping
 /// A SplitMix64 pseudo-random generator: tiny, fast, and the same sequence for the same seed on every
 /// platform, so a simulated fleet and its injected faults replay identically run after run.
 public struct SeededRandom: RandomNumberGenerator, Sendable {
@@ -50,11 +51,5 @@ extension Duration {
     var milliseconds: Int64 {
         let (seconds, attoseconds) = components
         return seconds * 1000 + attoseconds / 1_000_000_000_000_000
-    }
-
-    /// This duration in seconds as a floating-point value.
-    var seconds: Double {
-        let (seconds, attoseconds) = components
-        return Double(seconds) + Double(attoseconds) * 1e-18
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import TencentCloud
+import Timekeeping
 
 /// Checks a request's TC3-HMAC-SHA256 signature the way the real API does, by recomputing it with the
 /// shared `TC3Signer` over the headers and body bytes exactly as received.

@@ -2,6 +2,7 @@ import Events
 import Foundation
 import Outbox
 import Rules
+import Secrets
 
 /// The work behind `tattle check` and `tattle test-rule`: text to print and an exit status, so the
 /// executable only parses arguments.
@@ -113,7 +114,7 @@ public enum RulesCommands {
     static func describe(_ message: RenderedMessage) -> String {
         switch message {
         case .webhook(let webhook):
-            var text = "\(webhook.method) \(Redaction.url(webhook.url))\n"
+            var text = "\(webhook.method) \(SecretSet.origin(webhook.url))\n"
             for (name, value) in webhook.headers.sorted(by: { $0.key < $1.key }) {
                 let sensitive = ["authorization", "cookie", "x-api-key"].contains(name.lowercased())
                 text += "\(name): \(sensitive ? "…" : value)\n"

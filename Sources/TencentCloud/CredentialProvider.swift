@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Timekeeping
 
 /// The credentials requests are signed with, kept fresh: permanent keys as given, temporary ones
 /// fetched again from their ``CredentialSource`` before they expire.
@@ -149,13 +150,5 @@ public actor CredentialProvider {
                 metadata: ["source": "\(sourceName)", "error": "\(error)"])
             return .failure(error)
         }
-    }
-}
-
-extension Duration {
-    /// The duration in (fractional) seconds.
-    var seconds: Double {
-        let (whole, fraction) = components
-        return Double(whole) + Double(fraction) / 1e18
     }
 }

@@ -1,3 +1,5 @@
+import Timekeeping
+
 /// A per-action token-bucket rate limiter (TAT allows 20 requests/s per action).
 ///
 /// Default 18 requests/s per action with bursts of up to 18, a little under the documented limit to

@@ -1,3 +1,5 @@
+import Timekeeping
+
 /// When and how long to wait before calling again.
 ///
 /// Exponential backoff with full jitter: before retry `n` (1-based) the wait is uniform in
@@ -26,15 +28,12 @@ public struct RetryPolicy: Sendable, Hashable {
 
     /// The largest wait before retry number `retry` (1 for the first retry): `min(maxDelay, base·2^(retry-1))`.
     public func delayCeiling(beforeRetry retry: Int) -> Duration {
-        guard retry >= 1 else { return .zero }
-        let exponent = min(retry - 1, 32)
-        let ceiling = baseDelay * Double(1 << exponent)
-        return min(ceiling, maxDelay)
+        Backoff.ceiling(step: retry, base: baseDelay, cap: maxDelay)
     }
 
     /// The jittered wait before retry `retry`: `ceiling · unitRandom`, with `unitRandom` in [0, 1] clamped.
     public func delay(beforeRetry retry: Int, unitRandom: Double) -> Duration {
-        delayCeiling(beforeRetry: retry) * min(max(unitRandom, 0), 1)
+        Backoff.jittered(delayCeiling(beforeRetry: retry), unitRandom: unitRandom)
     }
 
     /// The jittered wait before retry `retry`, drawn from the system random generator.

@@ -1,4 +1,5 @@
 import Foundation
+import Timekeeping
 
 /// Parsing and formatting of the ISO 8601 times the TAT API sends (`2020-11-09T07:21:59+00:00`).
 ///

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Timekeeping
 
 /// TC3-HMAC-SHA256 request signing, as a pure function of its inputs.
 ///

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Synchronization
 import TencentCloud
+import Timekeeping
 
 /// Watches one region: each ``poll()`` refreshes what is still running, discovers what is new,
 /// periodically re-lists everything, diffs, enriches failed tasks and hands the result to the sink.

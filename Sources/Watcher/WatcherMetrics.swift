@@ -1,6 +1,7 @@
 import Events
 import Foundation
 import Metrics
+import Timekeeping
 
 /// The watcher's metrics, created through an injectable factory (default: the global `MetricsSystem`).
 struct WatcherMetrics: Sendable {

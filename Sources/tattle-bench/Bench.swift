@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import TattleApp
+import Timekeeping
 
 /// Release-built benchmarks. `tattle-bench [scenario…]` runs the named scenarios (or all of them),
 /// prints ONE table (every figure next to a baseline measured in the same run, its target and
@@ -88,6 +89,5 @@ enum Machine {
 }
 
 extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
     var milliseconds: Double { seconds * 1000 }
 }

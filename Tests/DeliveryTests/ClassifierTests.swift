@@ -1,6 +1,7 @@
 import Delivery
 import Foundation
 import Rules
+import Secrets
 import Testing
 
 @Suite("Success classification per platform")
@@ -95,10 +96,10 @@ struct ClassifierTests {
         let body = #"{"errcode":93000,"errmsg":"invalid key SECRETKEY123 "# + String(repeating: "告警", count: 300) + "\"}"
         let result = Classifier.classify(
             platform: .wecom, status: 200, headers: [], body: Array(body.utf8), now: Self.now,
-            redactor: Redactor(secrets: ["SECRETKEY123"]))
+            redactor: SecretSet(secrets: ["SECRETKEY123"]))
         let excerpt = try! #require(result.responseExcerpt)
         #expect(!excerpt.contains("SECRETKEY123"))
-        #expect(excerpt.contains(Redactor.placeholder))
+        #expect(excerpt.contains(SecretSet.placeholder))
         #expect(excerpt.utf8.count <= 512)
         #expect(excerpt.utf8.count > 500)
     }

@@ -5,8 +5,10 @@ import InMemoryLogging
 import Logging
 import MetricsTestKit
 import Rules
+import Secrets
 import Store
 import Synchronization
+import TestSupport
 import Testing
 
 /// A transport that answers from a script and records what it was asked to send, and when.
@@ -20,10 +22,10 @@ final class ScriptedTransport: Transport {
 
     private let script = Mutex<[Outcome]>([])
     private let log = Mutex<[Sent]>([])
-    let clock: VirtualClock?
+    let clock: TestClock?
     let byBody: [String: Outcome]
 
-    init(_ outcomes: [Outcome] = [], byBody: [String: Outcome] = [:], clock: VirtualClock? = nil) {
+    init(_ outcomes: [Outcome] = [], byBody: [String: Outcome] = [:], clock: TestClock? = nil) {
         script.withLock { $0 = outcomes }
         self.byBody = byBody
         self.clock = clock
@@ -57,19 +59,19 @@ struct DispatcherTests {
     ]
 
     func dispatcher(
-        _ store: InMemoryOutbox, _ transport: any Transport, clock: VirtualClock,
+        _ store: InMemoryOutbox, _ transport: any Transport, clock: TestClock,
         receivers: [String: Receiver] = receivers, render: @escaping Dispatcher.Render = renderIDs,
         logger: Logger = Logger(label: "test"), metrics: DeliveryMetrics = .init(factory: TestMetrics())
     ) -> Dispatcher {
         Dispatcher(
             store: store, transport: transport, receiverLookup: { receivers[$0] }, render: render,
-            redactor: { Redactor(receivers: Array(receivers.values)) }, clock: clock, now: { clock.date },
+            redactor: { SecretSet(receivers: Array(receivers.values)) }, clock: clock, now: { clock.date },
             random: { 0.5 }, logger: logger, metrics: metrics)
     }
 
     @Test("Delivers, grouping rows with the same receiver, rule and group key into one message")
     func deliversAndGroups() async throws {
-        let clock = VirtualClock()
+        let clock = TestClock()
         let store = InMemoryOutbox([
             Fixtures.row(1, groupKey: "inv-1"), Fixtures.row(2), Fixtures.row(3, groupKey: "inv-1"),
         ])
@@ -83,7 +85,7 @@ struct DispatcherTests {
 
     @Test("A transient failure is retried at the scheduled time, then delivered")
     func retries() async throws {
-        let clock = VirtualClock()
+        let clock = TestClock()
         let store = InMemoryOutbox([Fixtures.row(1)])
         let transport = ScriptedTransport([.transient("HTTP 500")], clock: clock)
         let dispatcher = dispatcher(store, transport, clock: clock)
@@ -103,7 +105,7 @@ struct DispatcherTests {
 
     @Test("Dead letters: permanent failures, render errors, retries past the age limit; removed receivers are held")
     func deadLetters() async throws {
-        let clock = VirtualClock()
+        let clock = TestClock()
         let metrics = TestMetrics()
         let store = InMemoryOutbox([
             Fixtures.row(1), Fixtures.row(2, receiver: "gone"), Fixtures.row(3, receiver: "ding"),
@@ -131,7 +133,7 @@ struct DispatcherTests {
 
     @Test("DingTalk's 20/min: a burst of 20, then one every 3 s on the injected clock")
     func rateLimit() async throws {
-        let clock = VirtualClock()
+        let clock = TestClock()
         let store = InMemoryOutbox((1...25).map { Fixtures.row($0, receiver: "ding") })
         let transport = ScriptedTransport(clock: clock)
         try await dispatcher(store, transport, clock: clock).deliverDue()
@@ -146,7 +148,7 @@ struct DispatcherTests {
 
     @Test("A backlog beyond a minute's quota is folded into one digest; nothing is dropped")
     func digest() async throws {
-        let clock = VirtualClock()
+        let clock = TestClock()
         let store = InMemoryOutbox((1...100).map { Fixtures.row($0, receiver: "ding") })
         let transport = ScriptedTransport(clock: clock)
         try await dispatcher(store, transport, clock: clock).deliverDue()
@@ -160,7 +162,7 @@ struct DispatcherTests {
 
     @Test("A throttle answer pauses the receiver; a long pause parks the rest back in the outbox")
     func throttlePause() async throws {
-        let clock = VirtualClock()
+        let clock = TestClock()
         let store = InMemoryOutbox((1...3).map { Fixtures.row($0, receiver: "ding") })
         let transport = ScriptedTransport([.rateLimited(retryAfter: .seconds(600))], clock: clock)
         try await dispatcher(store, transport, clock: clock).deliverDue()
@@ -210,7 +212,7 @@ struct DispatcherTests {
 
     @Test("Logs carry receiver names and event ids, never URLs or tokens")
     func logsAreClean() async throws {
-        let clock = VirtualClock()
+        let clock = TestClock()
         let handler = InMemoryLogHandler()
         let logger = Logger(label: "test") { _ in handler }
         let store = InMemoryOutbox([Fixtures.row(1), Fixtures.row(2, receiver: "ding")])

@@ -4,7 +4,6 @@ import Foundation
 import Outbox
 import Rules
 import Store
-import Synchronization
 
 /// Builders shared by the delivery tests.
 enum Fixtures {
@@ -51,39 +50,4 @@ enum Python {
     }
 
     struct PythonFailed: Error { var status: Int32 }
-}
-
-/// A clock whose sleeps return at once and move its time forward: waits become observable numbers.
-final class VirtualClock: Clock, Sendable {
-    typealias Duration = Swift.Duration
-
-    struct Instant: InstantProtocol {
-        var offset: Swift.Duration
-        func advanced(by duration: Swift.Duration) -> Instant { Instant(offset: offset + duration) }
-        func duration(to other: Instant) -> Swift.Duration { other.offset - offset }
-        static func < (lhs: Instant, rhs: Instant) -> Bool { lhs.offset < rhs.offset }
-    }
-
-    private let elapsed = Mutex(Swift.Duration.zero)
-    let start: Date
-
-    init(start: Date = Fixtures.epoch) { self.start = start }
-
-    var now: Instant { Instant(offset: elapsed.withLock { $0 }) }
-    var minimumResolution: Swift.Duration { .nanoseconds(1) }
-
-    func sleep(until deadline: Instant, tolerance: Swift.Duration?) async throws {
-        try Task.checkCancellation()
-        elapsed.withLock { $0 = max($0, deadline.offset) }
-        await Task.yield()
-    }
-
-    /// Moves time forward without sleeping.
-    func advance(by duration: Swift.Duration) { elapsed.withLock { $0 += duration } }
-
-    /// The wall time matching the clock.
-    var date: Date {
-        let (seconds, atto) = elapsed.withLock { $0 }.components
-        return start.addingTimeInterval(Double(seconds) + Double(atto) / 1e18)
-    }
 }

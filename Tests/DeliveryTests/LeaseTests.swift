@@ -10,7 +10,7 @@ import Testing
 /// Claims are leases: a state write that cannot be recorded after a send never strands a row.
 @Suite("Leases over the real SQLite outbox", .timeLimit(.minutes(2)))
 struct LeaseTests {
-    func setUp(_ clock: VirtualClock) async throws -> (SQLiteStore, FaultyOutbox, HTTPReceiver, CurlClient, Receiver) {
+    func setUp(_ clock: TestClock) async throws -> (SQLiteStore, FaultyOutbox, HTTPReceiver, CurlClient, Receiver) {
         let sqlite = try SQLiteStore.inMemory(configuration: .init(now: { clock.date }))
         try await OutageTests.commitEvents(sqlite, count: 1)
         let server = try await HTTPReceiver(default: .text(200, "ok")).start()
@@ -19,7 +19,7 @@ struct LeaseTests {
 
     @Test("A state write that fails once is retried with backoff: delivered once, nothing in flight")
     func writeRetried() async throws {
-        let clock = VirtualClock()
+        let clock = TestClock()
         let (sqlite, store, server, client, receiver) = try await setUp(clock)
         defer { client.shutdown() }
         store.failingWrites.withLock { $0 = 1 }
@@ -36,7 +36,7 @@ struct LeaseTests {
 
     @Test("A write that keeps failing after a send: the row is re-claimed by its lease and resent with the same key")
     func reclaimedByLease() async throws {
-        let clock = VirtualClock()
+        let clock = TestClock()
         let (sqlite, store, server, client, receiver) = try await setUp(clock)
         defer { client.shutdown() }
         store.failingWrites.withLock { $0 = .max }
@@ -66,7 +66,7 @@ struct LeaseTests {
 
     @Test("The running dispatcher re-claims a lapsed lease without a restart (run loop on the injected clock)")
     func runLoopReclaims() async throws {
-        let clock = VirtualClock()
+        let clock = TestClock()
         let (sqlite, store, server, client, receiver) = try await setUp(clock)
         defer { client.shutdown() }
         store.failingWrites.withLock { $0 = 6 }  // as many as one record() retries within a 60 s lease
@@ -89,7 +89,7 @@ struct LeaseTests {
 
     @Test("Another claimer's lease is respected: a late write from the first claimer does not override it")
     func fencing() async throws {
-        let clock = VirtualClock()
+        let clock = TestClock()
         let first = try SQLiteStore.inMemory(configuration: .init(now: { clock.date }, claimer: "a"))
         try await OutageTests.commitEvents(first, count: 1)
         let claimed = try await first.claimDue(now: clock.date, limit: 10, leaseUntil: clock.date.addingTimeInterval(60))

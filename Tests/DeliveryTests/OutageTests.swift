@@ -26,12 +26,12 @@ struct OutageTests {
     }
 
     /// A receiver answering `down` until the virtual clock reaches `upAt`, then 200.
-    static func receiver(clock: VirtualClock, upAt: Date, down: HTTPReceiver.Behavior) async throws -> HTTPReceiver {
+    static func receiver(clock: TestClock, upAt: Date, down: HTTPReceiver.Behavior) async throws -> HTTPReceiver {
         try await HTTPReceiver(default: .dynamic { _ in clock.date < upAt ? down : .text(200, "ok") }).start()
     }
 
     static func dispatcher(
-        _ store: any OutboxStore, clock: VirtualClock, client: CurlClient, receiver: Receiver,
+        _ store: any OutboxStore, clock: TestClock, client: CurlClient, receiver: Receiver,
         configuration: Dispatcher.Configuration = .init()
     ) -> Dispatcher {
         Dispatcher(
@@ -43,7 +43,7 @@ struct OutageTests {
     /// Delivers what is due, jumps the clock to the next due time, and again, until nothing is due
     /// before `end`. Returns the rounds run.
     @discardableResult
-    static func drive(_ dispatcher: Dispatcher, _ store: any OutboxStore, _ clock: VirtualClock, until end: Date)
+    static func drive(_ dispatcher: Dispatcher, _ store: any OutboxStore, _ clock: TestClock, until end: Date)
         async throws -> Int
     {
         var rounds = 0
@@ -60,7 +60,7 @@ struct OutageTests {
     /// One receiver (`ops`, a generic webhook) answering `down` until `downFor` has passed on the
     /// virtual clock, three rows committed for it at the start.
     struct Outage {
-        let clock = VirtualClock()
+        let clock = TestClock()
         let store: SQLiteStore
         let server: HTTPReceiver
         let client = CurlClient()

@@ -1,5 +1,7 @@
 import Delivery
+import Foundation
 import Rules
+import Secrets
 import Testing
 
 @Suite("Redaction of webhook URLs and secrets")
@@ -23,14 +25,14 @@ struct RedactorTests {
             ("smtp://bot:hunter22@mail.example.com:587", "smtp://***@mail.example.com:587"),
         ])
     func display(url: String, expected: String) {
-        #expect(Redactor.display(url) == expected)
+        #expect(SecretSet.display(url) == expected)
     }
 
     @Test("origin() keeps only scheme and host")
     func origin() {
-        #expect(Redactor.origin(Self.slack) == "https://hooks.slack.com/…")
-        #expect(Redactor.origin("http://127.0.0.1:8080") == "http://127.0.0.1:8080")
-        #expect(Redactor.origin("not a url") == Redactor.placeholder)
+        #expect(SecretSet.origin(Self.slack) == "https://hooks.slack.com/…")
+        #expect(SecretSet.origin("http://127.0.0.1:8080") == "http://127.0.0.1:8080")
+        #expect(SecretSet.origin("not a url") == SecretSet.placeholder)
     }
 
     @Test("scrub() removes configured URLs, their tokens, signing secrets and SMTP passwords from text")
@@ -45,7 +47,7 @@ struct RedactorTests {
                 url: "smtp://mailer:p%40ss@mail.example.com:587", username: "mailer", password: "p@ss-w0rd",
                 from: "t@example.com", to: ["o@example.com"])),
         ]
-        let redactor = Redactor(receivers: receivers)
+        let redactor = SecretSet(receivers: receivers)
         let text = """
             POST \(Self.wecom) failed; token XXXXXXXXXXXXXXXXXXXXXXXX; ding sign SECdingtalksecret;
             key 693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa; whsec c2VjcmV0LWJ5dGVz; auth Bearer tok-123456;
@@ -61,5 +63,26 @@ struct RedactorTests {
         #expect(scrubbed.contains("qyapi") == false || scrubbed.contains("[redacted]"))
         #expect(scrubbed.contains("b=1"))
         #expect(scrubbed.contains("failed; token"))
+    }
+}
+
+@Suite("One secret set per rules load")
+struct SecretSetTests {
+    @Test("A credential query value is a secret however short or plain; other values stay")
+    func credentialQueryValue() {
+        let secrets = SecretSet(urls: ["https://example.com/hook?token=plainword&team=ops"])
+        #expect(secrets.scrub("token was plainword, team ops") == "token was [redacted], team ops")
+    }
+
+    @Test("A rules load carries its receivers' secrets")
+    func engineSecrets() throws {
+        let rules = #"""
+            { "version": 1,
+              "receivers": { "ding": { "type": "dingtalk", "secret": "SECsigning", "url": "https://oapi.dingtalk.com/robot/send?access_token=t0k" } },
+              "rules": [ { "name": "all", "match": {}, "receivers": ["ding"] } ] }
+            """#
+        let ruleSet = try #require(RuleSet.load(data: Data(rules.utf8)).0)
+        let secrets = RulesEngine(ruleSet: ruleSet).secrets
+        #expect(secrets.scrub("sign SECsigning, token t0k") == "sign [redacted], token [redacted]")
     }
 }

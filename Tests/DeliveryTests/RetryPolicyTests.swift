@@ -2,6 +2,7 @@ import Delivery
 import Foundation
 import Rules
 import Testing
+import Timekeeping
 
 @Suite("Retry schedule")
 struct RetryPolicyTests {
@@ -153,12 +154,5 @@ struct SplitMix {
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         z ^= z >> 31
         return Double(z >> 11) / Double(1 << 53)
-    }
-}
-
-extension Duration {
-    var seconds: Double {
-        let (whole, atto) = components
-        return Double(whole) + Double(atto) / 1e18
     }
 }

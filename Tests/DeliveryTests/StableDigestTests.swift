@@ -19,14 +19,14 @@ struct StableDigestTests {
             .split(separator: ",").map(String.init)
     }
 
-    func jump(_ clock: VirtualClock, to date: Date) {
+    func jump(_ clock: TestClock, to date: Date) {
         let ahead = date.timeIntervalSince(clock.date)
         if ahead > 0 { clock.advance(by: .milliseconds(Int64(ahead * 1000) + 1)) }
     }
 
     @Test("A 413 splits the message and retries the halves until every event is delivered once")
     func tooLargeSplits() async throws {
-        let clock = VirtualClock()
+        let clock = TestClock()
         let store = try SQLiteStore.inMemory(configuration: .init(now: { clock.date }))
         try await OutageTests.commitEvents(store, count: 6, groupKey: "deploy")
         // Accepts at most two events per request.
@@ -54,7 +54,7 @@ struct StableDigestTests {
 
     @Test("A retried digest resends exactly its first members under the same key; a newcomer goes separately")
     func retriedDigestIsStable() async throws {
-        let clock = VirtualClock()
+        let clock = TestClock()
         let store = try SQLiteStore.inMemory(configuration: .init(now: { clock.date }))
         try await OutageTests.commitEvents(store, count: 3, groupKey: "deploy")
         let server = try await HTTPReceiver(default: .text(200, "ok")).start()
@@ -108,7 +108,7 @@ struct StableDigestTests {
 
     @Test("Rename a receiver, reload, rename it back: the held rows are delivered; past 24 h they die")
     func renameAndBack() async throws {
-        let clock = VirtualClock()
+        let clock = TestClock()
         let store = try SQLiteStore.inMemory(configuration: .init(now: { clock.date }))
         try await OutageTests.commitEvents(store, count: 2)
         try await OutageTests.commitEvents(store, count: 1)  // the same pair again is ignored

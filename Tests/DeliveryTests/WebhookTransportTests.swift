@@ -4,6 +4,7 @@ import Delivery
 import Events
 import Foundation
 import Rules
+import Secrets
 import Store
 import TestSupport
 import Testing
@@ -178,7 +179,7 @@ struct WebhookTransportTests {
         server.enqueue(.text(500, "upstream broke for key=SUPERSECRETKEY1"))
         let client = CurlClient()
         defer { client.shutdown() }
-        let clock = VirtualClock()
+        let clock = TestClock()
         let url = server.url + "/cgi-bin/webhook/send?key=SUPERSECRETKEY1"
         let receiver = Receiver(name: "wecom-ops", platform: .wecom, url: url)
         let store = InMemoryOutbox([Fixtures.row(1, receiver: "wecom-ops")])
@@ -189,7 +190,7 @@ struct WebhookTransportTests {
                 .webhook(WebhookMessage(platform: .wecom, url: receiver.url!, headers: [:],
                     body: Array(#"{"msgtype":"text","text":{"content":"\#(batch.events[0].id)"}}"#.utf8)))
             },
-            redactor: { Redactor(receivers: [receiver]) }, clock: clock, now: { clock.date }, random: { 0.5 })
+            redactor: { SecretSet(receivers: [receiver]) }, clock: clock, now: { clock.date }, random: { 0.5 })
         try await dispatcher.deliverDue()
         let failed = try #require(await store.row(1))
         #expect(failed.state == .pending)

@@ -3,6 +3,7 @@ import Foundation
 import Rules
 import Store
 import Testing
+import Timekeeping
 
 /// Rough figures for the store's hot paths, run by hand: `TATTLE_STORE_BENCH=1 swift test -c release
 /// --disable-xctest --filter StoreBenchmark`. Prints figures; asserts only that the work was done
@@ -115,7 +116,7 @@ struct StoreBenchmark {
     }
 
     private func rate(_ count: Int, _ duration: Duration) -> String {
-        let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        let seconds = duration.seconds
         return "\(Int(Double(count) / seconds))/s (\(String(format: "%.2f", seconds)) s)"
     }
 

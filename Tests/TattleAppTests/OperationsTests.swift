@@ -19,7 +19,7 @@ struct OperationsTests {
             "POST https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abcdef123456 failed; key abcdef123456; short"
         let scrubbed = scrubber.scrub(text)
         #expect(!scrubbed.contains("abcdef123456"))
-        #expect(scrubbed == "POST [REDACTED] failed; key [REDACTED]; short")
+        #expect(scrubbed == "POST [redacted] failed; key [redacted]; short")
     }
 
     @Test("JSON log lines are valid JSON carrying metadata")

@@ -46,7 +46,7 @@ struct RegionFromMetadataTests {
                 "TENCENTCLOUD_SECRET_ID": "AKIDSCRUB", "TENCENTCLOUD_SECRET_KEY": key, "TENCENTCLOUD_TOKEN": token,
             ])
         #expect(await provider.snapshot?.credentials.sessionToken == token)
-        #expect(SecretScrubber.shared.scrub("key \(key) token \(token)") == "key [REDACTED] token [REDACTED]")
+        #expect(SecretScrubber.shared.scrub("key \(key) token \(token)") == "key [redacted] token [redacted]")
     }
 
     @Test("no metadata service: the error says how to set the region")

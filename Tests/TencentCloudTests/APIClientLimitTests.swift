@@ -1,5 +1,6 @@
 import Curl
 import Logging
+import TestSupport
 import Testing
 
 @testable import TencentCloud
@@ -10,7 +11,7 @@ struct APIClientLimitTests {
     @Test("calls are rate-limited per action on the injected clock")
     func rateLimited() async throws {
         let transport = ScriptedTransport([])
-        let clock = RecordingClock()
+        let clock = TestClock()
         let client = APIClientTests.client(
             transport, clock: clock, configuration: APIClient.Configuration(requestsPerSecond: 2))
         for _ in 0..<4 {
@@ -28,7 +29,7 @@ struct APIClientLimitTests {
         let transport = ScriptedTransport([
             .respondWithHeaders(status: 503, headers: [HTTPHeader("Retry-After", header)], body: "busy")
         ])
-        let clock = RecordingClock()
+        let clock = TestClock()
         _ = try await APIClientTests.client(transport, clock: clock).api.call(
             service: "tat", action: "A", version: "v", region: nil, bodyBytes: [])
         #expect(transport.callCount == 2)
@@ -44,7 +45,7 @@ struct APIClientLimitTests {
             [.respond(status: 200, body: Fixtures.error("InternalError")), .respond(status: 502, body: "bad")],
             fallback: .respond(status: 200, body: Fixtures.error("AuthFailure.SignatureFailure")))
         let api = APIClient(
-            credentials: APIClientTests.credentials, transport: transport, clock: RecordingClock(), logger: logger)
+            credentials: APIClientTests.credentials, transport: transport, clock: TestClock(), logger: logger)
         await #expect(throws: APIError.self) {
             try await api.call(service: "tat", action: "A", version: "v", region: nil, bodyBytes: [])
         }

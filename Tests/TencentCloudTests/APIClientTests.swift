@@ -1,5 +1,6 @@
 import Curl
 import Foundation
+import TestSupport
 import Testing
 
 @testable import TencentCloud
@@ -13,7 +14,7 @@ struct APIClientTests {
     static let fixedNow: @Sendable () -> Date = { Date(timeIntervalSince1970: 1_551_113_065) }
 
     static func client(
-        _ transport: ScriptedTransport, clock: RecordingClock = RecordingClock(),
+        _ transport: ScriptedTransport, clock: TestClock = TestClock(),
         configuration: APIClient.Configuration = .init()
     ) -> TATClient {
         TATClient(
@@ -76,7 +77,7 @@ struct APIClientTests {
     func apiErrors(_ code: String) async throws {
         let transport = ScriptedTransport(
             [], fallback: .respond(status: 200, body: Fixtures.error(code, "nope", requestId: "req-1")))
-        let clock = RecordingClock()
+        let clock = TestClock()
         let error = await #expect(throws: APIError.self) {
             try await Self.client(transport, clock: clock).describeInvocations(DescribeInvocationsRequest())
         }
@@ -100,7 +101,7 @@ struct APIClientTests {
             .respond(status: 200, body: Fixtures.error(code)), .respond(status: 200, body: Fixtures.error(code)),
             .respond(status: 200, body: Fixtures.describeInvocations),
         ])
-        let clock = RecordingClock()
+        let clock = TestClock()
         let response = try await Self.client(transport, clock: clock).describeInvocations(DescribeInvocationsRequest())
         #expect(response.invocationSet.count == 1)
         #expect(transport.callCount == 3)
@@ -110,7 +111,7 @@ struct APIClientTests {
     @Test("retries stop after maxAttempts and the last error is thrown")
     func exhausted() async throws {
         let transport = ScriptedTransport([], fallback: .respond(status: 200, body: Fixtures.error("InternalError")))
-        let clock = RecordingClock()
+        let clock = TestClock()
         let error = await #expect(throws: APIError.self) {
             try await Self.client(transport, clock: clock).describeInvocations(DescribeInvocationsRequest())
         }

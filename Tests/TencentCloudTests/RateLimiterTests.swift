@@ -1,4 +1,6 @@
+import TestSupport
 import Testing
+import Timekeeping
 
 @testable import TencentCloud
 
@@ -32,7 +34,7 @@ struct RateLimiterTests {
 
     @Test("the limiter keeps one bucket per action and waits on the injected clock")
     func perAction() async throws {
-        let clock = RecordingClock()
+        let clock = TestClock()
         let limiter = RateLimiter(requestsPerSecond: 2, clock: clock)
         #expect(limiter.burst == 2)
         try await limiter.acquire("DescribeInvocations")
@@ -56,7 +58,7 @@ struct RateLimiterTests {
 
     @Test("a cancelled waiter throws CancellationError")
     func cancelled() async {
-        let clock = RecordingClock()
+        let clock = TestClock()
         let limiter = RateLimiter(requestsPerSecond: 1, clock: clock)
         let task = Task {
             withUnsafeCurrentTask { $0?.cancel() }

@@ -1,6 +1,7 @@
 import Curl
 import Foundation
 import TATSimulator
+import TestSupport
 import Testing
 
 @testable import TencentCloud
@@ -13,11 +14,11 @@ struct TATClientSimulatorTests {
         credentials: Credentials = TATSimulator.testCredentials, retry: RetryPolicy = .default,
         timeout: Timeout = Timeout(connect: .seconds(5), total: .seconds(20)),
         now: @escaping @Sendable () -> Date = { Date() },
-        _ body: (TATSimulator, TATClient, RecordingClock) async throws -> Void
+        _ body: (TATSimulator, TATClient, TestClock) async throws -> Void
     ) async throws {
         let simulator = try await TATSimulator(configuration: .init())
         try await simulator.start()
-        let clock = RecordingClock()
+        let clock = TestClock()
         let configuration = APIClient.Configuration(
             endpoint: try Endpoint.parse(await simulator.endpoint), timeout: timeout, retry: retry,
             requestsPerSecond: nil)

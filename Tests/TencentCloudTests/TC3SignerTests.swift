@@ -1,4 +1,5 @@
 import Testing
+import Timekeeping
 
 @testable import TencentCloud
 

@@ -127,7 +127,7 @@ public struct Daemon: Sendable {
         }
         for warning in diagnostics { logger.warning("rules: \(warning)") }
         let holder = RulesHolder(engine: RulesEngine(ruleSet: ruleSet))
-        RulesReloader.registerSecrets(of: ruleSet)
+        SecretScrubber.shared.register(holder.current.secrets)
 
         let store: SQLiteStore
         do { store = try SQLiteStore(directory: options.watch.stateDirectory) } catch {
@@ -146,7 +146,7 @@ public struct Daemon: Sendable {
                 try holder.current.render(
                     rule: batch.rule, receiver: receiver.name, events: batch.events, isRecovery: batch.isRecovery)
             },
-            redactor: { Redactor(receivers: Array(holder.current.ruleSet.receivers.values)) },
+            redactor: { holder.current.secrets },
             configuration: Self.dispatcherConfiguration(
                 environment: environment, shutdownGrace: options.shutdownGrace))
 

@@ -94,7 +94,7 @@ struct RulesReloader: Service {
         let outcome = holder.reload(data: data)
         if outcome.applied {
             success.record(1)
-            Self.registerSecrets(of: holder.current.ruleSet)
+            SecretScrubber.shared.register(holder.current.secrets)
             status.record(outcome: "applied", trigger: trigger, problems: outcome.diagnostics.map { "\($0)" })
             Counter(label: "tattle_rules_reloads_total", dimensions: [("outcome", "applied")]).increment()
             let extra = await afterApply?().map { "; \($0)" } ?? ""
@@ -107,19 +107,6 @@ struct RulesReloader: Service {
             Counter(label: "tattle_rules_reloads_total", dimensions: [("outcome", "rejected")]).increment()
             let problems = outcome.diagnostics.map { "\($0)" }.joined(separator: "; ")
             logger.error("rules reload (\(trigger)) rejected; keeping the previous rules: \(problems)")
-        }
-    }
-
-    /// Registers every receiver secret (URLs, signing secrets, SMTP passwords) with the log scrubber.
-    static func registerSecrets(of ruleSet: RuleSet) {
-        for receiver in ruleSet.receivers.values {
-            SecretScrubber.shared.register([receiver.url, receiver.secret, receiver.email?.password].compactMap { $0 })
-            if let url = receiver.url, let components = URLComponents(string: url) {
-                SecretScrubber.shared.register(components.queryItems?.compactMap(\.value) ?? [])
-                // Slack and Discord keep their tokens in the path: long segments are credentials.
-                SecretScrubber.shared.register(
-                    components.path.split(separator: "/").map(String.init).filter { $0.count >= 16 })
-            }
         }
     }
 }

@@ -1,52 +1,12 @@
 import Foundation
 import Rules
+import Timekeeping
 
-/// A token bucket: `capacity` tokens, refilled continuously at `capacity / period`. Pure: time is an
-/// argument, so tests drive it with fixed dates.
-public struct TokenBucket: Sendable, Hashable {
-    /// Most tokens held at once (the burst).
-    public let capacity: Double
-    /// Tokens added per second.
-    public let refillPerSecond: Double
-    /// Tokens available at ``updated``.
-    public private(set) var tokens: Double
-    /// When ``tokens`` was last brought up to date; `nil` before first use (the bucket starts full).
-    public private(set) var updated: Date?
-
+extension TokenBucket {
     /// A full bucket for `rate`: `count` tokens per `perSeconds`.
     public init(_ rate: RateLimit) {
-        capacity = Double(max(1, rate.count))
-        refillPerSecond = Double(max(1, rate.count)) / max(0.001, rate.perSeconds)
-        tokens = capacity
-    }
-
-    /// Brings the bucket up to `now`.
-    public mutating func refill(now: Date) {
-        if let updated {
-            let elapsed = max(0, now.timeIntervalSince(updated))
-            tokens = min(capacity, tokens + elapsed * refillPerSecond)
-        }
-        updated = now
-    }
-
-    /// Seconds until a token is available at `now` (0 when one is), without taking it.
-    public mutating func wait(now: Date) -> TimeInterval {
-        refill(now: now)
-        // A hair below 1 counts as 1, and a wait is at least 1 ms: float rounding (and the limited
-        // precision of `Date`) must never turn into an endless series of zero-length waits.
-        if tokens >= 1 - Self.epsilon { return 0 }
-        return max(0.001, (1 - tokens) / refillPerSecond)
-    }
-
-    private static let epsilon = 1e-6
-
-    /// Takes a token; call only after ``wait(now:)`` returned 0.
-    public mutating func take() { tokens = max(0, tokens - 1) }
-
-    /// How many sends this bucket allows from `now` within `window` seconds (current tokens plus refill).
-    public mutating func allowance(now: Date, within window: TimeInterval) -> Int {
-        refill(now: now)
-        return Int((tokens + window * refillPerSecond + Self.epsilon).rounded(.down))
+        let count = Double(max(1, rate.count))
+        self.init(rate: count / max(0.001, rate.perSeconds), capacity: count)
     }
 }
 
@@ -89,7 +49,7 @@ public struct ReceiverRate: Sendable, Hashable {
             self.pausedUntil = nil
         }
         var longest: TimeInterval = 0
-        for index in buckets.indices { longest = max(longest, buckets[index].wait(now: now)) }
+        for index in buckets.indices { longest = max(longest, buckets[index].wait(at: now.timeIntervalSinceReferenceDate)) }
         guard longest == 0 else { return longest }
         for index in buckets.indices { buckets[index].take() }
         return 0
@@ -108,7 +68,7 @@ public struct ReceiverRate: Sendable, Hashable {
         let effective = window - paused
         var smallest = Int.max
         for index in buckets.indices {
-            smallest = min(smallest, buckets[index].allowance(now: now, within: effective))
+            smallest = min(smallest, buckets[index].allowance(at: now.timeIntervalSinceReferenceDate, within: effective))
         }
         return max(1, smallest == Int.max ? 1 : smallest)
     }

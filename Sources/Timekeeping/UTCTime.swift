@@ -2,10 +2,10 @@ import Foundation
 
 /// Calendar arithmetic on the proleptic Gregorian calendar in UTC, without `Calendar`, `DateFormatter`
 /// or the process time zone, so the signer and the timestamp coder give the same answer everywhere.
-enum UTCTime {
+public enum UTCTime {
     /// The civil date (year, month 1…12, day 1…31) of a count of days since 1970-01-01.
     /// Howard Hinnant's `civil_from_days`.
-    static func civil(fromDays days: Int64) -> (year: Int64, month: Int64, day: Int64) {
+    public static func civil(fromDays days: Int64) -> (year: Int64, month: Int64, day: Int64) {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097
@@ -19,7 +19,7 @@ enum UTCTime {
     }
 
     /// The count of days since 1970-01-01 of a civil date. Howard Hinnant's `days_from_civil`.
-    static func days(year: Int64, month: Int64, day: Int64) -> Int64 {
+    public static func days(year: Int64, month: Int64, day: Int64) -> Int64 {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400
@@ -30,14 +30,14 @@ enum UTCTime {
     }
 
     /// `yyyy-MM-dd` of a Unix timestamp in UTC, as TC3 signing needs it for the credential scope.
-    static func dateString(unixSeconds: Int64) -> String {
+    public static func dateString(unixSeconds: Int64) -> String {
         let days = floorDiv(unixSeconds, 86_400)
         let (y, m, d) = civil(fromDays: days)
         return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))"
     }
 
     /// `yyyy-MM-dd'T'HH:mm:ss'+00:00'` of a Unix timestamp (fractions dropped), as the TAT API writes times.
-    static func dateTimeString(unixSeconds: Int64) -> String {
+    public static func dateTimeString(unixSeconds: Int64) -> String {
         let days = floorDiv(unixSeconds, 86_400)
         let secs = unixSeconds - days * 86_400
         let (y, m, d) = civil(fromDays: days)
@@ -45,7 +45,7 @@ enum UTCTime {
             + "\(pad(secs % 60, 2))+00:00"
     }
 
-    static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
+    public static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
         let q = a / b
         return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
     }
