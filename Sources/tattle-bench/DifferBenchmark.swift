@@ -1,5 +1,6 @@
 import Events
 import Foundation
+import Timekeeping
 
 #if canImport(Glibc)
     import Glibc

@@ -5,6 +5,7 @@ import Store
 import Synchronization
 import TATSimulator
 import TencentCloud
+import Timekeeping
 import Watcher
 
 /// Polling economy, per listing order (TAT documents none, so newest first and oldest first are both

@@ -5,6 +5,7 @@ import Foundation
 import Outbox
 import Rules
 import Store
+import Timekeeping
 
 /// Outbox throughput: deliveries per second through the whole durable path — dispatches committed to
 /// SQLiteStore (file-backed, WAL), Dispatcher claims, renders (generic webhook, event envelope),

@@ -2,6 +2,7 @@ import Events
 import Foundation
 import Outbox
 import Rules
+import Timekeeping
 
 /// Rules engine throughput: events through match + noise control + render with 100 rules and 10
 /// receivers (target ≥ 200,000 events/s, release build). The baseline, measured in the same run, is

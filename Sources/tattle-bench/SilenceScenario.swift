@@ -3,6 +3,7 @@ import Foundation
 import Outbox
 import Rules
 import Store
+import Timekeeping
 
 /// What silences cost the commit path: cycle commits (one event, three notifications) into a file
 /// store with no silences (the baseline, same run), with 5 and with 100 active silences none of

@@ -3,6 +3,7 @@ import Events
 import Foundation
 import Outbox
 import Rules
+import Secrets
 import Store
 
 /// `GET /deliveries/{id}` and `GET /events/{id}`: one notification or one event in full, with the
@@ -73,8 +74,7 @@ enum DetailPages {
             + "group carried its other members too. Credentials are redacted.</p>\n"
         do {
             let message = try engine.render(rule: rule, receiver: receiver, events: [event], isRecovery: isRecovery)
-            let redactor = Redactor(receivers: Array(engine.ruleSet.receivers.values))
-            let text = redactor.scrub(RulesCommands.describe(message))
+            let text = engine.secrets.scrub(RulesCommands.describe(message))
             return note + "<pre class=\"payload\"><code>\(StatusPage.h(text))</code></pre>\n"
         } catch {
             return "<p class=\"bad\">Cannot render it with the rules in force now: \(StatusPage.h(error.message))</p>\n"
