@@ -123,7 +123,7 @@ extension Dispatcher {
                 }
                 continue
             }
-            await settle(piece, receiver: receiver, result: result, lane: lane)
+            await settle(piece, receiver: receiver, result: result, lane: lane, sent: Self.sentText(message))
         }
     }
 
@@ -190,8 +190,20 @@ extension Dispatcher {
         }
     }
 
-    private func settle(_ batch: DeliveryBatch, receiver: Receiver, result: Classification, lane: ReceiverLane) async {
+    /// What a message puts on the wire, as text for the status pages: a webhook's body (before
+    /// send-time signing fields), or a mail's subject and text.
+    static func sentText(_ message: RenderedMessage) -> String {
+        switch message {
+        case .webhook(let webhook): String(decoding: webhook.body, as: UTF8.self)
+        case .email(let mail): "Subject: \(mail.subject)\n\n\(mail.text)"
+        }
+    }
+
+    private func settle(
+        _ batch: DeliveryBatch, receiver: Receiver, result: Classification, lane: ReceiverLane, sent: String
+    ) async {
         let secrets = redactor().merging(SecretSet(receivers: [receiver]))
+        let sent = secrets.scrub(sent)
         let reason = secrets.scrub(result.outcome.reason)
         let excerpt = result.responseExcerpt.map(secrets.scrub)
         var metadata = logMetadata(batch, attempt: batch.attempts + 1)
@@ -199,11 +211,13 @@ extension Dispatcher {
         switch result.outcome {
         case .delivered:
             logger.info("Delivered", metadata: metadata)
-            await record(batch, receiver: receiver) { try await self.store.markDelivered(ids: batch.ids, at: self.now()) }
+            await record(batch, receiver: receiver) {
+                try await self.store.markDelivered(ids: batch.ids, at: self.now(), sentPayload: sent)
+            }
         case .permanent:
             metadata["reason"] = "\(reason)"
             logger.error("Delivery failed permanently (configuration problem?)", metadata: metadata)
-            await kill(batch, receiver: receiver.name, reason: reason, excerpt: excerpt, log: false)
+            await kill(batch, receiver: receiver.name, reason: reason, excerpt: excerpt, log: false, sent: sent)
         case .transient, .rateLimited:
             var counted = batch.attempts + 1
             if case .rateLimited(let after) = result.outcome {
@@ -218,18 +232,21 @@ extension Dispatcher {
             switch decision {
             case .giveUp(let why):
                 logger.error("Delivery retries exhausted", metadata: metadata)
-                await kill(batch, receiver: receiver.name, reason: "\(why): \(reason)", excerpt: excerpt, log: false)
+                await kill(
+                    batch, receiver: receiver.name, reason: "\(why): \(reason)", excerpt: excerpt, log: false, sent: sent)
             case .retry(let next, let countsAttempt):
                 metadata["retry_at"] = "\(next)"
                 if countsAttempt {
                     logger.warning("Delivery failed; will retry", metadata: metadata)
                     await record(batch, receiver: receiver) {
-                        try await self.store.scheduleRetry(ids: batch.ids, at: next, error: reason, responseExcerpt: excerpt)
+                        try await self.store.scheduleRetry(
+                            ids: batch.ids, at: next, error: reason, responseExcerpt: excerpt, sentPayload: sent)
                     }
                 } else {
                     logger.notice("Receiver is rate limiting; waiting without spending an attempt", metadata: metadata)
                     await record(batch, receiver: receiver) {
-                        try await self.store.postpone(ids: batch.ids, until: next, reason: reason, responseExcerpt: excerpt)
+                        try await self.store.postpone(
+                            ids: batch.ids, until: next, reason: reason, responseExcerpt: excerpt, sentPayload: sent)
                     }
                 }
                 wakeSignal.signal()
@@ -238,7 +255,11 @@ extension Dispatcher {
     }
 
     /// Makes the batch a dead letter.
-    func kill(_ batch: DeliveryBatch, receiver: String, reason: String, excerpt: String?, log: Bool = true) async {
+    /// `sent` is what the last attempt sent (already redacted), if one was made.
+    func kill(
+        _ batch: DeliveryBatch, receiver: String, reason: String, excerpt: String?, log: Bool = true,
+        sent: String? = nil
+    ) async {
         let safeReason = redactor().scrub(reason)
         if log {
             var metadata = logMetadata(batch, attempt: batch.attempts + 1)
@@ -247,7 +268,8 @@ extension Dispatcher {
         }
         metrics.deadLetters(receiver: receiver, count: batch.rows.count)
         await record(batch, receiver: nil) {
-            try await self.store.markDead(ids: batch.ids, error: safeReason, responseExcerpt: excerpt)
+            try await self.store.markDead(
+                ids: batch.ids, error: safeReason, responseExcerpt: excerpt, sentPayload: sent)
         }
     }
 

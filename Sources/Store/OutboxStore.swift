@@ -66,11 +66,13 @@ public struct OutboxRow: Sendable, Hashable {
     public var claimedUntil: Date?
     /// The silence that suppressed the row (state ``DeliveryState/silenced``), else `nil`.
     public var silenceId: String?
+    /// What the last attempt sent (the rendered body, redacted), once attempted; else `nil`.
+    public var sentPayload: String?
 
     public init(
         id: Int64, dispatch: Dispatch, event: Event, state: DeliveryState, attempts: Int, nextAttemptAt: Date,
         createdAt: Date, lastError: String? = nil, responseExcerpt: String? = nil, ageFrom: Date? = nil,
-        message: MessageRef? = nil, claimedUntil: Date? = nil, silenceId: String? = nil
+        message: MessageRef? = nil, claimedUntil: Date? = nil, silenceId: String? = nil, sentPayload: String? = nil
     ) {
         self.id = id
         self.dispatch = dispatch
@@ -85,6 +87,7 @@ public struct OutboxRow: Sendable, Hashable {
         self.message = message
         self.claimedUntil = claimedUntil
         self.silenceId = silenceId
+        self.sentPayload = sentPayload
     }
 }
 
@@ -126,14 +129,17 @@ public protocol OutboxStore: Sendable {
     /// until `leaseUntil`: pending rows whose `nextAttemptAt` and `notBefore` have passed, and
     /// in-flight rows whose lease lapsed. A group or stored message is claimed whole.
     func claimDue(now: Date, limit: Int, leaseUntil: Date) async throws -> [OutboxRow]
-    /// Marks rows delivered (counts the attempt).
-    func markDelivered(ids: [Int64], at: Date) async throws
+    /// Marks rows delivered (counts the attempt). `sentPayload` (redacted) is kept with the rows as
+    /// what their last attempt sent, for the status pages; nil leaves the stored one.
+    func markDelivered(ids: [Int64], at: Date, sentPayload: String?) async throws
     /// Counts an attempt and schedules the next one.
-    func scheduleRetry(ids: [Int64], at: Date, error: String, responseExcerpt: String?) async throws
+    func scheduleRetry(ids: [Int64], at: Date, error: String, responseExcerpt: String?, sentPayload: String?)
+        async throws
     /// Makes rows due again at `until` without counting an attempt (waiting out a rate limit).
-    func postpone(ids: [Int64], until: Date, reason: String, responseExcerpt: String?) async throws
+    func postpone(ids: [Int64], until: Date, reason: String, responseExcerpt: String?, sentPayload: String?)
+        async throws
     /// Counts an attempt and gives up on the rows.
-    func markDead(ids: [Int64], error: String, responseExcerpt: String?) async throws
+    func markDead(ids: [Int64], error: String, responseExcerpt: String?, sentPayload: String?) async throws
     /// Fixes the membership of a grouped or digest message before its first attempt: stores a
     /// message with `key` and links `ids` to it. Returns the message. Idempotent per key.
     func fixMessage(ids: [Int64], receiver: String, key: String, isDigest: Bool, now: Date) async throws -> MessageRef
@@ -160,6 +166,26 @@ public protocol OutboxStore: Sendable {
 }
 
 extension OutboxStore {
+    /// ``markDelivered(ids:at:sentPayload:)`` keeping the stored payload.
+    public func markDelivered(ids: [Int64], at: Date) async throws {
+        try await markDelivered(ids: ids, at: at, sentPayload: nil)
+    }
+
+    /// ``scheduleRetry(ids:at:error:responseExcerpt:sentPayload:)`` keeping the stored payload.
+    public func scheduleRetry(ids: [Int64], at: Date, error: String, responseExcerpt: String?) async throws {
+        try await scheduleRetry(ids: ids, at: at, error: error, responseExcerpt: responseExcerpt, sentPayload: nil)
+    }
+
+    /// ``postpone(ids:until:reason:responseExcerpt:sentPayload:)`` keeping the stored payload.
+    public func postpone(ids: [Int64], until: Date, reason: String, responseExcerpt: String?) async throws {
+        try await postpone(ids: ids, until: until, reason: reason, responseExcerpt: responseExcerpt, sentPayload: nil)
+    }
+
+    /// ``markDead(ids:error:responseExcerpt:sentPayload:)`` keeping the stored payload.
+    public func markDead(ids: [Int64], error: String, responseExcerpt: String?) async throws {
+        try await markDead(ids: ids, error: error, responseExcerpt: responseExcerpt, sentPayload: nil)
+    }
+
     /// The lease a claim gets when the caller does not say: 5 min.
     public static var defaultLease: TimeInterval { 300 }
 

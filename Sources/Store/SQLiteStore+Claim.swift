@@ -20,6 +20,7 @@ extension SQLiteStore {
         var message: MessageRef?
         var claimedUntil: Double?
         var silenceId: String?
+        var sentPayload: String?
 
         init(_ row: Row) {
             id = row[0]
@@ -39,6 +40,7 @@ extension SQLiteStore {
             }
             claimedUntil = row[18]
             silenceId = row[19]
+            sentPayload = row[20]
         }
     }
 
@@ -46,7 +48,7 @@ extension SQLiteStore {
     static let rowColumns = """
         o.id, o.event_id, o.receiver, o.rule, o.group_key, o.not_before, o.is_recovery, o.state, o.attempts,
         o.next_attempt_at, o.created_at, o.last_error, o.response_excerpt, e.json, o.age_from, o.message_id,
-        m.idempotency_key, m.is_digest, o.claimed_until, o.silence_id
+        m.idempotency_key, m.is_digest, o.claimed_until, o.silence_id, o.sent_payload
         """
 
     /// The tables ``rowColumns`` come from.
@@ -163,7 +165,7 @@ extension SQLiteStore {
                     createdAt: Date(timeIntervalSince1970: row.createdAt), lastError: row.lastError,
                     responseExcerpt: row.responseExcerpt, ageFrom: row.ageFrom.map(Date.init(timeIntervalSince1970:)),
                     message: row.message, claimedUntil: row.claimedUntil.map(Date.init(timeIntervalSince1970:)),
-                    silenceId: row.silenceId))
+                    silenceId: row.silenceId, sentPayload: row.sentPayload))
         }
         return (rows, undecodable)
     }

@@ -34,30 +34,36 @@ extension SQLiteStore: OutboxStore {
         return rows
     }
 
-    public func markDelivered(ids: [Int64], at: Date) async throws {
+    public func markDelivered(ids: [Int64], at: Date, sentPayload: String?) async throws {
         let at = at.unixSeconds
-        try await settle(ids, set: "state = 'delivered', attempts = attempts + 1, delivered_at = ?", [at], stamp: at)
+        try await settle(
+            ids, set: "state = 'delivered', attempts = attempts + 1, delivered_at = ?", [at], stamp: at,
+            sentPayload: sentPayload)
     }
 
-    public func scheduleRetry(ids: [Int64], at: Date, error: String, responseExcerpt: String?) async throws {
+    public func scheduleRetry(
+        ids: [Int64], at: Date, error: String, responseExcerpt: String?, sentPayload: String?
+    ) async throws {
         try await settle(
             ids,
             set: """
                 state = 'pending', attempts = attempts + 1, next_attempt_at = ?, last_error = ?, response_excerpt = ?
                 """,
-            [at.unixSeconds, error, responseExcerpt])
+            [at.unixSeconds, error, responseExcerpt], sentPayload: sentPayload)
     }
 
-    public func postpone(ids: [Int64], until: Date, reason: String, responseExcerpt: String?) async throws {
+    public func postpone(
+        ids: [Int64], until: Date, reason: String, responseExcerpt: String?, sentPayload: String?
+    ) async throws {
         try await settle(
             ids, set: "state = 'pending', next_attempt_at = ?, last_error = ?, response_excerpt = ?",
-            [until.unixSeconds, reason, responseExcerpt])
+            [until.unixSeconds, reason, responseExcerpt], sentPayload: sentPayload)
     }
 
-    public func markDead(ids: [Int64], error: String, responseExcerpt: String?) async throws {
+    public func markDead(ids: [Int64], error: String, responseExcerpt: String?, sentPayload: String?) async throws {
         try await settle(
             ids, set: "state = 'dead', attempts = attempts + 1, last_error = ?, response_excerpt = ?",
-            [error, responseExcerpt])
+            [error, responseExcerpt], sentPayload: sentPayload)
     }
 
     public func hold(ids: [Int64], reason: String) async throws {
@@ -65,9 +71,9 @@ extension SQLiteStore: OutboxStore {
     }
 
     /// Applies `set` to the rows (in flight or pending) that no other claimer holds, and ends their
-    /// lease. One statement per batch.
+    /// lease; a `sentPayload` is stored with them in the same statement. One statement per batch.
     private func settle(
-        _ ids: [Int64], set: String, _ values: StatementArguments, stamp: Double? = nil
+        _ ids: [Int64], set: String, _ values: StatementArguments, stamp: Double? = nil, sentPayload: String? = nil
     ) async throws {
         guard !ids.isEmpty else { return }
         let stamp = stamp ?? configuration.now().unixSeconds
@@ -75,11 +81,12 @@ extension SQLiteStore: OutboxStore {
         try await write { db in
             try db.cachedStatement(
                 sql: """
-                    UPDATE outbox SET \(set), claimed_until = NULL, claimed_by = NULL, updated_at = ?
+                    UPDATE outbox SET \(set), sent_payload = coalesce(?, sent_payload),
+                        claimed_until = NULL, claimed_by = NULL, updated_at = ?
                     WHERE id IN (SELECT value FROM json_each(?)) AND state IN ('in_flight', 'pending')
                         AND (state <> 'in_flight' OR claimed_by IS NULL OR claimed_by = ?)
                     """
-            ).execute(arguments: values + [stamp, Self.jsonArray(ids), claimer])
+            ).execute(arguments: values + [sentPayload, stamp, Self.jsonArray(ids), claimer])
         }
     }
 

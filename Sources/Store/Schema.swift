@@ -165,6 +165,10 @@ enum Schema {
                     ALTER TABLE outbox ADD COLUMN silence_id TEXT;
                     """)
         }
+        // What a row's last attempt sent (redacted), shown by the status pages.
+        migrator.registerMigration("v3-sent-payload") { db in
+            try db.execute(sql: "ALTER TABLE outbox ADD COLUMN sent_payload TEXT")
+        }
         return migrator
     }
 }

@@ -33,20 +33,26 @@ final class FaultyOutbox: OutboxStore {
     func claimDue(now: Date, limit: Int, leaseUntil: Date) async throws -> [OutboxRow] {
         try await base.claimDue(now: now, limit: limit, leaseUntil: leaseUntil)
     }
-    func markDelivered(ids: [Int64], at: Date) async throws {
+    func markDelivered(ids: [Int64], at: Date, sentPayload: String?) async throws {
         try fault()
-        try await base.markDelivered(ids: ids, at: at)
+        try await base.markDelivered(ids: ids, at: at, sentPayload: sentPayload)
     }
-    func scheduleRetry(ids: [Int64], at: Date, error: String, responseExcerpt: String?) async throws {
+    func scheduleRetry(
+        ids: [Int64], at: Date, error: String, responseExcerpt: String?, sentPayload: String?
+    ) async throws {
         try fault()
-        try await base.scheduleRetry(ids: ids, at: at, error: error, responseExcerpt: responseExcerpt)
+        try await base.scheduleRetry(
+            ids: ids, at: at, error: error, responseExcerpt: responseExcerpt, sentPayload: sentPayload)
     }
-    func postpone(ids: [Int64], until: Date, reason: String, responseExcerpt: String?) async throws {
-        try await base.postpone(ids: ids, until: until, reason: reason, responseExcerpt: responseExcerpt)
+    func postpone(
+        ids: [Int64], until: Date, reason: String, responseExcerpt: String?, sentPayload: String?
+    ) async throws {
+        try await base.postpone(
+            ids: ids, until: until, reason: reason, responseExcerpt: responseExcerpt, sentPayload: sentPayload)
     }
-    func markDead(ids: [Int64], error: String, responseExcerpt: String?) async throws {
+    func markDead(ids: [Int64], error: String, responseExcerpt: String?, sentPayload: String?) async throws {
         try fault()
-        try await base.markDead(ids: ids, error: error, responseExcerpt: responseExcerpt)
+        try await base.markDead(ids: ids, error: error, responseExcerpt: responseExcerpt, sentPayload: sentPayload)
     }
     func fixMessage(ids: [Int64], receiver: String, key: String, isDigest: Bool, now: Date) async throws -> MessageRef {
         try await base.fixMessage(ids: ids, receiver: receiver, key: key, isDigest: isDigest, now: now)

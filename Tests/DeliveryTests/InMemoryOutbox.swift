@@ -30,8 +30,11 @@ actor InMemoryOutbox: OutboxStore {
         return due.compactMap { rows[$0.id] }
     }
 
-    func postpone(ids: [Int64], until: Date, reason: String, responseExcerpt: String?) async throws {
+    func postpone(
+        ids: [Int64], until: Date, reason: String, responseExcerpt: String?, sentPayload: String?
+    ) async throws {
         for id in ids {
+            if let sentPayload { rows[id]?.sentPayload = sentPayload }
             rows[id]?.state = .pending
             rows[id]?.nextAttemptAt = until
             rows[id]?.lastError = reason
@@ -72,15 +75,19 @@ actor InMemoryOutbox: OutboxStore {
         return ids.count
     }
 
-    func markDelivered(ids: [Int64], at: Date) async throws {
+    func markDelivered(ids: [Int64], at: Date, sentPayload: String?) async throws {
         for id in ids {
+            if let sentPayload { rows[id]?.sentPayload = sentPayload }
             rows[id]?.state = .delivered
             rows[id]?.claimedUntil = nil
         }
     }
 
-    func scheduleRetry(ids: [Int64], at: Date, error: String, responseExcerpt: String?) async throws {
+    func scheduleRetry(
+        ids: [Int64], at: Date, error: String, responseExcerpt: String?, sentPayload: String?
+    ) async throws {
         for id in ids {
+            if let sentPayload { rows[id]?.sentPayload = sentPayload }
             rows[id]?.state = .pending
             rows[id]?.attempts += 1
             rows[id]?.nextAttemptAt = at
@@ -89,8 +96,9 @@ actor InMemoryOutbox: OutboxStore {
         }
     }
 
-    func markDead(ids: [Int64], error: String, responseExcerpt: String?) async throws {
+    func markDead(ids: [Int64], error: String, responseExcerpt: String?, sentPayload: String?) async throws {
         for id in ids {
+            if let sentPayload { rows[id]?.sentPayload = sentPayload }
             rows[id]?.state = .dead
             rows[id]?.attempts += 1
             rows[id]?.lastError = error

@@ -21,6 +21,21 @@ struct OutboxLeaseTests {
         #expect(try await store.claimDue(now: t0 + 601, limit: 10).first?.attempts == 1)
     }
 
+    @Test("What an attempt sent is kept with the row; a write without one keeps the last")
+    func sentPayload() async throws {
+        let store = try SQLiteStore.testStore()
+        try await enqueue(store, ["evt-1"])
+        let id = try #require(try await store.claimDue(now: t0, limit: 10).first?.id)
+        try await store.scheduleRetry(
+            ids: [id], at: t0 + 10, error: "HTTP 503", responseExcerpt: nil, sentPayload: #"{"text":"first"}"#)
+        let claimed = try #require(try await store.claimDue(now: t0 + 10, limit: 10).first)
+        #expect(claimed.sentPayload == #"{"text":"first"}"#)
+        try await store.postpone(ids: [id], until: t0 + 20, reason: "rate limited", responseExcerpt: nil)
+        _ = try await store.claimDue(now: t0 + 20, limit: 10)
+        try await store.markDelivered(ids: [id], at: t0 + 21, sentPayload: #"{"text":"second"}"#)
+        #expect(try await store.rows(in: [.delivered], limit: 10).map(\.sentPayload) == [#"{"text":"second"}"#])
+    }
+
     @Test("A stored message is claimed whole with its key; new rows of the group are not added to it")
     func storedMessage() async throws {
         let store = try SQLiteStore.testStore()

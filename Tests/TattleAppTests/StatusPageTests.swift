@@ -293,6 +293,11 @@ struct StatusPageTests {
             #expect(deliveryDOM.contains("<title>Tattle delivery \(deadId)</title>"))
             #expect(deliveryDOM.contains("class=\"payload\""))
             #expect(!deliveryDOM.contains("SECRETKEY123456789"))
+            // It was attempted: the page shows the body that attempt sent (an `event` webhook: the event JSON).
+            let sent = Self.section(deliveryDOM, id: "sent-payload")
+            #expect(sent.contains("\"invocation\"") && sent.contains("\"previousStatus\""))
+            #expect(deliveryDOM.contains("id=\"sent-payload\""))
+            #expect(!sent.contains("<img src=x"))
 
             // A screenshot for people to look at, kept in the temporary directory (the scratch directory
             // is removed); TATTLE_SCREENSHOT_OUT copies it too (that is how docs/status-page.png is made).

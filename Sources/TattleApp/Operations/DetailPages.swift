@@ -34,11 +34,18 @@ enum DetailPages {
             body +=
                 "<p><button data-api=\"/api/v1/deliveries/\(row.id)/replay\" data-method=\"POST\">replay</button></p>\n"
         }
-        body +=
-            "<h2>Payload</h2>\n"
-            + payload(
-                rule: row.dispatch.rule, receiver: row.dispatch.receiver, event: row.event,
-                isRecovery: row.dispatch.isRecovery, engine: sources.holder.current)
+        if let sent = row.sentPayload {
+            body +=
+                "<h2>Payload as sent</h2>\n<p class=\"muted\">The body of the last attempt as recorded with the "
+                + "delivery (signature fields a platform adds at send time are not shown). Credentials are redacted.</p>\n"
+                + "<pre class=\"payload\" id=\"sent-payload\"><code>\(h(RulesCommands.pretty(Array(sent.utf8))))</code></pre>\n"
+        } else {
+            body +=
+                "<h2>Payload (not attempted yet)</h2>\n"
+                + payload(
+                    rule: row.dispatch.rule, receiver: row.dispatch.receiver, event: row.event,
+                    isRecovery: row.dispatch.isRecovery, engine: sources.holder.current)
+        }
         return PageLayout.document(title: "Tattle delivery \(row.id)", body: body, nonce: nonce)
     }
 
@@ -59,6 +66,11 @@ enum DetailPages {
             body +=
                 "<h2>To <a href=\"/deliveries/\(note.id)\">\(h(note.receiver))</a> "
                 + "<span class=\"muted\">(rule \(h(note.rule)), \(h(EventListing.displayState(note))))</span></h2>\n"
+            if note.attempts > 0 {
+                body +=
+                    "<p>Attempted \(note.attempts)×: <a href=\"/deliveries/\(note.id)\">the delivery page</a> shows the "
+                    + "body as sent. Below, the payload as the rules in force now render it.</p>\n"
+            }
             body += payload(
                 rule: note.rule, receiver: note.receiver, event: event, isRecovery: note.isRecovery, engine: engine)
         }
