@@ -147,9 +147,10 @@ public struct RulesEngine: Sendable {
                 evaluation.trace.append(RuleTrace(rule: entry.name, outcome: .muted(window: window.name)))
                 continue
             }
-            if entry.hasRecovery, let key = entry.recoveryKey(for: event) {
+            if entry.hasRecovery {
+                // The key is built only for failures (the only case that records one).
                 if isFailure == nil { isFailure = StatusClass.isFailure(event) }
-                if isFailure == true, !memory.isFailing(key: key) {
+                if isFailure == true, let key = entry.recoveryKey(for: event), !memory.isFailing(key: key) {
                     evaluation.updates.append(.failing(key: key, true))
                 }
             }
@@ -192,7 +193,8 @@ public struct RulesEngine: Sendable {
     }
 
     private func dispatch(
-        _ event: Event, _ rule: Entry, _ groupKey: String, _ notBefore: Date, isRecovery: Bool, _ sentTo: inout [String],
+        _ event: Event, _ rule: Entry, _ groupKey: String, _ notBefore: Date, isRecovery: Bool,
+        _ sentTo: inout [String],
         _ evaluation: inout Evaluation, _ trace: inout RuleTrace
     ) {
         for receiver in rule.receivers {
