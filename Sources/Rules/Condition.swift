@@ -11,33 +11,6 @@ indirect enum Condition: Sendable {
     /// A condition that matches every event (an empty `match`).
     static let always = Condition.all([])
 
-    /// Compiles the tree into one closure (no tree walk or lookups at match time).
-    func compile() -> @Sendable (EventRef) -> Bool {
-        switch self {
-        case .all(let children):
-            let compiled = children.map { $0.compile() }
-            switch compiled.count {
-            case 0: return { _ in true }
-            case 1: return compiled[0]
-            case 2:
-                let (first, second) = (compiled[0], compiled[1])
-                return { first($0) && second($0) }
-            default: return { event in compiled.allSatisfy { $0(event) } }
-            }
-        case .any(let children):
-            let compiled = children.map { $0.compile() }
-            if compiled.count == 1 { return compiled[0] }
-            return { event in compiled.contains { $0(event) } }
-        case .not(let child):
-            let compiled = child.compile()
-            return { !compiled($0) }
-        case .field(let field, let test):
-            let read = field.read
-            let check = test.compile()
-            return { check(read($0)) }
-        }
-    }
-
     /// Why `event` does not match, or `nil` when it does (for `tattle test-rule`, not the hot path).
     func mismatch(_ event: Event) -> String? {
         switch self {
@@ -51,8 +24,8 @@ indirect enum Condition: Sendable {
         case .not(let child):
             return child.mismatch(event) == nil ? "not(\(child.summary)) is false" : nil
         case .field(let field, let test):
-            let value = field.read(EventRef(event))
-            if test.compile()(value) { return nil }
+            let value = field.read(event)
+            if test.holds(value) { return nil }
             let shown: String
             switch value {
             case .missing: shown = "absent"
@@ -111,38 +84,19 @@ indirect enum FieldTest: Sendable {
         case gt, gte, lt, lte
     }
 
-    func compile() -> @Sendable (FieldValue) -> Bool {
+    /// Whether `value` passes the test (``Matcher`` specialises the common cases of this).
+    func holds(_ value: FieldValue) -> Bool {
         switch self {
-        case .equals(let expected):
-            switch expected {
-            case .missing: return { $0 == .missing }
-            case .number(let number): return { $0.number == number }
-            default:
-                let text = expected.text
-                return { $0.text == text }
-            }
-        case .oneOf(let set, _):
-            return { value in value.text.map { set.contains($0) } ?? false }
-        case .glob(let glob):
-            return { value in value.text.map { glob.matches($0) } ?? false }
-        case .regex(let regex):
-            return { value in value.text.map { regex.matches($0) } ?? false }
-        case .exists(let wanted):
-            return { ($0 != .missing) == wanted }
-        case .compare(let op, let bound):
-            switch op {
-            case .gt: return { ($0.number).map { $0 > bound } ?? false }
-            case .gte: return { ($0.number).map { $0 >= bound } ?? false }
-            case .lt: return { ($0.number).map { $0 < bound } ?? false }
-            case .lte: return { ($0.number).map { $0 <= bound } ?? false }
-            }
-        case .not(let test):
-            let compiled = test.compile()
-            return { !compiled($0) }
-        case .all(let tests):
-            let compiled = tests.map { $0.compile() }
-            if compiled.count == 1 { return compiled[0] }
-            return { value in compiled.allSatisfy { $0(value) } }
+        case .equals(.missing): value == .missing
+        case .equals(.number(let number)): value.number == number
+        case .equals(let expected): value.text == expected.text
+        case .oneOf(let set, _): value.text.map { set.contains($0) } ?? false
+        case .glob(let glob): value.text.map { glob.matches($0) } ?? false
+        case .regex(let regex): value.text.map { regex.matches($0) } ?? false
+        case .exists(let wanted): (value != .missing) == wanted
+        case .compare(let op, let bound): value.number.map { op.holds($0, bound) } ?? false
+        case .not(let test): !test.holds(value)
+        case .all(let tests): tests.allSatisfy { $0.holds(value) }
         }
     }
 

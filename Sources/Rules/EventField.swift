@@ -29,8 +29,7 @@ enum FieldValue: Sendable, Hashable {
     }
 }
 
-/// An event behind a reference, so compiled matchers pass one pointer instead of copying the
-/// event struct through every closure call.
+/// An event behind a reference (kept for callers that hold one; matching takes the event itself).
 final class EventRef: Sendable {
     let event: Event
     init(_ event: Event) { self.event = event }
@@ -38,22 +37,38 @@ final class EventRef: Sendable {
 
 /// A compiled field path over the event's JSON form (`invocation.commandName`, `task.exitCode`,
 /// `invocation.taskCounts.FAILED`), plus a few derived fields (see `docs/rules.md`).
+///
+/// The path compiles to a ``Key``; reading is one `switch` over the event (no closure call, no
+/// string built for string fields).
 struct EventField: Sendable {
     /// The path as written.
     let path: String
-    let read: @Sendable (EventRef) -> FieldValue
+    /// Which value the path reads.
+    let key: Key
+
+    /// The fields a path can name.
+    enum Key: Sendable, Hashable {
+        case version, id, type, region, detectedAt, previousStatus, status, isFailure, isTerminal
+        case invocation, invocationId, commandId, commandName, description, instanceKind, source, username
+        case createdTime, startTime, endTime, timeout, invocationStatus, instanceCount
+        case failedInstances, failedInstanceCount, invocationDuration
+        case task, taskId, instanceId, taskStatus, exitCode, errorInfo, dropped, output, outputText
+        case omittedBytes, taskStartTime, taskEndTime, taskDuration
+        case stuck, stuckSince, stuckSeconds, stuckLimit
+        /// `invocation.taskCounts.<STATUS>`.
+        case taskCount(String)
+    }
 
     /// Compiles `path`, or returns `nil` when no event field has that path.
     init?(_ path: String) {
         self.path = path
-        if let read = Self.table[path] {
-            self.read = read
+        if let key = Self.table[path] {
+            self.key = key
             return
         }
         let countsPrefix = "invocation.taskCounts."
         if path.hasPrefix(countsPrefix), path.count > countsPrefix.count {
-            let status = String(path.dropFirst(countsPrefix.count))
-            self.read = { .number(Double($0.event.invocation.taskCounts[status] ?? 0)) }
+            self.key = .taskCount(String(path.dropFirst(countsPrefix.count)))
             return
         }
         return nil
@@ -62,7 +77,76 @@ struct EventField: Sendable {
     /// Every static path, for "did you mean" suggestions and the docs.
     static var knownPaths: [String] { table.keys.sorted() + ["invocation.taskCounts.<STATUS>"] }
 
-    private static func string(_ value: String?) -> FieldValue { value.map(FieldValue.string) ?? .missing }
+    /// The field's value in `event`.
+    func read(_ event: Event) -> FieldValue {
+        switch key {
+        case .version: return .number(Double(event.version))
+        case .type: return .string(event.type.rawValue)
+        case .detectedAt: return Self.date(event.detectedAt)
+        case .isFailure: return .bool(StatusClass.isFailure(event))
+        case .isTerminal: return .bool(StatusClass.isTerminal(event))
+        case .invocation: return .bool(true)
+        case .createdTime: return Self.date(event.invocation.createdTime)
+        case .startTime: return Self.date(event.invocation.startTime)
+        case .endTime: return Self.date(event.invocation.endTime)
+        case .timeout: return Self.number(event.invocation.timeout)
+        case .instanceCount: return .number(Double(event.invocation.instanceCount))
+        case .failedInstances: return event.invocation.failedInstances == nil ? .missing : .bool(true)
+        case .failedInstanceCount: return Self.number(event.invocation.failedInstances?.count)
+        case .invocationDuration: return Self.duration(event.invocation.startTime, event.invocation.endTime)
+        case .task: return event.task == nil ? .missing : .bool(true)
+        case .exitCode: return Self.number(event.task?.exitCode)
+        case .dropped: return Self.number(event.task?.dropped)
+        case .output: return event.task?.output == nil ? .missing : .bool(true)
+        case .omittedBytes: return Self.number(event.task?.output?.omittedBytes)
+        case .taskStartTime: return Self.date(event.task?.startTime)
+        case .taskEndTime: return Self.date(event.task?.endTime)
+        case .taskDuration: return Self.duration(event.task?.startTime, event.task?.endTime)
+        case .stuck: return event.stuck == nil ? .missing : .bool(true)
+        case .stuckSince: return Self.date(event.stuck?.since)
+        case .stuckSeconds: return Self.number(event.stuck?.seconds)
+        case .stuckLimit: return Self.number(event.stuck?.limitSeconds)
+        case .taskCount(let status): return .number(Double(event.invocation.taskCounts[status] ?? 0))
+        default: return string(event).map(FieldValue.string) ?? .missing
+        }
+    }
+
+    /// The field's value as text (``FieldValue/text``), read directly for string fields.
+    func text(_ event: Event) -> String? {
+        switch key {
+        case .id, .region, .previousStatus, .status, .type, .invocationId, .commandId, .commandName, .description,
+            .instanceKind, .source, .username, .invocationStatus, .taskId, .instanceId, .taskStatus, .errorInfo,
+            .outputText:
+            return string(event)
+        default: return read(event).text
+        }
+    }
+
+    /// The value of a string field; `nil` for absent values and for fields that are not strings.
+    private func string(_ event: Event) -> String? {
+        switch key {
+        case .id: event.id
+        case .type: event.type.rawValue
+        case .region: event.region
+        case .previousStatus: event.previousStatus
+        case .status: event.status
+        case .invocationId: event.invocation.id
+        case .commandId: event.invocation.commandId
+        case .commandName: event.invocation.commandName
+        case .description: event.invocation.description
+        case .instanceKind: event.invocation.instanceKind
+        case .source: event.invocation.source
+        case .username: event.invocation.username
+        case .invocationStatus: event.invocation.status
+        case .taskId: event.task?.id
+        case .instanceId: event.task?.instanceId
+        case .taskStatus: event.task?.status
+        case .errorInfo: event.task?.errorInfo
+        case .outputText: event.task?.output?.text
+        default: nil
+        }
+    }
+
     private static func number(_ value: Int?) -> FieldValue { value.map { .number(Double($0)) } ?? .missing }
     private static func number(_ value: Double?) -> FieldValue { value.map(FieldValue.number) ?? .missing }
     private static func date(_ value: Date?) -> FieldValue {
@@ -73,50 +157,22 @@ struct EventField: Sendable {
         return .number(end.timeIntervalSince(start))
     }
 
-    private static let table: [String: @Sendable (EventRef) -> FieldValue] = [
-        "version": { .number(Double($0.event.version)) },
-        "id": { .string($0.event.id) },
-        "type": { .string($0.event.type.rawValue) },
-        "region": { .string($0.event.region) },
-        "detectedAt": { date($0.event.detectedAt) },
-        "previousStatus": { string($0.event.previousStatus) },
-        "status": { .string($0.event.status) },
-        "isFailure": { .bool(StatusClass.isFailure($0.event)) },
-        "isTerminal": { .bool(StatusClass.isTerminal($0.event)) },
-        "invocation": { _ in .bool(true) },
-        "invocation.id": { .string($0.event.invocation.id) },
-        "invocation.commandId": { string($0.event.invocation.commandId) },
-        "invocation.commandName": { string($0.event.invocation.commandName) },
-        "invocation.description": { string($0.event.invocation.description) },
-        "invocation.instanceKind": { string($0.event.invocation.instanceKind) },
-        "invocation.source": { string($0.event.invocation.source) },
-        "invocation.username": { string($0.event.invocation.username) },
-        "invocation.createdTime": { date($0.event.invocation.createdTime) },
-        "invocation.startTime": { date($0.event.invocation.startTime) },
-        "invocation.endTime": { date($0.event.invocation.endTime) },
-        "invocation.timeout": { number($0.event.invocation.timeout) },
-        "invocation.status": { .string($0.event.invocation.status) },
-        "invocation.instanceCount": { .number(Double($0.event.invocation.instanceCount)) },
-        "invocation.failedInstances": { $0.event.invocation.failedInstances == nil ? .missing : .bool(true) },
-        "invocation.failedInstanceCount": { number($0.event.invocation.failedInstances?.count) },
-        "invocation.durationSeconds": { duration($0.event.invocation.startTime, $0.event.invocation.endTime) },
-        "task": { $0.event.task == nil ? .missing : .bool(true) },
-        "task.id": { string($0.event.task?.id) },
-        "task.instanceId": { string($0.event.task?.instanceId) },
-        "task.status": { string($0.event.task?.status) },
-        "task.exitCode": { number($0.event.task?.exitCode) },
-        "task.errorInfo": { string($0.event.task?.errorInfo) },
-        "task.dropped": { number($0.event.task?.dropped) },
-        "task.output": { $0.event.task?.output == nil ? .missing : .bool(true) },
-        "task.output.text": { string($0.event.task?.output?.text) },
-        "task.output.omittedBytes": { number($0.event.task?.output?.omittedBytes) },
-        "task.startTime": { date($0.event.task?.startTime) },
-        "task.endTime": { date($0.event.task?.endTime) },
-        "task.durationSeconds": { duration($0.event.task?.startTime, $0.event.task?.endTime) },
-        "stuck": { $0.event.stuck == nil ? .missing : .bool(true) },
-        "stuck.since": { date($0.event.stuck?.since) },
-        "stuck.seconds": { number($0.event.stuck?.seconds) },
-        "stuck.limitSeconds": { number($0.event.stuck?.limitSeconds) },
+    private static let table: [String: Key] = [
+        "version": .version, "id": .id, "type": .type, "region": .region, "detectedAt": .detectedAt,
+        "previousStatus": .previousStatus, "status": .status, "isFailure": .isFailure, "isTerminal": .isTerminal,
+        "invocation": .invocation, "invocation.id": .invocationId, "invocation.commandId": .commandId,
+        "invocation.commandName": .commandName, "invocation.description": .description,
+        "invocation.instanceKind": .instanceKind, "invocation.source": .source, "invocation.username": .username,
+        "invocation.createdTime": .createdTime, "invocation.startTime": .startTime,
+        "invocation.endTime": .endTime, "invocation.timeout": .timeout, "invocation.status": .invocationStatus,
+        "invocation.instanceCount": .instanceCount, "invocation.failedInstances": .failedInstances,
+        "invocation.failedInstanceCount": .failedInstanceCount, "invocation.durationSeconds": .invocationDuration,
+        "task": .task, "task.id": .taskId, "task.instanceId": .instanceId, "task.status": .taskStatus,
+        "task.exitCode": .exitCode, "task.errorInfo": .errorInfo, "task.dropped": .dropped, "task.output": .output,
+        "task.output.text": .outputText, "task.output.omittedBytes": .omittedBytes,
+        "task.startTime": .taskStartTime, "task.endTime": .taskEndTime, "task.durationSeconds": .taskDuration,
+        "stuck": .stuck, "stuck.since": .stuckSince, "stuck.seconds": .stuckSeconds,
+        "stuck.limitSeconds": .stuckLimit,
     ]
 }
 

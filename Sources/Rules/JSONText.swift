@@ -58,6 +58,13 @@ enum JSONText {
 
     /// Appends the JSON string escape of `text` (without quotes).
     static func appendEscaped(_ text: String, into out: inout [UInt8]) {
+        // Most text needs no escape: copy it in one go.
+        if !text.utf8.contains(where: {
+            $0 < 0x20 || $0 == 0x7F || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\")
+        }) {
+            out.append(contentsOf: text.utf8)
+            return
+        }
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]

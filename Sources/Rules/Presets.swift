@@ -233,18 +233,32 @@ public enum Presets {
     }
 
     static func detail(_ title: String, _ body: String) -> String {
-        guard !title.isEmpty, body.hasPrefix(title) else { return body }
-        return String(body.dropFirst(title.count).drop { $0 == "\n" })
+        guard !title.isEmpty, let end = prefixEnd(title, in: body) else { return body }
+        return String(body[end...].drop { $0 == "\n" })
     }
 
     static func joined(_ title: String, _ body: String) -> String {
-        body.isEmpty ? title : body.hasPrefix(title) ? body : title + "\n" + body
+        body.isEmpty ? title : prefixEnd(title, in: body) != nil ? body : title + "\n" + body
+    }
+
+    /// Where `prefix` ends in `text` when `text.hasPrefix(prefix)`, else `nil`. The usual case (the
+    /// body starts with the very bytes of the title, up to a character boundary) is decided on
+    /// UTF-8 bytes; anything else falls back to the character-wise comparison.
+    static func prefixEnd(_ prefix: String, in text: String) -> String.Index? {
+        if text.utf8.starts(with: prefix.utf8) {
+            let end = text.utf8.index(text.utf8.startIndex, offsetBy: prefix.utf8.count)
+            if let boundary = String.Index(end, within: text) { return boundary }
+        }
+        guard text.hasPrefix(prefix) else { return nil }
+        return text.index(text.startIndex, offsetBy: prefix.count)
     }
 
     /// Slack mrkdwn control characters escaped as Slack asks (`&`, `<`, `>`), so text cannot ping
     /// `<!channel>` or forge links.
     static func slackEscape(_ text: String) -> String {
-        guard text.contains(where: { $0 == "&" || $0 == "<" || $0 == ">" }) else { return text }
+        guard
+            text.utf8.contains(where: { $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") })
+        else { return text }
         return text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
             .replacingOccurrences(of: ">", with: "&gt;")
     }

@@ -134,6 +134,15 @@ struct Renderer: Sendable {
 
     /// The title as one line: line breaks become spaces, surrounding space trimmed.
     static func oneLine(_ text: String) -> String {
+        // Fast path, as most titles are: no line break and no blank at either end. Line breaks are
+        // bytes 0x0A–0x0D, U+0085 (C2 85) and U+2028/U+2029 (E2 80 A8/A9): text with none of the
+        // bytes 0x0A–0x0D, 0x85, 0xA8, 0xA9 has none (other text takes the character-wise path).
+        let utf8 = text.utf8
+        if let first = utf8.first, let last = utf8.last, first != 0x20, first != 0x09, last != 0x20, last != 0x09,
+            !utf8.contains(where: { (0x0A...0x0D).contains($0) || $0 == 0x85 || $0 == 0xA8 || $0 == 0xA9 })
+        {
+            return text
+        }
         let joined =
             text.contains(where: \.isNewline) ? text.split(whereSeparator: \.isNewline).joined(separator: " ") : text
         guard let first = joined.firstIndex(where: { $0 != " " && $0 != "\t" }) else { return "" }

@@ -28,7 +28,7 @@ public struct Rule: Sendable {
     /// The `match` tree.
     let condition: Condition
     /// The compiled `match` tree.
-    let matches: @Sendable (EventRef) -> Bool
+    let matcher: Matcher
     let groupFields: [EventField]
 
     /// Recovery settings: when a command this rule notified as failing succeeds again, send a notice.
@@ -59,33 +59,52 @@ public struct Rule: Sendable {
         self.recovery = recovery
         self.templates = templates
         self.condition = condition
-        self.matches = condition.compile()
+        self.matcher = Matcher(condition)
     }
 
+    /// Whether `event` satisfies the `match` tree.
+    func matches(_ event: Event) -> Bool { matcher.matches(event) }
+
+    /// ``matches(_:)`` for an event behind a reference.
+    func matches(_ ref: EventRef) -> Bool { matcher.matches(ref.event) }
+
     /// The group key of `event`: the `groupBy` values joined by `|` (absent values as empty).
-    func groupKey(for event: Event) -> String {
-        if groupFields.isEmpty { return "" }
-        let event = EventRef(event)
-        switch groupFields.count {
+    func groupKey(for event: Event) -> String { Self.groupKey(groupFields, event) }
+
+    /// ``groupKey(for:)`` from the rule's `groupBy` fields alone (the engine keeps them apart from
+    /// the rule so that it never copies a whole rule per event).
+    static func groupKey(_ fields: [EventField], _ event: Event) -> String {
+        switch fields.count {
         case 0: return ""
-        case 1: return groupFields[0].read(event).text ?? ""
-        default: return groupFields.map { $0.read(event).text ?? "" }.joined(separator: "|")
+        case 1: return fields[0].text(event) ?? ""
+        default: return fields.map { $0.text(event) ?? "" }.joined(separator: "|")
         }
     }
 
     /// The key under which a failure of `event`'s command is remembered: rule, level, key values.
-    func recoveryKey(for event: Event) -> String? { recoveryKey(for: EventRef(event)) }
+    func recoveryKey(for event: Event) -> String? {
+        recovery.flatMap { Self.recoveryKey(rule: name, $0, event) }
+    }
 
-    /// ``recoveryKey(for:)`` for an event already behind a reference (the engine's hot path).
-    func recoveryKey(for ref: EventRef) -> String? {
-        guard let recovery else { return nil }
+    /// ``recoveryKey(for:)`` from the rule's name and recovery settings alone.
+    static func recoveryKey(rule name: String, _ recovery: Recovery, _ event: Event) -> String? {
+        recoveryKey(prefix: recoveryKeyPrefix(rule: name, taskLevel: event.type.isTaskLevel), recovery, event)
+    }
+
+    /// The start of every recovery key of rule `name` at one level: rule and level.
+    static func recoveryKeyPrefix(rule name: String, taskLevel: Bool) -> String {
+        name + "\u{1F}" + (taskLevel ? "task" : "invocation")
+    }
+
+    /// ``recoveryKey(for:)`` from a prefix made by ``recoveryKeyPrefix(rule:taskLevel:)``.
+    static func recoveryKey(prefix: String, _ recovery: Recovery, _ event: Event) -> String? {
         let separator = "\u{1F}"
-        var key = name + separator + (ref.event.type.isTaskLevel ? "task" : "invocation")
+        var key = prefix
         var anyValue = false
         for field in recovery.fields {
-            var value = field.read(ref).text ?? ""
+            var value = field.text(event) ?? ""
             if value.isEmpty, recovery.fields.count == 1, recovery.keyBy == Self.defaultRecoveryKey {
-                value = ref.event.invocation.commandId ?? ""
+                value = event.invocation.commandId ?? ""
             }
             anyValue = anyValue || !value.isEmpty
             key += separator + value

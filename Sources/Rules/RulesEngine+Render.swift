@@ -12,8 +12,9 @@ extension RulesEngine {
         -> RenderedMessage
     {
         guard let config = ruleSet.receiverConfigs[receiver] else { throw .unknownReceiver(receiver) }
-        return try Renderer.render(
-            rule: ruleSet.rule(named: rule), receiver: config, events: events, isRecovery: isRecovery)
+        return try withRule(named: rule) { rule throws(RenderError) in
+            try Renderer.render(rule: rule, receiver: config, events: events, isRecovery: isRecovery)
+        }
     }
 
     /// The title and body text a receiver would get, before the platform preset (for previews).
@@ -22,8 +23,9 @@ extension RulesEngine {
     {
         guard let config = ruleSet.receiverConfigs[receiver] else { throw .unknownReceiver(receiver) }
         guard !events.isEmpty else { throw .noEvents }
-        let text = Renderer.text(
-            rule: ruleSet.rule(named: rule), receiver: config, events: events, isRecovery: isRecovery)
+        let text = withRule(named: rule) { rule in
+            Renderer.text(rule: rule, receiver: config, events: events, isRecovery: isRecovery)
+        }
         return (text.title, text.body)
     }
 }

@@ -15,20 +15,60 @@ public struct RulesEngine: Sendable {
     private let entries: [Entry]
     /// Narrows the rules an event visits by its command name.
     private let index: CommandIndex
+    /// Positions in ``entries`` by rule name (rendering looks rules up by the name in a dispatch).
+    private let positions: [String: Int]
 
+    /// What evaluation reads of a rule, held apart: reading a field of a `Rule` stored in a class
+    /// copies the whole rule (a retain per field) on this path, reading these does not.
     private final class Entry: Sendable {
         let rule: Rule
-        let matches: @Sendable (EventRef) -> Bool
+        let name: String
+        let matcher: Matcher
         let enabled: Bool
-        let hasRecovery: Bool
-        let hasMute: Bool
+        let continueMatching: Bool
+        let receivers: [String]
+        let groupFields: [EventField]
+        let groupWaitSeconds: Double
+        let throttleSeconds: Double?
+        let mute: [MuteWindow]
+        let recovery: Rule.Recovery?
+        /// Recovery keys start with these (invocation level, task level): built once, not per event.
+        let recoveryPrefixes: (invocation: String, task: String)
 
         init(_ rule: Rule) {
             self.rule = rule
-            self.matches = rule.matches
+            self.name = rule.name
+            self.matcher = rule.matcher
             self.enabled = rule.enabled
-            self.hasRecovery = rule.recovery != nil
-            self.hasMute = !rule.mute.isEmpty
+            self.continueMatching = rule.continueMatching
+            self.receivers = rule.receivers
+            self.groupFields = rule.groupFields
+            self.groupWaitSeconds = rule.groupWaitSeconds
+            self.throttleSeconds = rule.throttleSeconds
+            self.mute = rule.mute
+            self.recovery = rule.recovery
+            self.recoveryPrefixes = (
+                Rule.recoveryKeyPrefix(rule: rule.name, taskLevel: false),
+                Rule.recoveryKeyPrefix(rule: rule.name, taskLevel: true)
+            )
+        }
+
+        var hasRecovery: Bool { recovery != nil }
+
+        func recoveryKey(for event: Event) -> String? {
+            guard let recovery else { return nil }
+            let prefix = event.type.isTaskLevel ? recoveryPrefixes.task : recoveryPrefixes.invocation
+            return Rule.recoveryKey(prefix: prefix, recovery, event)
+        }
+
+        /// The active mute window at `now`, if any (most rules have none).
+        func activeMute(_ now: Date) -> MuteWindow? { mute.isEmpty ? nil : mute.first { $0.contains(now) } }
+
+        /// The group key: the `groupBy` values joined by `|`; `*` when the rule waits without
+        /// `groupBy` (all its events form one group); empty when the rule does not group.
+        func groupKey(_ event: Event) -> String {
+            if groupFields.isEmpty { return groupWaitSeconds > 0 ? "*" : "" }
+            return Rule.groupKey(groupFields, event)
         }
     }
 
@@ -37,6 +77,16 @@ public struct RulesEngine: Sendable {
         self.secrets = SecretSet(receivers: ruleSet.receivers.values)
         self.entries = ruleSet.rules.map(Entry.init)
         self.index = CommandIndex(rules: ruleSet.rules)
+        self.positions = Dictionary(
+            ruleSet.rules.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// Calls `body` with the rule named `name` (`nil` when there is none), without copying the rule.
+    func withRule<Result, Failure: Error>(named name: String, _ body: (Rule?) throws(Failure) -> Result)
+        throws(Failure) -> Result
+    {
+        guard let position = positions[name] else { return try body(nil) }
+        return try body(entries[position].rule)
     }
 
     /// Decides which receivers `event` goes to, at `now`, given what noise control remembers.
@@ -54,81 +104,80 @@ public struct RulesEngine: Sendable {
         var stoppedBy: String?
         let isSuccess = StatusClass.isSuccess(event)
         var isFailure: Bool?
-        let ref = EventRef(event)
 
         // Explanations visit every rule; otherwise only those that can match the command name.
         let positions = explain || !index.isUseful ? Array(entries.indices) : index.candidates(for: event)
         for position in positions {
             let entry = entries[position]
             guard entry.enabled else {
-                if explain { evaluation.trace.append(RuleTrace(rule: entry.rule.name, outcome: .disabled)) }
+                if explain { evaluation.trace.append(RuleTrace(rule: entry.name, outcome: .disabled)) }
                 continue
             }
             // Fast path: most rules do not match and need nothing else.
             var matched: Bool?
             if !explain, !(isSuccess && entry.hasRecovery) {
                 if stoppedBy != nil { continue }
-                if !entry.matches(ref) { continue }
+                if !entry.matcher.matches(event) { continue }
                 matched = true
             }
-            let rule = entry.rule
-            if isSuccess, entry.hasRecovery, let key = rule.recoveryKey(for: ref), memory.isFailing(key: key) {
+            if isSuccess, entry.hasRecovery, let key = entry.recoveryKey(for: event), memory.isFailing(key: key) {
                 evaluation.updates.append(.failing(key: key, false))
-                if let window = activeMute(rule, now) {
-                    evaluation.trace.append(RuleTrace(rule: rule.name, outcome: .recoveryMuted(window: window.name)))
+                if let window = entry.activeMute(now) {
+                    evaluation.trace.append(RuleTrace(rule: entry.name, outcome: .recoveryMuted(window: window.name)))
                     continue
                 }
-                let grouped = !rule.groupFields.isEmpty && rule.groupWaitSeconds > 0
-                let groupKey = grouped ? "recovery|" + rule.groupKey(for: event) : ""
-                let notBefore = grouped ? now.addingTimeInterval(rule.groupWaitSeconds) : now
-                var trace = RuleTrace(rule: rule.name, outcome: .recovered(key: key, notBefore: notBefore))
-                dispatch(event, rule, groupKey, notBefore, isRecovery: true, &sentTo, &evaluation, &trace)
+                let grouped = !entry.groupFields.isEmpty && entry.groupWaitSeconds > 0
+                let groupKey = grouped ? "recovery|" + Rule.groupKey(entry.groupFields, event) : ""
+                let notBefore = grouped ? now.addingTimeInterval(entry.groupWaitSeconds) : now
+                var trace = RuleTrace(rule: entry.name, outcome: .recovered(key: key, notBefore: notBefore))
+                dispatch(event, entry, groupKey, notBefore, isRecovery: true, &sentTo, &evaluation, &trace)
                 evaluation.trace.append(trace)
                 continue
             }
             if let stoppedBy {
                 if explain {
-                    evaluation.trace.append(RuleTrace(rule: rule.name, outcome: .skipped(afterRule: stoppedBy)))
+                    evaluation.trace.append(RuleTrace(rule: entry.name, outcome: .skipped(afterRule: stoppedBy)))
                 }
                 continue
             }
-            guard matched ?? entry.matches(ref) else {
+            guard matched ?? entry.matcher.matches(event) else {
                 if explain {
                     evaluation.trace.append(
-                        RuleTrace(rule: rule.name, outcome: .notMatched(reason: rule.condition.mismatch(event))))
+                        RuleTrace(rule: entry.name, outcome: .notMatched(reason: entry.rule.condition.mismatch(event))))
                 }
                 continue
             }
-            if !rule.continueMatching { stoppedBy = rule.name }
-            if let window = activeMute(rule, now) {
-                evaluation.trace.append(RuleTrace(rule: rule.name, outcome: .muted(window: window.name)))
+            if !entry.continueMatching { stoppedBy = entry.name }
+            if let window = entry.activeMute(now) {
+                evaluation.trace.append(RuleTrace(rule: entry.name, outcome: .muted(window: window.name)))
                 continue
             }
-            if entry.hasRecovery, let key = rule.recoveryKey(for: ref) {
+            if entry.hasRecovery {
+                // The key is built only for failures (the only case that records one).
                 if isFailure == nil { isFailure = StatusClass.isFailure(event) }
-                if isFailure == true, !memory.isFailing(key: key) {
+                if isFailure == true, let key = entry.recoveryKey(for: event), !memory.isFailing(key: key) {
                     evaluation.updates.append(.failing(key: key, true))
                 }
             }
-            let groupKey = groupKey(rule, event)
-            let last = memory.lastNotified(rule: rule.name, groupKey: groupKey)
+            let groupKey = entry.groupKey(event)
+            let last = memory.lastNotified(rule: entry.name, groupKey: groupKey)
             let notBefore: Date
             var joined = false
-            if let last, rule.groupWaitSeconds > 0, now < last.addingTimeInterval(rule.groupWaitSeconds) {
-                notBefore = last.addingTimeInterval(rule.groupWaitSeconds)
+            if let last, entry.groupWaitSeconds > 0, now < last.addingTimeInterval(entry.groupWaitSeconds) {
+                notBefore = last.addingTimeInterval(entry.groupWaitSeconds)
                 joined = true
-            } else if let last, let throttle = rule.throttleSeconds, now < last.addingTimeInterval(throttle) {
+            } else if let last, let throttle = entry.throttleSeconds, now < last.addingTimeInterval(throttle) {
                 let until = last.addingTimeInterval(throttle)
                 evaluation.trace.append(
-                    RuleTrace(rule: rule.name, outcome: .throttled(groupKey: groupKey, until: until)))
+                    RuleTrace(rule: entry.name, outcome: .throttled(groupKey: groupKey, until: until)))
                 continue
             } else {
-                notBefore = now.addingTimeInterval(rule.groupWaitSeconds)
-                evaluation.updates.append(.notified(rule: rule.name, groupKey: groupKey, at: now))
+                notBefore = now.addingTimeInterval(entry.groupWaitSeconds)
+                evaluation.updates.append(.notified(rule: entry.name, groupKey: groupKey, at: now))
             }
             var trace = RuleTrace(
-                rule: rule.name, outcome: .notified(groupKey: groupKey, notBefore: notBefore, joinedGroup: joined))
-            dispatch(event, rule, groupKey, notBefore, isRecovery: false, &sentTo, &evaluation, &trace)
+                rule: entry.name, outcome: .notified(groupKey: groupKey, notBefore: notBefore, joinedGroup: joined))
+            dispatch(event, entry, groupKey, notBefore, isRecovery: false, &sentTo, &evaluation, &trace)
             evaluation.trace.append(trace)
         }
         return evaluation
@@ -148,20 +197,9 @@ public struct RulesEngine: Sendable {
         return total
     }
 
-    /// The group key of `event` under `rule`: the `groupBy` values joined by `|`; `*` when the rule
-    /// waits without `groupBy` (all its events form one group); empty when the rule does not group.
-    func groupKey(_ rule: Rule, _ event: Event) -> String {
-        if rule.groupFields.isEmpty { return rule.groupWaitSeconds > 0 ? "*" : "" }
-        return rule.groupKey(for: event)
-    }
-
-    private func activeMute(_ rule: Rule, _ now: Date) -> MuteWindow? {
-        // Callers reach here for matched rules only; most rules have no windows.
-        rule.mute.isEmpty ? nil : rule.mute.first { $0.contains(now) }
-    }
-
     private func dispatch(
-        _ event: Event, _ rule: Rule, _ groupKey: String, _ notBefore: Date, isRecovery: Bool, _ sentTo: inout [String],
+        _ event: Event, _ rule: Entry, _ groupKey: String, _ notBefore: Date, isRecovery: Bool,
+        _ sentTo: inout [String],
         _ evaluation: inout Evaluation, _ trace: inout RuleTrace
     ) {
         for receiver in rule.receivers {

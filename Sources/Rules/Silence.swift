@@ -120,20 +120,28 @@ public struct SilenceMatcher: Codable, Sendable, Hashable, CustomStringConvertib
 /// Silences compiled for matching many events: what the store checks each committed notification
 /// against, and what `tattle test-rule` reports.
 public struct SilenceSet: Sendable {
-    private let compiled: [(silence: Silence, test: @Sendable (EventRef) -> Bool)]
+    private let compiled: [(silence: Silence, tests: [Test])]
+
+    /// One compiled matcher: the field (`nil` when its path is unknown) and the glob.
+    private struct Test: Sendable {
+        let field: EventField?
+        let glob: Glob
+        let negated: Bool
+
+        func holds(_ event: Event) -> Bool {
+            guard let field else { return false }
+            return (field.text(event).map(glob.matches) ?? false) != negated
+        }
+    }
 
     /// Compiles `silences`; a matcher whose field path is unknown never holds (stored silences were
     /// validated, so that only happens with a database written by a newer Tattle).
     public init(_ silences: [Silence]) {
         compiled = silences.map { silence in
-            let tests: [@Sendable (EventRef) -> Bool] = silence.matchers.map { matcher in
-                guard let field = EventField(matcher.field) else { return { _ in false } }
-                let read = field.read
-                let glob = Glob(matcher.pattern)
-                let negated = matcher.isNegated
-                return { ref in (read(ref).text.map(glob.matches) ?? false) != negated }
+            let tests = silence.matchers.map { matcher in
+                Test(field: EventField(matcher.field), glob: Glob(matcher.pattern), negated: matcher.isNegated)
             }
-            return (silence, { ref in !tests.isEmpty && tests.allSatisfy { $0(ref) } })
+            return (silence, tests)
         }
     }
 
@@ -143,8 +151,7 @@ public struct SilenceSet: Sendable {
     /// The first silence (in the order given) whose matchers all hold for `event`, or `nil`.
     public func silence(for event: Event) -> Silence? {
         guard !compiled.isEmpty else { return nil }
-        let ref = EventRef(event)
-        return compiled.first { $0.test(ref) }?.silence
+        return compiled.first { !$0.tests.isEmpty && $0.tests.allSatisfy { $0.holds(event) } }?.silence
     }
 }
 
