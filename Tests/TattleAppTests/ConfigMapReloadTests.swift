@@ -1,7 +1,6 @@
 import Foundation
 import Logging
 import Rules
-import Synchronization
 import Testing
 
 @testable import TattleApp
@@ -59,21 +58,6 @@ struct ConfigMapReloadTests {
         }
     }
 
-    final class Lines: Sendable {
-        let storage = Mutex<[String]>([])
-        var all: [String] { storage.withLock { $0 } }
-    }
-
-    struct Capture: LogHandler {
-        let lines: Lines
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-        func log(event: LogEvent) { lines.storage.withLock { $0.append("\(event.message)") } }
-    }
 
     static func rules(_ name: String, url: String = "https://hooks.example.com/x") -> String {
         """
@@ -85,13 +69,13 @@ struct ConfigMapReloadTests {
     /// Starts a reloader on `file`; returns the holder, its log and the task to cancel.
     static func start(
         _ file: String, recheck: Duration = .seconds(3600)
-    ) throws -> (RulesHolder, Lines, Task<Void, any Error>) {
+    ) throws -> (RulesHolder, LogLines, Task<Void, any Error>) {
         let (ruleSet, _) = RuleSet.load(data: try Data(contentsOf: URL(fileURLWithPath: file)))
         let holder = RulesHolder(engine: RulesEngine(ruleSet: try #require(ruleSet)))
-        let lines = Lines()
+        let lines = LogLines()
         var reloader = RulesReloader(
             file: URL(fileURLWithPath: file), holder: holder,
-            logger: Logger(label: "test.rules") { _ in Capture(lines: lines) })
+            logger: Logger(label: "test.rules") { _ in LogLinesHandler(lines: lines) })
         reloader.recheckInterval = recheck
         reloader.settleDelay = .milliseconds(20)
         let task = Task { try await reloader.run() }
@@ -99,7 +83,7 @@ struct ConfigMapReloadTests {
     }
 
     /// Waits until the reloader's watches are in place.
-    static func watching(_ lines: Lines) async throws {
+    static func watching(_ lines: LogLines) async throws {
         try await eventually { lines.all.contains { $0.hasPrefix("watching the rules for changes") } }
     }
 

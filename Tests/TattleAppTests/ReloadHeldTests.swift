@@ -7,31 +7,12 @@ import Metrics
 import Outbox
 import Rules
 import Store
-import Synchronization
 @testable import TattleApp
 import Testing
 
 /// The reloader and the held rows of receivers a reload removed: the log line counts them.
 @Suite("Reload and held deliveries")
 struct ReloadHeldTests {
-    /// Collects log messages.
-    struct Capture: LogHandler {
-        let lines: Lines
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-        func log(event: LogEvent) {
-            lines.lines.withLock { $0.append("\(event.message)") }
-        }
-    }
-
-    final class Lines: Sendable {
-        let lines = Mutex<[String]>([])
-        var all: [String] { lines.withLock { $0 } }
-    }
 
     static func rules(receiver: String) -> String {
         """
@@ -72,8 +53,8 @@ struct ReloadHeldTests {
         try await dispatcher.deliverDue()
         #expect(try await store.stats(now: Date()).held == 2)
 
-        let lines = Lines()
-        let logger = Logger(label: "test") { _ in Capture(lines: lines) }
+        let lines = LogLines()
+        let logger = Logger(label: "test") { _ in LogLinesHandler(lines: lines) }
         let reloader = RulesReloader(
             file: file, holder: holder, logger: logger, afterApply: { await Daemon.heldLine(dispatcher.reconcileHeld()) })
         await reloader.reload(trigger: "SIGHUP", success: Gauge(label: "t1"), timestamp: Gauge(label: "t2"))
