@@ -127,8 +127,9 @@ public struct OutboxStats: Sendable, Hashable {
 public protocol OutboxStore: Sendable {
     /// Atomically claims up to `limit` rows due at `now`, oldest due first, marking them in flight
     /// until `leaseUntil`: pending rows whose `nextAttemptAt` and `notBefore` have passed, and
-    /// in-flight rows whose lease lapsed. A group or stored message is claimed whole.
-    func claimDue(now: Date, limit: Int, leaseUntil: Date) async throws -> [OutboxRow]
+    /// in-flight rows whose lease lapsed. A group or stored message is claimed whole. With
+    /// `receivers`, only rows of those receivers (the lanes this replica owns); `nil` means all.
+    func claimDue(now: Date, limit: Int, leaseUntil: Date, receivers: Set<String>?) async throws -> [OutboxRow]
     /// Marks rows delivered (counts the attempt). `sentPayload` (redacted) is kept with the rows as
     /// what their last attempt sent, for the status pages; nil leaves the stored one.
     func markDelivered(ids: [Int64], at: Date, sentPayload: String?) async throws
@@ -188,6 +189,11 @@ extension OutboxStore {
 
     /// The lease a claim gets when the caller does not say: 5 min.
     public static var defaultLease: TimeInterval { 300 }
+
+    /// ``claimDue(now:limit:leaseUntil:receivers:)`` over every receiver.
+    public func claimDue(now: Date, limit: Int, leaseUntil: Date) async throws -> [OutboxRow] {
+        try await claimDue(now: now, limit: limit, leaseUntil: leaseUntil, receivers: nil)
+    }
 
     /// ``claimDue(now:limit:leaseUntil:)`` with a lease of ``defaultLease``.
     public func claimDue(now: Date, limit: Int) async throws -> [OutboxRow] {

@@ -60,25 +60,29 @@ extension SQLiteStore {
     /// messages and groups, and marks them in flight under `claimer`'s lease, in the caller's
     /// transaction. On PostgreSQL the selects become `FOR UPDATE SKIP LOCKED`; the rest is the same.
     static func claim(
-        now: Double, limit: Int, leaseUntil: Double, claimer: String, stamp: Double, _ db: Database
+        now: Double, limit: Int, leaseUntil: Double, claimer: String, stamp: Double, receivers: String?,
+        _ db: Database
     ) throws -> [RawRow] {
+        // `receivers` is a JSON array of names, or NULL for every receiver.
+        let lane = "(?1 IS NULL OR o.receiver IN (SELECT value FROM json_each(?1)))"
+
         var due = try fetchRawRows(
             db.cachedStatement(
                 sql: """
                     SELECT \(rowColumns) FROM \(rowSource)
-                    WHERE o.state = 'in_flight' AND o.claimed_until <= ?
-                    ORDER BY o.claimed_until, o.id LIMIT ?
+                    WHERE o.state = 'in_flight' AND o.claimed_until <= ?2 AND \(lane)
+                    ORDER BY o.claimed_until, o.id LIMIT ?3
                     """),
-            arguments: [now, limit])
+            arguments: [receivers, now, limit])
         if due.count < limit {
             due += try fetchRawRows(
                 db.cachedStatement(
                     sql: """
                         SELECT \(rowColumns) FROM \(rowSource)
-                        WHERE o.state = 'pending' AND max(o.next_attempt_at, o.not_before) <= ?
-                        ORDER BY max(o.next_attempt_at, o.not_before), o.id LIMIT ?
+                        WHERE o.state = 'pending' AND max(o.next_attempt_at, o.not_before) <= ?2 AND \(lane)
+                        ORDER BY max(o.next_attempt_at, o.not_before), o.id LIMIT ?3
                         """),
-                arguments: [now, limit - due.count])
+                arguments: [receivers, now, limit - due.count])
         }
         let messageMembers = try db.cachedStatement(
             sql: """
@@ -127,6 +131,11 @@ extension SQLiteStore {
     /// Row ids as a JSON array, the one argument `json_each(?)` expands: one statement per batch.
     static func jsonArray(_ ids: [Int64]) -> String {
         "[" + ids.map(String.init).joined(separator: ",") + "]"
+    }
+
+    /// Names as a JSON array of strings, for `json_each(?)`.
+    static func jsonArray(names: [String]) throws -> String {
+        String(decoding: try JSONSerialization.data(withJSONObject: names), as: UTF8.self)
     }
 
     /// Decodes raw rows; rows that do not decode come back separately with the reason, or, with

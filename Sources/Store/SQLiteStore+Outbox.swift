@@ -16,14 +16,17 @@ extension SQLiteStore: OutboxStore {
     ///
     /// A row whose stored event no longer decodes is marked dead (with the decoding error) instead
     /// of being returned, so one damaged row cannot stall the outbox.
-    public func claimDue(now: Date, limit: Int, leaseUntil: Date) async throws -> [OutboxRow] {
-        guard limit > 0 else { return [] }
+    public func claimDue(
+        now: Date, limit: Int, leaseUntil: Date, receivers: Set<String>?
+    ) async throws -> [OutboxRow] {
+        guard limit > 0, receivers?.isEmpty != true else { return [] }
         let stamp = configuration.now().unixSeconds
         let claimer = configuration.claimer
+        let lanes = try receivers.map { try Self.jsonArray(names: $0.sorted()) }
         let raw = try await write { db in
             try Self.claim(
                 now: now.unixSeconds, limit: limit, leaseUntil: leaseUntil.unixSeconds, claimer: claimer,
-                stamp: stamp, db)
+                stamp: stamp, receivers: lanes, db)
         }
         let (rows, undecodable) = Self.decode(raw)
         if !undecodable.isEmpty {

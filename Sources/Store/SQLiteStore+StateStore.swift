@@ -22,6 +22,10 @@ extension SQLiteStore: StateStore {
     }
 
     public func commit(_ commit: CycleCommit) async throws {
+        if commit.fence != nil {
+            // One process holds the state directory's lock; leases live in the shared PostgreSQL store.
+            throw StoreError.invalidArgument("the SQLite store is single-writer and takes no fencing lease")
+        }
         let now = configuration.now().unixSeconds
         let encoder = Event.encoder
         let events = try commit.events.map { event in (event.id, try encoder.encode(event)) }

@@ -24,12 +24,18 @@ public struct CycleCommit: Sendable {
     public var tombstones: [Tombstone]
     /// Tombstone ids to forget (revived or expired).
     public var forgottenTombstones: [String]
+    /// With several replicas: the unit lease this commit is made under. The store commits only if
+    /// the lease row still names this holder and term, in the same transaction, and otherwise
+    /// throws ``StoreError/fenced(_:)`` — a deposed owner's late commit never lands. `nil` for a
+    /// single process that holds the state directory's lock.
+    public var fence: Lease?
 
     public init(
         region: String, upserts: [InvocationState] = [], removals: [String] = [], markBaselined: Bool = false,
         events: [Event] = [], dispatches: [Dispatch] = [], noise: [NoiseUpdate] = [], tombstones: [Tombstone] = [],
-        forgottenTombstones: [String] = []
+        forgottenTombstones: [String] = [], fence: Lease? = nil
     ) {
+        self.fence = fence
         self.tombstones = tombstones
         self.forgottenTombstones = forgottenTombstones
         self.region = region

@@ -8,6 +8,7 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         case corruptRow
         case newerSchema
         case invalidArgument
+        case fenced
     }
 
     private let code: Code
@@ -34,6 +35,14 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     /// A caller passed a value the store cannot accept.
     public static func invalidArgument(_ what: String) -> Self { Self(.invalidArgument, what) }
 
+    /// A commit's fencing lease is no longer held by its holder at its term (another replica took the
+    /// unit over): nothing of the commit was applied.
+    public static func fenced(_ lease: Lease) -> Self {
+        Self(.fenced, "\(lease.kind.rawValue) \(lease.name) is no longer held by \(lease.holder) at term \(lease.term)")
+    }
+
+    /// Whether this is ``fenced(_:)``.
+    public var isFenced: Bool { code == .fenced }
     /// Whether this is ``missingEvent(_:)``.
     public var isMissingEvent: Bool { code == .missingEvent }
     /// Whether this is ``corruptRow(_:)``.

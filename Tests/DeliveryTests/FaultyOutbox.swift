@@ -30,8 +30,8 @@ final class FaultyOutbox: OutboxStore {
         }
     }
 
-    func claimDue(now: Date, limit: Int, leaseUntil: Date) async throws -> [OutboxRow] {
-        try await base.claimDue(now: now, limit: limit, leaseUntil: leaseUntil)
+    func claimDue(now: Date, limit: Int, leaseUntil: Date, receivers: Set<String>?) async throws -> [OutboxRow] {
+        try await base.claimDue(now: now, limit: limit, leaseUntil: leaseUntil, receivers: receivers)
     }
     func markDelivered(ids: [Int64], at: Date, sentPayload: String?) async throws {
         try fault()

@@ -15,8 +15,9 @@ actor InMemoryOutbox: OutboxStore {
 
     func row(_ id: Int64) -> OutboxRow? { rows[id] }
 
-    func claimDue(now: Date, limit: Int, leaseUntil: Date) async throws -> [OutboxRow] {
+    func claimDue(now: Date, limit: Int, leaseUntil: Date, receivers: Set<String>?) async throws -> [OutboxRow] {
         let due = rows.values
+            .filter { receivers?.contains($0.dispatch.receiver) ?? true }
             .filter {
                 ($0.state == .pending && $0.nextAttemptAt <= now && $0.dispatch.notBefore <= now)
                     || ($0.state == .inFlight && ($0.claimedUntil ?? .distantFuture) <= now)

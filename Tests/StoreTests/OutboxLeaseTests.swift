@@ -8,6 +8,20 @@ import Testing
 
 @Suite("Outbox leases, stored messages, held rows and retention")
 struct OutboxLeaseTests {
+    @Test("A claim limited to some receivers (the lanes a replica owns) leaves the others' rows due")
+    func claimByLane() async throws {
+        let store = try SQLiteStore.testStore()
+        try await enqueue(store, ["evt-1", "evt-2"], to: "ops")
+        try await enqueue(store, ["evt-3"], to: #"odd "name""#)
+        #expect(try await store.claimDue(now: t0, limit: 10, leaseUntil: t0 + 60, receivers: []).isEmpty)
+        let odd = try await store.claimDue(now: t0, limit: 10, leaseUntil: t0 + 60, receivers: [#"odd "name""#])
+        #expect(odd.map(\.dispatch.eventId) == ["evt-3"])
+        let rest = try await store.claimDue(now: t0, limit: 10, leaseUntil: t0 + 60, receivers: ["ops", "mail"])
+        #expect(rest.map(\.dispatch.eventId) == ["evt-1", "evt-2"])
+        // A lapsed lease is claimed again only by the lane's own claim.
+        #expect(try await store.claimDue(now: t0 + 61, limit: 10, leaseUntil: t0 + 120, receivers: ["ops"]).count == 2)
+    }
+
     @Test("postpone waits without counting an attempt; scheduleRetry counts one")
     func postponeKeepsAttempts() async throws {
         let store = try SQLiteStore.testStore()
