@@ -137,13 +137,24 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Replicas sharing one database: replica ids, the pure balancer, the lease coordinator.
+        .target(
+            name: "Coordination",
+            dependencies: [
+                "Timekeeping", "Store",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
         // Configuration, wiring, services, the status endpoint, reload, the demo.
         .target(
             name: "TattleApp",
             dependencies: [
                 "Secrets",
                 "Curl", "TencentCloud", "TATSimulator", "Events", "Watcher", "Outbox", "Rules", "Store",
-                "Pipeline", "Delivery",
+                "Pipeline", "Delivery", "Coordination",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -239,6 +250,14 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "CoordinationTests",
+            dependencies: [
+                "Coordination", "Store", "TATSimulator", "TestSupport",
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
             swiftSettings: strict

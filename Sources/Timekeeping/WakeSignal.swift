@@ -2,7 +2,7 @@ import Synchronization
 
 /// A one-shot, level-triggered wake-up: ``signal()`` releases the current waiters, or — when none is
 /// waiting — the next ``wait()``. Signals do not accumulate beyond one.
-final class WakeSignal: Sendable {
+public final class WakeSignal: Sendable {
     private struct State {
         var pending = false
         var nextID: UInt64 = 0
@@ -11,10 +11,11 @@ final class WakeSignal: Sendable {
 
     private let state = Mutex(State())
 
-    init() {}
+    /// A signal with nothing pending.
+    public init() {}
 
     /// Wakes every waiter, or the next one to come.
-    func signal() {
+    public func signal() {
         let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
             guard !state.waiters.isEmpty else {
                 state.pending = true
@@ -27,7 +28,7 @@ final class WakeSignal: Sendable {
     }
 
     /// Returns after a ``signal()``, or at once when one is pending or the task is cancelled.
-    func wait() async {
+    public func wait() async {
         let id = state.withLock { state in
             state.nextID += 1
             return state.nextID
@@ -53,7 +54,7 @@ final class WakeSignal: Sendable {
 
     /// Waits for a signal, at most `timeout` on `clock` (`nil`: no limit). Returns whether it was signalled.
     @discardableResult
-    func wait(timeout: Duration?, clock: any Clock<Duration>) async -> Bool {
+    public func wait(timeout: Duration?, clock: any Clock<Duration>) async -> Bool {
         guard let timeout else {
             await wait()
             return true
@@ -75,7 +76,7 @@ final class WakeSignal: Sendable {
     }
 
     /// Takes a pending signal without waiting.
-    func consumePending() -> Bool {
+    public func consumePending() -> Bool {
         state.withLock { state in
             defer { state.pending = false }
             return state.pending
