@@ -27,6 +27,11 @@ extension Dispatcher {
         /// How often held rows are checked for a returning receiver or the age limit (a reload also
         /// triggers it). Default 60 s.
         public var heldCheckInterval: Duration
+        /// Whether ``Dispatcher/run()`` first returns every in-flight row to pending (they belonged to
+        /// the previous process on this state directory). Default true; false with several replicas
+        /// on one database, where in-flight rows may be another replica's and come back through
+        /// their lease instead.
+        public var recoversInFlightAtStart = true
 
         /// Makes a configuration; every argument defaults to the value documented on its property.
         public init(

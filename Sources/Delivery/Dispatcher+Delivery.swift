@@ -13,8 +13,8 @@ extension Dispatcher {
     /// still working on (re-claimed because their lease lapsed) are not queued twice.
     func enqueue(_ rows: [OutboxRow]) async -> [(ReceiverLane, Int)] {
         let rows = state.withLock { state in
-            let fresh = rows.filter { !state.working.contains($0.id) }
-            state.working.formUnion(fresh.map(\.id))
+            let fresh = rows.filter { state.working[$0.id] == nil }
+            for row in fresh { state.working[row.id] = row.dispatch.receiver }
             return fresh
         }
         guard !rows.isEmpty else { return [] }
@@ -65,7 +65,9 @@ extension Dispatcher {
     /// The batch is no longer worked on here: if its rows are still in flight (a state write could
     /// not be recorded) their lease brings them back.
     func finished(_ batch: DeliveryBatch) {
-        state.withLock { $0.working.subtract(batch.ids) }
+        state.withLock { state in
+            for id in batch.ids { state.working[id] = nil }
+        }
     }
 
     /// Rate limit, fix the membership (splitting what does not fit), send, classify, record.

@@ -30,6 +30,7 @@ public final class Dispatcher: Sendable {
     let store: any OutboxStore
     let transport: any Transport
     let receiverLookup: ReceiverLookup
+    let lanes: @Sendable () -> Set<String>?
     let render: Render
     let redactor: @Sendable () -> SecretSet
     let configuration: Configuration
@@ -43,8 +44,9 @@ public final class Dispatcher: Sendable {
         var lanes: [String: ReceiverLane] = [:]
         var stopping = false
         var activeWorkers = 0
-        /// Row ids queued or being sent by this process (a lapsed lease must not queue them twice).
-        var working = Set<Int64>()
+        /// Rows queued or being sent by this process, with their receivers (a lapsed lease must not
+        /// queue them twice; a lane handed to another replica waits until it has none).
+        var working: [Int64: String] = [:]
         /// When held rows were last reconciled.
         var heldCheckedAt = Date.distantPast
     }
@@ -58,6 +60,8 @@ public final class Dispatcher: Sendable {
     ///   - store: the outbox.
     ///   - transport: sends and classifies (``CurlTransport`` in production).
     ///   - receiverLookup: the current receiver configuration by name (follows reloads).
+    ///   - lanes: the receivers whose rows this process may claim, asked before every claim: with
+    ///     several replicas, the lanes this one owns. Default nil: every receiver.
     ///   - render: renders a batch for its receiver (the rules engine, with all the batch's events).
     ///   - redactor: secrets to scrub from everything logged or stored, beyond the receiver's own
     ///     (normally ``SecretSet/init(receivers:)`` over every configured receiver). Default none.
@@ -69,7 +73,7 @@ public final class Dispatcher: Sendable {
     ///   - metrics: default the bootstrapped metrics system.
     public init(
         store: any OutboxStore, transport: any Transport, receiverLookup: @escaping ReceiverLookup,
-        render: @escaping Render, redactor: @escaping @Sendable () -> SecretSet = { SecretSet() },
+        lanes: @escaping @Sendable () -> Set<String>? = { nil }, render: @escaping Render, redactor: @escaping @Sendable () -> SecretSet = { SecretSet() },
         configuration: Configuration = .init(), clock: any Clock<Duration> = ContinuousClock(),
         now: @escaping @Sendable () -> Date = { Date() },
         random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
@@ -78,6 +82,7 @@ public final class Dispatcher: Sendable {
         self.store = store
         self.transport = transport
         self.receiverLookup = receiverLookup
+        self.lanes = lanes
         self.render = render
         self.redactor = redactor
         self.configuration = configuration
@@ -100,11 +105,19 @@ public final class Dispatcher: Sendable {
 
     var isStopping: Bool { state.withLock { $0.stopping } }
 
+    /// Whether this process has no row of `receiver` queued or being sent (a lane can then be
+    /// handed to another replica without two of them sending for it at once). Cheap, non-blocking.
+    public func isIdle(lane receiver: String) -> Bool {
+        state.withLock { !$0.working.values.contains(receiver) }
+    }
+
     /// Runs until ``shutdown()`` (then drains within the grace period) or cancellation.
     /// - Throws: only if recovering in-flight rows at start fails; later store errors are logged and retried.
     public func run() async throws {
-        let recovered = try await store.recoverInFlight()
-        if recovered > 0 { logger.notice("Recovered in-flight deliveries", metadata: ["count": "\(recovered)"]) }
+        if configuration.recoversInFlightAtStart {
+            let recovered = try await store.recoverInFlight()
+            if recovered > 0 { logger.notice("Recovered in-flight deliveries", metadata: ["count": "\(recovered)"]) }
+        }
         do {
             try await withThrowingDiscardingTaskGroup { group in
                 while !isStopping && !Task.isCancelled {
@@ -154,7 +167,8 @@ public final class Dispatcher: Sendable {
     func claim() async throws -> [OutboxRow] {
         let now = now()
         return try await store.claimDue(
-            now: now, limit: configuration.claimLimit, leaseUntil: now.addingTimeInterval(configuration.lease.seconds))
+            now: now, limit: configuration.claimLimit, leaseUntil: now.addingTimeInterval(configuration.lease.seconds),
+            receivers: lanes())
     }
 
     private func waitForWork() async {

@@ -22,6 +22,7 @@ public actor RulesCommitSink: CycleSink {
     let now: @Sendable () -> Date
     let committed: @Sendable () -> Void
     let observer: (@Sendable ([Event]) -> Void)?
+    let fencing: UnitFencing?
     let logger: Logger
     private var memory: InMemoryNoiseMemory
     private var busy = false
@@ -30,10 +31,14 @@ public actor RulesCommitSink: CycleSink {
     /// - Parameters:
     ///   - observer: called with each committed cycle's events (the demo prints them). Default none.
     ///   - committed: called after a commit that enqueued notifications (wakes delivery).
+    ///   - fencing: with several replicas, the unit leases every commit is fenced with. Default nil
+    ///     (one process: no fence).
     public init(
         holder: RulesHolder, store: any StateStore, memory: InMemoryNoiseMemory, now: @escaping @Sendable () -> Date,
-        logger: Logger, observer: (@Sendable ([Event]) -> Void)? = nil, committed: @escaping @Sendable () -> Void
+        logger: Logger, observer: (@Sendable ([Event]) -> Void)? = nil, committed: @escaping @Sendable () -> Void,
+        fencing: UnitFencing? = nil
     ) {
+        self.fencing = fencing
         self.observer = observer
         self.holder = holder
         self.store = store
@@ -72,11 +77,17 @@ public actor RulesCommitSink: CycleSink {
         let evaluation = engine.evaluate(diff.events, now: now(), memory: memory)
         let referenced = Set(evaluation.dispatches.map(\.eventId))
         let events = diff.events.filter { referenced.contains($0.id) }
-        try await store.commit(
-            CycleCommit(
-                region: region, upserts: diff.upserts, removals: diff.removals, markBaselined: baseline,
-                events: events, dispatches: evaluation.dispatches, noise: evaluation.updates,
-                tombstones: diff.tombstones, forgottenTombstones: diff.forgottenTombstones))
+        let fence = try fencing?.fence(region)
+        do {
+            try await store.commit(
+                CycleCommit(
+                    region: region, upserts: diff.upserts, removals: diff.removals, markBaselined: baseline,
+                    events: events, dispatches: evaluation.dispatches, noise: evaluation.updates,
+                    tombstones: diff.tombstones, forgottenTombstones: diff.forgottenTombstones, fence: fence))
+        } catch let error as StoreError where error.isFenced {
+            if let fence { fencing?.refused(fence) }
+            throw error
+        }
         memory.apply(evaluation.updates)
         for event in diff.events {
             let receivers = evaluation.dispatches.filter { $0.eventId == event.id }.map(\.receiver)
