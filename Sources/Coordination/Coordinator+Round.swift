@@ -26,8 +26,10 @@ extension Coordinator {
                     if try await handOver(key, now: now) { release += state.withLock { [$0.held[key]].compactMap { $0 } } }
                 }
             }
+            let after = try await store.leases(now: now)
             state.withLock { state in
                 state.replicas = replicas
+                state.leases = after
                 state.renewedAt = now
                 state.problem = nil
             }
@@ -111,6 +113,8 @@ extension Coordinator {
                 state.activeFrom.removeAll()
                 state.handingOver.removeAll()
                 state.renewedAt = nil
+                state.replicas = []
+                state.leases = []
                 state.problem = problem
             }
             return Array(state.held.values)
@@ -174,8 +178,8 @@ extension Coordinator {
             }
         }
         return Ownership(
-            replica: replica, units: units, lanes: lanes, replicas: state.replicas, renewedAt: state.renewedAt,
-            problem: state.problem)
+            replica: replica, units: units, lanes: lanes, replicas: state.replicas, leases: state.leases,
+            renewedAt: state.renewedAt, problem: state.problem)
     }
 
     /// What `apply` acts on: names and terms.

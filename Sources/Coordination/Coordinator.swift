@@ -52,6 +52,7 @@ public final class Coordinator: Service, Sendable {
         /// Held leases being handed over: no longer polled or claimed, released when done.
         var handingOver: Set<Key> = []
         var replicas: [Replica] = []
+        var leases: [Lease] = []
         var renewedAt: Date?
         var problem: String?
         /// The ownership last handed to `apply`.

@@ -13,6 +13,8 @@ public struct Ownership: Sendable, Hashable {
     public var lanes: [String: Lease]
     /// The live replicas at the last successful renewal, sorted by id.
     public var replicas: [Replica]
+    /// Every replica's leases as read at the last successful renewal (what each one owns).
+    public var leases: [Lease]
     /// When leases were last renewed; nil before the first success or after a failure.
     public var renewedAt: Date?
     /// The last renewal failure (the database unreachable), already free of secrets; nil when fine.
@@ -20,8 +22,9 @@ public struct Ownership: Sendable, Hashable {
 
     public init(
         replica: String, units: [String: Lease] = [:], lanes: [String: Lease] = [:], replicas: [Replica] = [],
-        renewedAt: Date? = nil, problem: String? = nil
+        leases: [Lease] = [], renewedAt: Date? = nil, problem: String? = nil
     ) {
+        self.leases = leases
         self.replica = replica
         self.units = units
         self.lanes = lanes

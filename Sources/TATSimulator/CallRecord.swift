@@ -1,7 +1,16 @@
+import Foundation
+
 /// One request the simulator received, for tests that check how a client uses the API.
 public struct CallRecord: Sendable, Hashable {
     /// The `X-TC-Action` header as sent (empty when missing).
     public var action: String
+    /// The `X-TC-Region` header as sent, if any.
+    public var region: String?
+    /// The SecretId the request was signed with (from `Authorization`; never the key), if any: tells
+    /// apart callers holding different keys, e.g. the replicas of a high-availability test.
+    public var secretId: String?
+    /// When the request arrived, on the simulator's wall clock (`Configuration.now`).
+    public var receivedAt: Date?
     /// Whether the body carried `InvocationIds` / `InvocationTaskIds`.
     public var usedIds: Bool = false
     /// How many ids the body carried.

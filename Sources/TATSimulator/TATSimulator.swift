@@ -114,6 +114,9 @@ public actor TATSimulator {
         let action = request.headers["x-tc-action"] ?? ""
         let fault = faults.next(for: APIAction(rawValue: action))
         var record = CallRecord(action: action)
+        record.region = request.headers["x-tc-region"]
+        record.secretId = request.headers["authorization"].flatMap(TC3Authorization.init(parsing:))?.secretId
+        record.receivedAt = configuration.now()
         record.fault = fault
         record.errorCode = fault?.apiError?.code
         if let fault { logger.debug("injecting fault", metadata: ["fault": "\(fault)", "action": "\(action)"]) }

@@ -1,8 +1,11 @@
+import Coordination
 import Foundation
 import Synchronization
 
 /// What `/readyz` reports: the daemon is ready when its rules are loaded, a poll succeeded within a
-/// few intervals, and the state database accepts writes.
+/// few intervals, and the state database accepts writes. With several replicas also when its
+/// leases were renewed within their TTL; a replica that owns no unit (the others poll them all)
+/// passes the poll check.
 public final class Readiness: Sendable {
     private struct State {
         var rulesLoaded = false
@@ -18,14 +21,21 @@ public final class Readiness: Sendable {
     public let tolerance: Double
     private let databaseWritable: @Sendable () async -> Bool
     private let lastPoll: @Sendable () -> Date?
+    private let ownership: (@Sendable () -> Ownership)?
+    private let leaseTTL: Double
 
     /// - Parameters:
     ///   - lastSuccessfulPoll: reads the watcher's last successful poll (when set, it replaces
     ///     ``pollSucceeded(at:)``).
+    ///   - ownership: with several replicas, the coordinator's view. Default nil (one process).
+    ///   - leaseTTL: seconds a lease lasts; renewals older than this fail the `leases` check.
     public init(
         pollInterval: Double, tolerance: Double = 3, databaseWritable: @escaping @Sendable () async -> Bool,
-        lastSuccessfulPoll: @escaping @Sendable () -> Date? = { nil }
+        lastSuccessfulPoll: @escaping @Sendable () -> Date? = { nil },
+        ownership: (@Sendable () -> Ownership)? = nil, leaseTTL: Double = 15
     ) {
+        self.ownership = ownership
+        self.leaseTTL = leaseTTL
         self.pollInterval = pollInterval
         self.tolerance = tolerance
         self.databaseWritable = databaseWritable
@@ -54,10 +64,29 @@ public final class Readiness: Sendable {
             pollDetail = "no successful poll yet"
         }
         let writable = await databaseWritable()
-        return [
+        var checks = [
             ("rules", snapshot.rulesLoaded, snapshot.rulesLoaded ? "rules loaded" : "no valid rules loaded"),
             ("poll", pollOK, pollDetail),
             ("database", writable, writable ? "state database writable" : "state database not writable"),
         ]
+        if let ownership = ownership?() {
+            if ownership.units.isEmpty, ownership.problem == nil, ownership.renewedAt != nil {
+                checks[1] = ("poll", true, "owns no watch unit now (the other replicas poll them)")
+            }
+            checks.append(Self.leases(ownership, now: now, ttl: leaseTTL))
+        }
+        return checks
+    }
+
+    /// The `leases` check: renewed within the TTL, with what this replica owns.
+    static func leases(_ ownership: Ownership, now: Date, ttl: Double) -> (name: String, ok: Bool, detail: String) {
+        guard let renewed = ownership.renewedAt else {
+            return ("leases", false, "leases not renewed: \(ownership.problem ?? "no renewal yet")")
+        }
+        let age = now.timeIntervalSince(renewed)
+        let owned =
+            "replica \(ownership.replica) owns \(ownership.units.count) units (\(ownership.units.keys.sorted().joined(separator: ", ")))"
+            + " and \(ownership.lanes.count) lanes (\(ownership.lanes.keys.sorted().joined(separator: ", "))) of \(ownership.replicas.count) live replicas"
+        return ("leases", age <= ttl, String(format: "renewed %.1f s ago (limit %.0f s); ", age, ttl) + owned)
     }
 }

@@ -16,7 +16,7 @@ enum StatusPage {
             "<h1>Tattle status <span class=\"muted\">· \(when(report.generatedAt, now: report.generatedAt))</span></h1>\n"
         body += "<div id=\"api-result\" hidden></div>\n"
         body +=
-            regions(report) + receivers(report) + rules(report) + silences(report) + events(report)
+            regions(report) + replicas(report) + receivers(report) + rules(report) + silences(report) + events(report)
             + deadLetters(report)
         return PageLayout.document(
             title: "Tattle status", body: body, nonce: nonce, refreshSeconds: refreshSeconds)

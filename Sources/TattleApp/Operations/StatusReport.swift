@@ -1,3 +1,4 @@
+import Coordination
 import Events
 import Foundation
 import Rules
@@ -14,6 +15,8 @@ struct StatusReport: Sendable {
 
     var generatedAt: Date
     var regions: [RegionStatus]
+    /// With several replicas: who is live and what each owns; nil for a single process.
+    var ownership: Ownership? = nil
     var receivers: [ReceiverLine]
     /// Every state column to show: the known ones in pipeline order, then any other state the
     /// outbox holds (a state added later shows up without a change here).
@@ -51,7 +54,7 @@ struct StatusReport: Sendable {
         }
         let columns = stateColumns(seen: Set(backlogs.flatMap(\.counts.keys)))
         return StatusReport(
-            generatedAt: now, regions: await sources.regions(),
+            generatedAt: now, regions: await sources.regions(), ownership: sources.ownership(),
             receivers: lines.values.sorted { $0.name < $1.name }, stateColumns: columns,
             events: try await sources.store.recentEvents(limit: listLimit),
             deadLetters: try await sources.store.rows(in: [.dead], limit: listLimit),

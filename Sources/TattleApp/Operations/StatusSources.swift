@@ -1,3 +1,4 @@
+import Coordination
 import Foundation
 import Rules
 import Store
@@ -19,6 +20,8 @@ public struct StatusSources: Sendable {
     public var reload: @Sendable () async -> ReloadStatus.Snapshot?
     /// The admin token; disabled when none is configured.
     public var token: AdminToken
+    /// With several replicas: the coordinator's view (live replicas, leases). Default none.
+    public var ownership: @Sendable () -> Ownership? = { nil }
     /// The wall clock. Default `Date()`.
     public var now: @Sendable () -> Date
 
