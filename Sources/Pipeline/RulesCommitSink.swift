@@ -54,6 +54,15 @@ public actor RulesCommitSink: CycleSink {
         try await commitExclusively(region: region, diff: diff, baseline: baseline)
     }
 
+    /// Replaces the noise-control memory with the store's, between two commits. A replica calls it
+    /// when it takes units over: their throttle, dedupe and recovery memory was written by the
+    /// previous owner, in the same transactions as its cycles.
+    public func reloadNoiseMemory() async throws {
+        await enter()
+        defer { leave() }
+        memory = try await store.loadNoiseMemory()
+    }
+
     /// Waits until no other commit is between evaluation and memory update.
     private func enter() async {
         guard busy else {

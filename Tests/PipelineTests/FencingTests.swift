@@ -75,3 +75,21 @@ struct FencingTests {
         #expect(refused.leases.withLock { $0 } == [lease])
     }
 }
+
+@Suite("Pipeline: a replica taking units over reloads the noise memory")
+struct NoiseReloadTests {
+    static let throttled =
+        #"[{"name": "t", "match": {"status": "FAILED"}, "receivers": ["hook"], "throttle": "10m", "groupBy": ["invocation.commandName"]}]"#
+
+    @Test("what another replica's sink remembered throttles this one's after a reload")
+    func throttleSurvivesTakeOver() async throws {
+        let store = try SQLiteStore.inMemory(configuration: .init(now: { t0 }))
+        let previousOwner = sink(try engine(Self.throttled), store: store)
+        let newOwner = sink(try engine(Self.throttled), store: store)
+        try await previousOwner.commit(region: "ap-guangzhou", diff: diff([failure("inv-1")]), baseline: false)
+        try await newOwner.reloadNoiseMemory()
+        try await newOwner.commit(region: "ap-guangzhou", diff: diff([failure("inv-2")]), baseline: false)
+        let rows = try await store.rows(in: [.pending], limit: 10)
+        #expect(rows.map(\.dispatch.eventId) == [failure("inv-1").event.id])
+    }
+}
