@@ -29,11 +29,15 @@ public struct Event: Codable, Sendable, Hashable, Identifiable {
     public var task: TaskInfo?
     /// How long and against which limit, for `*.stuck` events.
     public var stuck: StuckInfo?
+    /// The name of the Tencent Cloud account the invocation lives in, as the rules file's `accounts`
+    /// name it (`default` for a single-account setup). The watcher sets it; `nil` only on events made
+    /// without one (the differ's own output, events stored before accounts existed).
+    public var account: String?
 
     /// Creates an event; ``version`` is always ``schemaVersion``.
     public init(
         id: String, type: EventType, region: String, detectedAt: Date, previousStatus: String?, status: String,
-        invocation: InvocationInfo, task: TaskInfo? = nil, stuck: StuckInfo? = nil
+        invocation: InvocationInfo, task: TaskInfo? = nil, stuck: StuckInfo? = nil, account: String? = nil
     ) {
         self.version = Self.schemaVersion
         self.id = id
@@ -45,6 +49,7 @@ public struct Event: Codable, Sendable, Hashable, Identifiable {
         self.invocation = invocation
         self.task = task
         self.stuck = stuck
+        self.account = account
     }
 }
 

@@ -10,8 +10,19 @@ public enum EventID {
         type: EventType, region: String, invocationId: String, taskId: String?, previousStatus: String?,
         status: String
     ) -> String {
+        hash([type.rawValue, region, invocationId, taskId ?? "", previousStatus ?? "", status])
+    }
+
+    /// The id of a named account's event: the same hash over the account's name and the id
+    /// ``make(type:region:invocationId:taskId:previousStatus:status:)`` gave it, so two accounts never
+    /// share an id. The default account keeps the unscoped ids.
+    public static func scoped(_ id: String, account: String) -> String {
+        hash([account, id])
+    }
+
+    private static func hash(_ parts: [String]) -> String {
         var hasher = SHA256()
-        for part in [type.rawValue, region, invocationId, taskId ?? "", previousStatus ?? "", status] {
+        for part in parts {
             hasher.update(data: Array(part.utf8))
             hasher.update(data: [0x1F])
         }

@@ -103,7 +103,8 @@ public actor RulesCommitSink: CycleSink {
             logger.info(
                 "event \(event.type) \(event.previousStatus ?? "new") → \(event.status)",
                 metadata: [
-                    "invocation_id": "\(event.invocation.id)", "event_id": "\(event.id)", "region": "\(region)",
+                    "invocation_id": "\(event.invocation.id)", "event_id": "\(event.id)", "region": "\(event.region)",
+                    "account": "\(event.account ?? WatchUnit.defaultAccount)",
                     "command": "\(event.invocation.commandName ?? "")",
                     "task_id": "\(event.task?.id ?? "")", "notify": "\(receivers.joined(separator: ","))",
                 ])

@@ -48,7 +48,7 @@ struct EventField: Sendable {
 
     /// The fields a path can name.
     enum Key: Sendable, Hashable {
-        case version, id, type, region, detectedAt, previousStatus, status, isFailure, isTerminal
+        case version, id, type, region, account, detectedAt, previousStatus, status, isFailure, isTerminal
         case invocation, invocationId, commandId, commandName, description, instanceKind, source, username
         case createdTime, startTime, endTime, timeout, invocationStatus, instanceCount
         case failedInstances, failedInstanceCount, invocationDuration
@@ -114,7 +114,8 @@ struct EventField: Sendable {
     /// The field's value as text (``FieldValue/text``), read directly for string fields.
     func text(_ event: Event) -> String? {
         switch key {
-        case .id, .region, .previousStatus, .status, .type, .invocationId, .commandId, .commandName, .description,
+        case .id, .region, .account, .previousStatus, .status, .type, .invocationId, .commandId, .commandName,
+            .description,
             .instanceKind, .source, .username, .invocationStatus, .taskId, .instanceId, .taskStatus, .errorInfo,
             .outputText:
             return string(event)
@@ -128,6 +129,7 @@ struct EventField: Sendable {
         case .id: event.id
         case .type: event.type.rawValue
         case .region: event.region
+        case .account: event.account
         case .previousStatus: event.previousStatus
         case .status: event.status
         case .invocationId: event.invocation.id
@@ -158,7 +160,8 @@ struct EventField: Sendable {
     }
 
     private static let table: [String: Key] = [
-        "version": .version, "id": .id, "type": .type, "region": .region, "detectedAt": .detectedAt,
+        "version": .version, "id": .id, "type": .type, "region": .region, "account": .account,
+        "detectedAt": .detectedAt,
         "previousStatus": .previousStatus, "status": .status, "isFailure": .isFailure, "isTerminal": .isTerminal,
         "invocation": .invocation, "invocation.id": .invocationId, "invocation.commandId": .commandId,
         "invocation.commandName": .commandName, "invocation.description": .description,

@@ -16,7 +16,7 @@ final class Loader {
     var defaultGroupWait: Double?
     var defaultMute: [MuteWindow]?
 
-    static let topKeys = ["version", "defaults", "receivers", "rules", "$schema"]
+    static let topKeys = ["version", "defaults", "accounts", "receivers", "rules", "$schema"]
     static let defaultsKeys = ["timeZone", "throttle", "groupWait", "mute"]
 
     init(data: Data, resolver: any ReferenceResolver, policy: RuleSet.ReferencePolicy) {
@@ -52,6 +52,7 @@ final class Loader {
             }
         }
         if let defaults = top["defaults"] { loadDefaults(defaults, .root + "defaults") }
+        let accounts = top["accounts"].map(loadAccounts)
 
         var receivers: [String: ReceiverConfig] = [:]
         var receiverPaths: [String: JSONPath] = [:]
@@ -108,7 +109,7 @@ final class Loader {
         }
         TemplateCheck(context: context).check(
             rules: rules, rulePaths: rulePaths, receivers: receivers, receiverPaths: receiverPaths)
-        return RuleSet(version: 1, rules: rules, receiverConfigs: receivers, timeZone: timeZone)
+        return RuleSet(version: 1, rules: rules, receiverConfigs: receivers, timeZone: timeZone, accounts: accounts)
     }
 
     static func anyKey(_ value: JSONTree) -> [String] {

@@ -61,6 +61,7 @@ struct EventContext: MustacheParent {
         case "version": return event.version
         case "type": return event.type.rawValue
         case "region": return event.region
+        case "account": return event.account
         case "detectedAt": return Format.date(event.detectedAt)
         case "previousStatus": return event.previousStatus
         case "status": return event.status

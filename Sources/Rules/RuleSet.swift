@@ -11,6 +11,9 @@ public struct RuleSet: Sendable {
     public var receiverConfigs: [String: ReceiverConfig]
     /// The file's default time zone for mute windows; default UTC.
     public var timeZone: TimeZone
+    /// The Tencent Cloud accounts to watch, in file order; nil when the file has no `accounts` (one
+    /// account, `default`, from the credential chain). Default nil.
+    public var accounts: [Account]? = nil
 
     /// Receivers by name, for the delivery module.
     public var receivers: [String: Receiver] { receiverConfigs.mapValues(\.receiver) }
@@ -20,6 +23,10 @@ public struct RuleSet: Sendable {
 
     /// An empty rule set: matches nothing.
     public static let empty = RuleSet(version: 1, rules: [], receiverConfigs: [:], timeZone: .gmt)
+
+    /// The accounts in force: the file's, else the one implicit account (`default`, credential chain,
+    /// the daemon's regions).
+    public var effectiveAccounts: [Account] { accounts ?? [Account(name: Account.defaultName)] }
 
     /// What to do with `${env:…}`/`${file:…}` references that cannot be resolved.
     public enum ReferencePolicy: Sendable {

@@ -33,7 +33,8 @@ indirect enum TemplateSchema: Sendable {
 
     /// The variables of one event (items of `events`).
     static let event: [String: TemplateSchema] = [
-        "id": .leaf, "version": .leaf, "type": .leaf, "region": .leaf, "detectedAt": .leaf, "previousStatus": .leaf,
+        "id": .leaf, "version": .leaf, "type": .leaf, "region": .leaf, "account": .leaf,
+        "detectedAt": .leaf, "previousStatus": .leaf,
         "status": .leaf, "statusTransition": .leaf, "invocation": .object(invocation), "task": .object(task),
         "stuck": .object(stuck), "commandName": .leaf, "title": .leaf, "statusEmoji": .leaf, "isRecovery": .leaf,
         "isFailure": .leaf, "isStuck": .leaf, "isTask": .leaf, "instances": .list(instance),

@@ -1,6 +1,7 @@
 import Foundation
 
-/// Credentials from the SDKs' profile file: INI, section `[default]`, keys `secret_id` and `secret_key`.
+/// Credentials from the SDKs' profile file: INI, section `[default]` (or another named one), keys
+/// `secret_id` and `secret_key`.
 ///
 /// The file is `TENCENTCLOUD_CREDENTIALS_FILE` when set (it must then exist), else
 /// `~/.tencentcloud/credentials`, else `/etc/tencentcloud/credentials`; none present: nil.
@@ -14,14 +15,17 @@ public struct ProfileCredentialSource: CredentialSource {
     public var environment: [String: String]
     /// The system-wide file. Default ``systemFile``.
     public var systemFile: String
+    /// The INI section holding the key pair. Default `default`.
+    public var section: String
 
     /// Reads from `environment` (default: the process environment).
     public init(
         environment: [String: String] = ProcessInfo.processInfo.environment,
-        systemFile: String = ProfileCredentialSource.systemFile
+        systemFile: String = ProfileCredentialSource.systemFile, section: String = "default"
     ) {
         self.environment = environment
         self.systemFile = systemFile
+        self.section = section
     }
 
     /// The files tried, in order.
@@ -33,12 +37,13 @@ public struct ProfileCredentialSource: CredentialSource {
         return files
     }
 
-    /// `profile file <path>` (the first candidate that exists).
+    /// `profile file <path>` (the first candidate that exists), plus `[section]` when not `default`.
     public var name: String {
         "profile file " + (candidates.first { FileManager.default.fileExists(atPath: $0) } ?? candidates[0])
+            + (section == "default" ? "" : " [\(section)]")
     }
 
-    /// The `[default]` key pair of the first file that exists, or nil when none does.
+    /// The key pair of ``section`` (default `[default]`) of the first file that exists, or nil when none does.
     public func resolve() throws(CredentialError) -> ExpiringCredentials? {
         let explicit = !(environment[Self.fileVariable] ?? "").isEmpty
         guard let path = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) else {
@@ -51,10 +56,10 @@ public struct ProfileCredentialSource: CredentialSource {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw CredentialError(.misconfigured, "cannot read the profile file \(path) (check its permissions)")
         }
-        let values = Self.parse(String(decoding: data, as: UTF8.self), section: "default")
+        let values = Self.parse(String(decoding: data, as: UTF8.self), section: section)
         guard let id = values["secret_id"], !id.isEmpty, let key = values["secret_key"], !key.isEmpty else {
             throw CredentialError(
-                .misconfigured, "the profile file \(path) has no [default] section with secret_id and secret_key")
+                .misconfigured, "the profile file \(path) has no [\(section)] section with secret_id and secret_key")
         }
         return ExpiringCredentials(Credentials(secretId: id, secretKey: key))
     }

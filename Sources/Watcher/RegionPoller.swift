@@ -5,14 +5,16 @@ import Synchronization
 import TencentCloud
 import Timekeeping
 
-/// Watches one region: each ``poll()`` refreshes what is still running, discovers what is new,
+/// Watches one account in one region (a ``WatchUnit``): each ``poll()`` refreshes what is still running, discovers what is new,
 /// periodically re-lists everything, diffs, enriches failed tasks and hands the result to the sink.
 ///
 /// A cycle either commits completely or changes nothing: any failed or partial step throws before
 /// the sink is called, and the in-memory snapshot advances only after the sink's commit succeeded.
 public actor RegionPoller {
-    /// The region polled.
-    public nonisolated let region: String
+    /// The account and region polled.
+    public nonisolated let unit: WatchUnit
+    /// The region polled (``unit``'s).
+    public nonisolated var region: String { unit.region }
     let configuration: Watcher.Configuration
     let reader: any TATReader
     let store: any SnapshotSource
@@ -47,17 +49,18 @@ public actor RegionPoller {
 
     /// Creates a poller; see ``Watcher/init(configuration:reader:store:sink:clock:now:logger:metricsFactory:)``.
     init(
-        region: String, configuration: Watcher.Configuration, reader: any TATReader, store: any SnapshotSource,
+        unit: WatchUnit, configuration: Watcher.Configuration, reader: any TATReader, store: any SnapshotSource,
         sink: any CycleSink, now: @escaping @Sendable () -> Date, logger: Logger, metrics: WatcherMetrics
     ) {
-        self.region = region
+        self.unit = unit
         self.configuration = configuration
         self.reader = reader
         self.store = store
         self.sink = sink
         self.now = now
         var logger = logger
-        logger[metadataKey: "region"] = .string(region)
+        logger[metadataKey: "region"] = .string(unit.region)
+        logger[metadataKey: "account"] = .string(unit.account)
         self.logger = logger
         self.metrics = metrics
         self.differ = Differ(stuckPolicy: configuration.stuckPolicy)
@@ -79,7 +82,7 @@ public actor RegionPoller {
     @discardableResult
     public func poll() async throws -> CycleReport {
         guard !isPolling else {
-            throw PollError(code: .alreadyPolling, message: "a cycle of \(region) is already running")
+            throw PollError(code: .alreadyPolling, message: "a cycle of \(unit) is already running")
         }
         isPolling = true
         defer { isPolling = false }
@@ -120,10 +123,10 @@ public actor RegionPoller {
     private func cycle() async throws -> CycleReport {
         let now = self.now()
         if snapshot == nil {
-            if let loaded = try await store.loadSnapshot(region: region) {
+            if let loaded = try await store.loadSnapshot(region: unit.key) {
                 snapshot = Dictionary(loaded.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
                 tombstones = Dictionary(
-                    try await store.loadTombstones(region: region).map { ($0.id, $0) },
+                    try await store.loadTombstones(region: unit.key).map { ($0.id, $0) },
                     uniquingKeysWith: { _, last in last })
                 logger.info(
                     "snapshot loaded", metadata: ["tracked": "\(loaded.count)", "tombstones": "\(tombstones.count)"])
@@ -190,7 +193,8 @@ public actor RegionPoller {
         let expired = tombstones.values.filter { $0.removedAt < expiry }.map(\.id)
         if !expired.isEmpty { diff.forgottenTombstones = Array(Set(diff.forgottenTombstones).union(expired)).sorted() }
         try await enrich(&diff)
-        try await sink.commit(region: region, diff: diff, baseline: false)
+        diff.attribute(toAccount: unit.account, scopesIds: !unit.isDefaultAccount)
+        try await sink.commit(region: unit.key, diff: diff, baseline: false)
 
         // Committed: advance the in-memory state.
         var snapshot = previous
@@ -213,7 +217,7 @@ public actor RegionPoller {
         }
         discoveryResume = fullListing ? nil : nextResume
         record(diff)
-        return CycleReport(region: region, kind: fullListing ? .fullResync : .incremental, diff: diff)
+        return CycleReport(unit: unit, kind: fullListing ? .fullResync : .incremental, diff: diff)
     }
 
     /// Logs when the listing order learnt this cycle differs from the last one.
@@ -235,7 +239,8 @@ public actor RegionPoller {
         var diff = differ.baseline(
             observed: reading.observed.values.sorted { $0.id < $1.id }, backfillSince: since, now: now, region: region)
         try await enrich(&diff)
-        try await sink.commit(region: region, diff: diff, baseline: true)
+        diff.attribute(toAccount: unit.account, scopesIds: !unit.isDefaultAccount)
+        try await sink.commit(region: unit.key, diff: diff, baseline: true)
         var snapshot: [String: InvocationState] = [:]
         diff.apply(to: &snapshot)
         self.snapshot = snapshot
@@ -243,7 +248,7 @@ public actor RegionPoller {
         lastFullResync = now
         logger.info("baseline recorded", metadata: ["tracked": "\(snapshot.count)", "events": "\(diff.events.count)"])
         record(diff)
-        return CycleReport(region: region, kind: .baseline, diff: diff)
+        return CycleReport(unit: unit, kind: .baseline, diff: diff)
     }
 
     private func record(_ diff: Diff) {
@@ -276,8 +281,10 @@ public struct CycleReport: Sendable {
         case fullResync
     }
 
-    /// The region.
-    public var region: String
+    /// The account and region.
+    public var unit: WatchUnit
+    /// The region (``unit``'s).
+    public var region: String { unit.region }
     /// How the cycle listed invocations.
     public var kind: Kind
     /// What was committed.

@@ -3,8 +3,10 @@ import Foundation
 import Logging
 import Metrics
 
-/// Watches TAT invocations in every configured region: one ``RegionPoller`` per region, each
-/// polling on its own schedule with its own backoff, all handing their cycles to one ``CycleSink``.
+/// Watches TAT invocations of one account (the default one) in every configured region: one
+/// ``RegionPoller`` per region, each polling on its own schedule with its own backoff, all handing
+/// their cycles to one ``CycleSink``. The daemon, which watches several accounts and changes them on
+/// reload, runs its pollers through a ``WatchSupervisor`` instead.
 public final class Watcher: Sendable {
     /// How the watcher polls.
     public let configuration: Configuration
@@ -32,22 +34,16 @@ public final class Watcher: Sendable {
         self.logger = logger
         var seen = Set<String>()
         self.pollers = configuration.regions.filter { seen.insert($0).inserted }.map { region in
-            RegionPoller(
-                region: region, configuration: configuration, reader: reader, store: store, sink: sink, now: now,
-                logger: logger, metrics: WatcherMetrics(region: region, factory: metricsFactory))
+            let unit = WatchUnit(region: region)
+            return RegionPoller(
+                unit: unit, configuration: configuration, reader: reader, store: store, sink: sink, now: now,
+                logger: logger, metrics: WatcherMetrics(unit: unit, factory: metricsFactory))
         }
     }
 
     /// The oldest of the regions' last successful polls; nil until every region has committed once.
     /// Cheap (no actor hop), for readiness checks.
-    public var lastSuccessfulPoll: Date? {
-        var oldest: Date?
-        for poller in pollers {
-            guard let last = poller.lastSuccessfulPoll else { return nil }
-            oldest = oldest.map { min($0, last) } ?? last
-        }
-        return oldest
-    }
+    public var lastSuccessfulPoll: Date? { pollers.oldestSuccessfulPoll }
 
     /// Runs one cycle in every region, concurrently. Throws the first failure after all regions ran.
     @discardableResult
@@ -79,8 +75,20 @@ public final class Watcher: Sendable {
     }
 }
 
+extension [RegionPoller] {
+    /// The oldest of the pollers' last successful polls; nil until every one has committed once.
+    var oldestSuccessfulPoll: Date? {
+        var oldest: Date?
+        for poller in self {
+            guard let last = poller.lastSuccessfulPoll else { return nil }
+            oldest = oldest.map { Swift.min($0, last) } ?? last
+        }
+        return oldest
+    }
+}
+
 extension RegionPoller {
-    /// The loop behind ``Watcher/run()`` for one region.
+    /// The loop behind ``Watcher/run()`` and ``WatchSupervisor`` for one unit.
     func run(clock: any Clock<Duration>, configuration: Watcher.Configuration) async {
         while !Task.isCancelled {
             var elapsed = Duration.zero

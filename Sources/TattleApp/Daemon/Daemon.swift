@@ -52,14 +52,15 @@ public struct Daemon: Sendable {
         var configuration = ServiceGroupConfiguration(
             services: [
                 status, DispatcherService(dispatcher: parts.dispatcher), parts.housekeeping, parts.reloader,
-                WatcherService(watcher: parts.watcher),
+                WatchUnitsService(supervisor: parts.supervisor, units: { parts.accounts.units }),
             ],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         configuration.maximumGracefulShutdownDuration = .milliseconds(Int64(options.shutdownGrace * 1000) + 2000)
         logger.info(
             "tattle started",
             metadata: [
-                "regions": "\(parts.regions.joined(separator: ","))", "rules": "\(options.rulesFile.path)",
+                "units": "\(parts.accounts.units.map(\.key).joined(separator: ","))",
+                "rules": "\(options.rulesFile.path)",
                 "state_dir": "\(options.watch.stateDirectory.path)", "status": "\(options.listen)",
                 "interval_seconds": "\(options.watch.interval)",
             ])
@@ -79,12 +80,14 @@ public struct Daemon: Sendable {
         /// Held until the daemon stops: one writer per state directory.
         var lock: StateDirectoryLock
         var store: SQLiteStore
-        var watcher: Watcher
+        /// Runs the region pollers of the units this process watches.
+        var supervisor: WatchSupervisor
+        /// The configured accounts and their clients; ``AccountClients/units`` is every unit.
+        var accounts: AccountClients
         var dispatcher: Dispatcher
         var reloader: RulesReloader
         var housekeeping: Housekeeping
         var readiness: Readiness
-        var regions: [String]
     }
 
     func assemble(logger: Logger) async throws -> Parts {
@@ -99,18 +102,6 @@ public struct Daemon: Sendable {
         } catch {
             throw ConfigurationError("cannot lock the state directory \(options.watch.stateDirectory.path): \(error)")
         }
-        let settings: APISettings
-        let watchConfiguration: Watcher.Configuration
-        do {
-            settings = try await runner.resolvedSettings()
-            watchConfiguration = try runner.configuration(settings: settings)
-        } catch { throw ConfigurationError(error.description) }
-        let credentials: CredentialProvider
-        do {
-            credentials = try await APISettings.credentialProvider(
-                endpoint: settings.endpoint, environment: environment, logger: Logger(label: "tattle.credentials"))
-        } catch { throw ConfigurationError("\(error)") }
-
         // Rules: a missing or invalid file at start is fatal, with every problem listed.
         let rulesData: Data
         do { rulesData = try Data(contentsOf: options.rulesFile) } catch {
@@ -126,6 +117,31 @@ public struct Daemon: Sendable {
                 "the rules file \(options.rulesFile.path) has errors (check it with `tattle check`):\n\(report)")
         }
         for warning in diagnostics { logger.warning("rules: \(warning)") }
+        // The accounts come from the rules file; the daemon's regions (flags, environment, the CVM's)
+        // are only needed, and only asked of the metadata service, when an account names none.
+        let accounts = ruleSet.effectiveAccounts
+        var settings: APISettings
+        let defaultRegions: [String]
+        let watchConfiguration: Watcher.Configuration
+        do {
+            let needsRegions = accounts.contains { $0.regions == nil }
+            settings = needsRegions ? try await runner.resolvedSettings() : try runner.settings()
+            defaultRegions = options.watch.regions.isEmpty ? settings.region.map { [$0] } ?? [] : options.watch.regions
+            if settings.region == nil { settings.region = APISettings.defaultRegion }
+            watchConfiguration = try runner.configuration(settings: settings)
+        } catch { throw ConfigurationError(error.description) }
+        let clients = AccountClients(
+            settings: settings, defaultRegions: defaultRegions,
+            credentials: AccountCredentials(environment: environment, logger: Logger(label: "tattle.credentials")),
+            logger: Logger(label: "tattle.accounts"))
+        let started = await clients.apply(accounts)
+        if let failure = started.failures.first, ruleSet.accounts == nil { throw ConfigurationError(failure.reason) }
+        guard started.failures.isEmpty else {
+            throw ConfigurationError(
+                "credentials failed: "
+                    + started.failures.map { "account \($0.account): \($0.reason)" }.joined(separator: "; "))
+        }
+
         let holder = RulesHolder(engine: RulesEngine(ruleSet: ruleSet))
         SecretScrubber.shared.register(holder.current.secrets)
 
@@ -153,8 +169,8 @@ public struct Daemon: Sendable {
         let sink = RulesCommitSink(
             holder: holder, store: store, memory: memory, now: { Date() }, logger: Logger(label: "tattle.events"),
             observer: onEvents, committed: { dispatcher.wake() })
-        let client = settings.makeClient(credentialProvider: credentials)
-        let watcher = Watcher(configuration: watchConfiguration, reader: client, store: store, sink: sink)
+        let supervisor = WatchSupervisor(
+            configuration: watchConfiguration, reader: { clients.reader(for: $0) }, store: store, sink: sink)
         let stateDirectory = options.watch.stateDirectory
         let health = DatabaseHealth()
         await health.check(store, logger: logger)
@@ -164,23 +180,40 @@ public struct Daemon: Sendable {
                 // The integrity check runs at start and in housekeeping, not per probe.
                 health.isHealthy && FileManager.default.isWritableFile(atPath: stateDirectory.path)
             },
-            lastSuccessfulPoll: { watcher.lastSuccessfulPoll })
+            lastSuccessfulPoll: { supervisor.lastSuccessfulPoll })
         readiness.rulesLoaded()
         let reloader = RulesReloader(
             file: options.rulesFile, holder: holder, logger: Logger(label: "tattle.rules"),
-            afterApply: { await Self.heldLine(dispatcher.reconcileHeld()) })
+            afterApply: {
+                let accounts = await Self.reconcileAccounts(
+                    holder.current.ruleSet.effectiveAccounts, clients: clients, supervisor: supervisor)
+                return await Self.heldLine(dispatcher.reconcileHeld()) + "; " + accounts
+            })
         return Parts(
-            lock: lock, store: store, watcher: watcher, dispatcher: dispatcher, reloader: reloader,
+            lock: lock, store: store, supervisor: supervisor, accounts: clients, dispatcher: dispatcher,
+            reloader: reloader,
             housekeeping: Housekeeping(
                 store: store, logger: Logger(label: "tattle.housekeeping"), health: health,
                 retention: SQLiteStore.Retention(
                     dead: .seconds(options.deadLetterRetentionDays * 86_400),
                     noise: .seconds(options.noiseRetentionDays * 86_400))),
-            readiness: readiness, regions: watchConfiguration.regions)
+            readiness: readiness)
     }
 }
 
 extension Daemon {
+    /// After a reload: brings the account clients in line with the rules file, restarts the pollers
+    /// of accounts whose credentials or endpoint changed, starts added units and stops removed ones.
+    /// Returns the end of the reload log line.
+    static func reconcileAccounts(
+        _ accounts: [Account], clients: AccountClients, supervisor: WatchSupervisor
+    ) async -> String {
+        let outcome = await clients.apply(accounts)
+        await supervisor.restart(supervisor.units.filter { outcome.renewed.contains($0.account) })
+        let change = await supervisor.reconcile(to: clients.units)
+        return outcome.summary + ", \(change.started.count) units started, \(change.stopped.count) stopped"
+    }
+
     /// The end of the reload log line about held deliveries.
     static func heldLine(_ summary: Dispatcher.HeldSummary) -> String {
         "\(summary.held) deliveries held for receivers not in the rules file, \(summary.released) resumed"
@@ -205,13 +238,16 @@ extension Daemon {
     }
 }
 
-/// The watcher as a service: polls until graceful shutdown, which cancels the pause or abandons an
-/// uncommitted cycle (it is re-detected after restart).
-struct WatcherService: Service {
-    let watcher: Watcher
+/// The region pollers as a service: starts the pollers of `units` and keeps them polling until
+/// graceful shutdown, which cancels each pause or abandons an uncommitted cycle (re-detected later).
+/// Reloads change the units through ``Daemon/reconcileAccounts(_:clients:supervisor:)``.
+struct WatchUnitsService: Service {
+    let supervisor: WatchSupervisor
+    /// The units to watch (every configured one; a replica passes the ones it holds leases on).
+    let units: @Sendable () -> [WatchUnit]
     func run() async throws {
-        // Graceful shutdown cancels the pause, or abandons an uncommitted cycle (re-detected later).
-        await cancelWhenGracefulShutdown { await watcher.run() }
+        await supervisor.reconcile(to: units())
+        await cancelWhenGracefulShutdown { await supervisor.run() }
     }
 }
 

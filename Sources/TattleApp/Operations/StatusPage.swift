@@ -3,6 +3,7 @@ import Foundation
 import Outbox
 import Rules
 import Store
+import Watcher
 
 /// `GET /`: the overview page, server-rendered from a ``StatusReport``. Every value that comes from
 /// TAT or the rules file is escaped with ``HTML/escape(_:scrubber:)``.
@@ -30,7 +31,7 @@ enum StatusPage {
         for region in report.regions {
             let failures = region.consecutiveFailures
             html +=
-                "<tr><td>\(h(region.region))</td>"
+                "<tr><td>\(h(region.label))</td>"
                 + "<td>\(region.lastSuccessfulPoll.map { when($0, now: report.generatedAt) } ?? "<span class=\"bad\">none yet</span>")</td>"
                 + "<td class=\"n\">\(region.callsPerCycle.map(String.init) ?? "–")</td>"
                 + "<td class=\"n\">\(region.tracked)</td>"
@@ -123,7 +124,7 @@ enum StatusPage {
                 "<tr data-event=\"\(h(event.id))\"><td><a href=\"/events/\(HTML.pathSegment(event.id))\">"
                 + "\(when(recorded.recordedAt, now: report.generatedAt))</a></td>"
                 + "<td class=\"k\">\(h(event.type.rawValue))</td><td>\(h(event.invocation.commandName ?? event.invocation.commandId ?? "–"))</td>"
-                + "<td class=\"k\">\(statusChange(event))</td><td>\(h(instances(event)))</td><td class=\"k\">\(h(event.region))</td>"
+                + "<td class=\"k\">\(statusChange(event))</td><td>\(h(instances(event)))</td><td class=\"k\">\(h(event.unitLabel))</td>"
                 + "<td>\(receivers.isEmpty ? "<span class=\"muted\">no rule matched</span>" : receivers.joined(separator: "<br>"))</td></tr>\n"
         }
         if report.events.isEmpty { html += empty(7, "no events yet") }

@@ -1,4 +1,5 @@
 import Coordination
+import Events
 import Foundation
 import Rules
 import Store
@@ -46,18 +47,20 @@ extension StatusSources {
     /// The sources of a running daemon; the admin token comes from `TATTLE_ADMIN_TOKEN` or
     /// `TATTLE_ADMIN_TOKEN_FILE` (a bad setting throws a ``ConfigurationError``).
     init(daemon parts: Daemon.Parts, options: DaemonOptions, environment: [String: String]) throws {
-        let watcher = parts.watcher
+        let supervisor = parts.supervisor
         let reloader = parts.reloader
         self.init(
             store: parts.store, holder: reloader.holder, rulesFile: options.rulesFile.path,
-            regions: { await RegionStatus.of(watcher) }, reloadStatus: reloader.status,
+            regions: { await RegionStatus.of(supervisor.pollers) }, reloadStatus: reloader.status,
             reload: { await reloader.reloadNow() }, token: try AdminToken.resolve(environment: environment))
     }
 }
 
-/// One region's polling, as the status page shows it.
+/// One watch unit's polling (an account in a region), as the status page shows it.
 public struct RegionStatus: Sendable, Hashable {
     public var region: String
+    /// The account's name (`default` in a single-account setup). Default `default`.
+    public var account: String = WatchUnit.defaultAccount
     /// When a cycle last committed; nil before the first.
     public var lastSuccessfulPoll: Date?
     /// API calls of the last committed cycle.
@@ -77,16 +80,30 @@ public struct RegionStatus: Sendable, Hashable {
         self.consecutiveFailures = consecutiveFailures
     }
 
-    /// The regions of a running watcher.
-    public static func of(_ watcher: Watcher) async -> [RegionStatus] {
+    /// The units of running pollers.
+    public static func of(_ pollers: [RegionPoller]) async -> [RegionStatus] {
         var list: [RegionStatus] = []
-        for poller in watcher.pollers {
-            list.append(
-                RegionStatus(
-                    region: poller.region, lastSuccessfulPoll: poller.lastSuccessfulPoll,
-                    callsPerCycle: poller.lastCycleCalls, tracked: await poller.trackedCount,
-                    consecutiveFailures: await poller.consecutiveFailures))
+        for poller in pollers {
+            var status = RegionStatus(
+                region: poller.region, lastSuccessfulPoll: poller.lastSuccessfulPoll,
+                callsPerCycle: poller.lastCycleCalls, tracked: await poller.trackedCount,
+                consecutiveFailures: await poller.consecutiveFailures)
+            status.account = poller.unit.account
+            list.append(status)
         }
         return list
     }
+
+    /// The unit's ``Watcher/WatchUnit/label``.
+    public var label: String { WatchUnit(account: account, region: region).label }
+}
+
+extension WatchUnit {
+    /// How pages show a unit: the region, or `account / region` for a named account.
+    var label: String { isDefaultAccount ? region : "\(account) / \(region)" }
+}
+
+extension Event {
+    /// The ``Watcher/WatchUnit/label`` of the unit the event was seen in.
+    var unitLabel: String { WatchUnit(account: account ?? WatchUnit.defaultAccount, region: region).label }
 }
