@@ -152,7 +152,7 @@ let package = Package(
         .target(
             name: "TattleApp",
             dependencies: [
-                "Secrets",
+                "Secrets", "Timekeeping",
                 "Curl", "TencentCloud", "TATSimulator", "Events", "Watcher", "Outbox", "Rules", "Store",
                 "Pipeline", "Delivery", "Coordination",
                 .product(name: "Crypto", package: "swift-crypto"),

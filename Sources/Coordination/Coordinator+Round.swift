@@ -135,8 +135,9 @@ extension Coordinator {
         let now = now()
         let (ownership, changed) = state.withLock { state in
             let ownership = Self.ownership(of: state, replica: replica, now: now)
-            let changed = state.applied.map { Self.terms($0) != Self.terms(ownership) } ?? true
+            let changed = state.reapply || state.applied.map { Self.terms($0) != Self.terms(ownership) } ?? true
             state.applied = ownership
+            state.reapply = false
             return (ownership, changed)
         }
         metrics.record(ownership)

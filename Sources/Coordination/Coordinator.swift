@@ -57,6 +57,8 @@ public final class Coordinator: Service, Sendable {
         var problem: String?
         /// The ownership last handed to `apply`.
         var applied: Ownership?
+        /// Hand the ownership to `apply` at the next round even if it did not change (a reload).
+        var reapply = false
     }
 
     let state = Mutex(State())
@@ -129,8 +131,12 @@ public final class Coordinator: Service, Sendable {
         wake.signal()
     }
 
-    /// Asks for a round now (a reload changed the units or lanes).
-    public func rebalance() { wake.signal() }
+    /// Asks for a round now, whose ownership goes to `apply` even if unchanged (a reload changed the
+    /// units, the lanes, or an account's credentials).
+    public func rebalance() {
+        state.withLock { $0.reapply = true }
+        wake.signal()
+    }
 
     /// Rounds until graceful shutdown or cancellation, then resigns.
     public func run() async throws {

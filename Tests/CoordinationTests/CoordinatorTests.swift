@@ -1,6 +1,5 @@
 import Coordination
 import Foundation
-import Metrics
 import MetricsTestKit
 import Store
 import Synchronization

@@ -1,3 +1,4 @@
+import Coordination
 import Curl
 import Delivery
 import Events
@@ -9,6 +10,7 @@ import Rules
 import ServiceLifecycle
 import Store
 import TencentCloud
+import Timekeeping
 import UnixSignals
 import Watcher
 
@@ -49,10 +51,16 @@ public struct Daemon: Sendable {
             host: host, port: port, readiness: parts.readiness, registry: registry,
             logger: Logger(label: "tattle.status"),
             sources: try StatusSources(daemon: parts, options: options, environment: environment))
+        let replication = parts.replication
+        // The coordinator comes before delivery and polling: it shuts down after them (renewing the
+        // leases while delivery drains), then resigns.
+        let coordination: [any Service] = replication.map { [$0.coordinator] } ?? []
         var configuration = ServiceGroupConfiguration(
-            services: [
-                status, DispatcherService(dispatcher: parts.dispatcher), parts.housekeeping, parts.reloader,
-                WatchUnitsService(supervisor: parts.supervisor, units: { parts.accounts.units }),
+            services: [status] + coordination + [
+                DispatcherService(dispatcher: parts.dispatcher), parts.housekeeping, parts.reloader,
+                WatchUnitsService(
+                    supervisor: parts.supervisor, units: { replication?.wanted() ?? parts.accounts.units },
+                    stopped: { replication?.stopPolling() }),
             ],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         configuration.maximumGracefulShutdownDuration = .milliseconds(Int64(options.shutdownGrace * 1000) + 2000)
@@ -88,6 +96,8 @@ public struct Daemon: Sendable {
         var reloader: RulesReloader
         var housekeeping: Housekeeping
         var readiness: Readiness
+        /// With several replicas on one database: what this one owns. nil for a single process.
+        var replication: Replication?
     }
 
     func assemble(logger: Logger) async throws -> Parts {
@@ -151,26 +161,37 @@ public struct Daemon: Sendable {
                 "cannot open the state database in \(options.watch.stateDirectory.path): \(error)")
         }
         let memory = try await store.loadNoiseMemory()
+        let leaseStore: (any LeaseStore)? = nil
+        let replication = leaseStore.map {
+            Replication(
+                store: $0, pollInterval: watchConfiguration.interval, holder: holder, clients: clients,
+                logger: Logger(label: "tattle.coordination"))
+        }
 
         var curlConfiguration = CurlClient.Configuration()
         curlConfiguration.caBundlePath = options.caBundle
         let curl = CurlClient(configuration: curlConfiguration)
+        let ownedLanes: @Sendable () -> Set<String>?
+        if let replication { ownedLanes = replication.lanes } else { ownedLanes = { nil } }
         let dispatcher = Dispatcher(
             store: store, transport: CurlTransport(client: curl),
             receiverLookup: { name in holder.current.ruleSet.receivers[name] },
+            lanes: ownedLanes,
             render: { batch, receiver in
                 try holder.current.render(
                     rule: batch.rule, receiver: receiver.name, events: batch.events, isRecovery: batch.isRecovery)
             },
             redactor: { holder.current.secrets },
             configuration: Self.dispatcherConfiguration(
-                environment: environment, shutdownGrace: options.shutdownGrace))
+                environment: environment, shutdownGrace: options.shutdownGrace,
+                replicaLease: replication?.coordinator.configuration.ttl))
 
         let sink = RulesCommitSink(
             holder: holder, store: store, memory: memory, now: { Date() }, logger: Logger(label: "tattle.events"),
-            observer: onEvents, committed: { dispatcher.wake() })
+            observer: onEvents, committed: { dispatcher.wake() }, fencing: replication?.fencing)
         let supervisor = WatchSupervisor(
             configuration: watchConfiguration, reader: { clients.reader(for: $0) }, store: store, sink: sink)
+        replication?.attach(supervisor: supervisor, dispatcher: dispatcher, sink: sink)
         let stateDirectory = options.watch.stateDirectory
         let health = DatabaseHealth()
         await health.check(store, logger: logger)
@@ -180,13 +201,16 @@ public struct Daemon: Sendable {
                 // The integrity check runs at start and in housekeeping, not per probe.
                 health.isHealthy && FileManager.default.isWritableFile(atPath: stateDirectory.path)
             },
-            lastSuccessfulPoll: { supervisor.lastSuccessfulPoll })
+            lastSuccessfulPoll: { supervisor.lastSuccessfulPoll },
+            ownership: replication?.ownership,
+            leaseTTL: replication?.coordinator.configuration.ttl.seconds ?? 15)
         readiness.rulesLoaded()
         let reloader = RulesReloader(
             file: options.rulesFile, holder: holder, logger: Logger(label: "tattle.rules"),
             afterApply: {
                 let accounts = await Self.reconcileAccounts(
-                    holder.current.ruleSet.effectiveAccounts, clients: clients, supervisor: supervisor)
+                    holder.current.ruleSet.effectiveAccounts, clients: clients, supervisor: supervisor,
+                    replication: replication)
                 return await Self.heldLine(dispatcher.reconcileHeld()) + "; " + accounts
             })
         return Parts(
@@ -197,20 +221,22 @@ public struct Daemon: Sendable {
                 retention: SQLiteStore.Retention(
                     dead: .seconds(options.deadLetterRetentionDays * 86_400),
                     noise: .seconds(options.noiseRetentionDays * 86_400))),
-            readiness: readiness)
+            readiness: readiness, replication: replication)
     }
 }
 
 extension Daemon {
     /// After a reload: brings the account clients in line with the rules file, restarts the pollers
     /// of accounts whose credentials or endpoint changed, starts added units and stops removed ones.
-    /// Returns the end of the reload log line.
+    /// Returns the end of the reload log line. With replicas the coordinator starts and stops units
+    /// (its next round, asked for now, shares the changed set out).
     static func reconcileAccounts(
-        _ accounts: [Account], clients: AccountClients, supervisor: WatchSupervisor
+        _ accounts: [Account], clients: AccountClients, supervisor: WatchSupervisor, replication: Replication? = nil
     ) async -> String {
         let outcome = await clients.apply(accounts)
         await supervisor.restart(supervisor.units.filter { outcome.renewed.contains($0.account) })
-        let change = await supervisor.reconcile(to: clients.units)
+        var change = WatchSupervisor.Change()
+        if let replication { replication.coordinator.rebalance() } else { change = await supervisor.reconcile(to: clients.units) }
         return outcome.summary + ", \(change.started.count) units started, \(change.stopped.count) stopped"
     }
 
@@ -222,13 +248,23 @@ extension Daemon {
     /// The delivery tuning. `TATTLE_RETRY_BASE_SECONDS` (undocumented, for soak tests only) lowers the
     /// first backoff ceiling, the minimum delay and the cap (10 × base) with it, so chaos tests drain in
     /// seconds, not minutes.
-    static func dispatcherConfiguration(environment: [String: String], shutdownGrace: Double)
-        -> Dispatcher.Configuration
-    {
+    ///
+    /// A replica (`replicaLease`, its lease TTL) claims rows for as long as a lease lasts and renews
+    /// its own claims as it goes (claims of rows it still works on come back to it): rows a killed
+    /// replica had in flight are free when its lanes are, and no start-up recovery touches rows
+    /// another replica is sending.
+    static func dispatcherConfiguration(
+        environment: [String: String], shutdownGrace: Double, replicaLease: Duration? = nil
+    ) -> Dispatcher.Configuration {
         var configuration = Dispatcher.Configuration(
             // `tattle replay` runs in another process: look for re-queued rows every few seconds.
             idlePollInterval: .seconds(5),
             shutdownGracePeriod: .milliseconds(Int64(shutdownGrace * 1000)))
+        if let replicaLease {
+            configuration.lease = replicaLease
+            configuration.recoversInFlightAtStart = false
+            configuration.idlePollInterval = min(configuration.idlePollInterval, replicaLease / 3)
+        }
         if let base = environment["TATTLE_RETRY_BASE_SECONDS"].flatMap(Double.init), base > 0, base.isFinite {
             configuration.retry.base = .milliseconds(Int64(base * 1000))
             configuration.retry.minimumDelay = .milliseconds(Int64(min(base, 1) * 1000))
@@ -245,9 +281,12 @@ struct WatchUnitsService: Service {
     let supervisor: WatchSupervisor
     /// The units to watch (every configured one; a replica passes the ones it holds leases on).
     let units: @Sendable () -> [WatchUnit]
+    /// Called once every poller stopped (graceful shutdown). Default nothing.
+    var stopped: @Sendable () -> Void = {}
     func run() async throws {
         await supervisor.reconcile(to: units())
         await cancelWhenGracefulShutdown { await supervisor.run() }
+        stopped()
     }
 }
 

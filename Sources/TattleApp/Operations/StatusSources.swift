@@ -53,6 +53,7 @@ extension StatusSources {
             store: parts.store, holder: reloader.holder, rulesFile: options.rulesFile.path,
             regions: { await RegionStatus.of(supervisor.pollers) }, reloadStatus: reloader.status,
             reload: { await reloader.reloadNow() }, token: try AdminToken.resolve(environment: environment))
+        if let coordinator = parts.replication?.coordinator { ownership = { coordinator.ownership } }
     }
 }
 
