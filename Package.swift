@@ -265,7 +265,7 @@ let package = Package(
         .testTarget(
             name: "TattleAppTests",
             dependencies: [
-                "TattleApp", "TestSupport", "Store", "Outbox", "Rules", "Events", "TATSimulator", "TencentCloud",
+                "TattleApp", "TestSupport", "Store", "Coordination", "Outbox", "Rules", "Events", "TATSimulator", "TencentCloud",
                 "Curl", "Watcher", "Delivery",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
