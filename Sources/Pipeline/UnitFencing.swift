@@ -18,6 +18,7 @@ public struct UnitFencing: Sendable {
     public struct NotOwned: Error, CustomStringConvertible {
         /// The unit key.
         public var unit: String
+        public init(unit: String) { self.unit = unit }
         public var description: String { "\(unit) is not owned by this replica; its cycle is not committed" }
     }
 

@@ -190,7 +190,9 @@ public struct Daemon: Sendable {
             holder: holder, store: store, memory: memory, now: { Date() }, logger: Logger(label: "tattle.events"),
             observer: onEvents, committed: { dispatcher.wake() }, fencing: replication?.fencing)
         let supervisor = WatchSupervisor(
-            configuration: watchConfiguration, reader: { clients.reader(for: $0) }, store: store, sink: sink)
+            configuration: watchConfiguration,
+            reader: { unit in clients.reader(for: unit).map { replication?.guarded($0, unit: unit) ?? $0 } },
+            store: store, sink: sink)
         replication?.attach(supervisor: supervisor, dispatcher: dispatcher, sink: sink)
         let stateDirectory = options.watch.stateDirectory
         let health = DatabaseHealth()

@@ -78,6 +78,12 @@ final class Replication: Sendable {
         return { coordinator.ownership.laneNames }
     }
 
+    /// `reader` for `unit`, calling the API only while the unit is owned (see ``OwnedUnitReader``).
+    func guarded(_ reader: any TATReader, unit: WatchUnit) -> any TATReader {
+        let coordinator = coordinator
+        return OwnedUnitReader(unit: unit.key, base: reader, owns: { coordinator.fence(unit: $0) != nil })
+    }
+
     /// What this replica owns, read without waiting (readiness, the status page).
     var ownership: @Sendable () -> Ownership {
         let coordinator = coordinator
