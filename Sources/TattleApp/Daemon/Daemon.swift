@@ -56,10 +56,12 @@ public struct Daemon: Sendable {
             ],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         configuration.maximumGracefulShutdownDuration = .milliseconds(Int64(options.shutdownGrace * 1000) + 2000)
+        let units = parts.accounts.units
         logger.info(
             "tattle started",
             metadata: [
-                "units": "\(parts.accounts.units.map(\.key).joined(separator: ","))",
+                "regions": "\(Set(units.map(\.region)).sorted().joined(separator: ","))",
+                "accounts": "\(Set(units.map(\.account)).sorted().joined(separator: ","))",
                 "rules": "\(options.rulesFile.path)",
                 "state_dir": "\(options.watch.stateDirectory.path)", "status": "\(options.listen)",
                 "interval_seconds": "\(options.watch.interval)",
