@@ -101,6 +101,14 @@ struct AccountsDaemonTests {
             }
         }
 
+        /// Rules with prod and a second account on the staging simulator, keys under `prefix`.
+        func writeRules(prodAnd name: String, prefix: String) async throws {
+            try writeRules(accounts: [
+                await account("prod", prefix: "PROD", simulator: prod),
+                await account(name, prefix: prefix, simulator: staging),
+            ])
+        }
+
         func addInvocation(_ simulator: TATSimulator, command: String) async {
             var spec = InvocationSpec(tasks: [.init(plan: TaskStep.succeeding(after: .seconds(3)))])
             spec.commandName = command
@@ -109,23 +117,13 @@ struct AccountsDaemonTests {
     }
 
     static func withWorld(_ body: (World) async throws -> Void) async throws {
-        let world = try await World()
-        do {
-            try await body(world)
-            await world.close()
-        } catch {
-            await world.close()
-            throw error
-        }
+        try await using(try await World(), close: { await $0.close() }, body)
     }
 
     @Test("two accounts with their own keys: events carry their account, a rule matches one account only")
     func twoAccounts() async throws {
         try await Self.withWorld { world in
-            try world.writeRules(accounts: [
-                await world.account("prod", prefix: "PROD", simulator: world.prod),
-                await world.account("staging", prefix: "STAGING", simulator: world.staging),
-            ])
+            try await world.writeRules(prodAnd: "staging", prefix: "STAGING")
             let daemon = try world.startDaemon()
             defer { daemon.kill9() }
             try await daemon.waitUntilReady()
@@ -169,10 +167,7 @@ struct AccountsDaemonTests {
 
             // Add staging.
             var offset = daemon.log.count
-            try world.writeRules(accounts: [
-                await world.account("prod", prefix: "PROD", simulator: world.prod),
-                await world.account("staging", prefix: "STAGING", simulator: world.staging),
-            ])
+            try await world.writeRules(prodAnd: "staging", prefix: "STAGING")
             try await daemon.waitForLog("1 units started, 0 stopped", after: offset)
             try await daemon.waitForLog("baseline recorded", after: offset)
             await world.addInvocation(world.staging, command: "staging-deploy")
@@ -208,10 +203,7 @@ struct AccountsDaemonTests {
     @Test("an account whose credentials are missing stops the start with a message naming it, no secret")
     func missingCredentials() async throws {
         try await Self.withWorld { world in
-            try world.writeRules(accounts: [
-                await world.account("prod", prefix: "PROD", simulator: world.prod),
-                await world.account("audit", prefix: "AUDIT", simulator: world.staging),
-            ])
+            try await world.writeRules(prodAnd: "audit", prefix: "AUDIT")
             let daemon = try world.startDaemon()
             defer { daemon.kill9() }
             #expect(try await daemon.waitForExit() != 0)
