@@ -62,6 +62,18 @@ struct AccountsTests {
         #expect(ruleSet.effectiveAccounts == [Account(name: "default", regions: nil, credentials: .chain)])
     }
 
+    @Test("a rule matching an account the file does not have warns, with a suggestion")
+    func unknownAccountInRule() throws {
+        let text = Self.file.replacingOccurrences(of: #"{"account": "prod"}"#, with: #"{"account": ["prod", "prd"]}"#)
+        let (loaded, diagnostics) = Support.load(text)
+        #expect(loaded != nil)
+        #expect(
+            diagnostics.map(\.description).contains {
+                $0.hasPrefix("rules[0].match.account[1]")
+                    && $0.contains(#"warning: "prd" is not an account of this file (did you mean "prod"?)"#)
+            }, "\(diagnostics)")
+    }
+
     @Test("rules match on account and templates render it")
     func matchAndRender() throws {
         let (loaded, diagnostics) = Support.load(Self.file)
