@@ -246,6 +246,7 @@ struct AccountsDaemonTests {
                     rulesPath: world.rules.path, eventPath: event.path, resolver: StaticReferenceResolver())
                 #expect(output.exitStatus == 0, "\(output.text)")
                 #expect(output.text.contains("rule \"prod-only\": matched") == matched, "\(output.text)")
+                #expect(output.text.contains("FAILED (\(account) / ap-guangzhou) at"), "\(output.text)")
                 if !matched {
                     #expect(output.text.contains(#"account is "staging", wanted equals "prod""#), "\(output.text)")
                 }
