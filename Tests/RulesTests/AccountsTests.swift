@@ -51,6 +51,8 @@ struct AccountsTests {
             ])
         #expect(ruleSet.effectiveAccounts == ruleSet.accounts)
         #expect(ruleSet.accounts?[1].regions(default: ["ap-beijing"]) == ["ap-beijing"])
+        let report = CheckReport(file: "rules.json", diagnostics: diagnostics, ruleSet: ruleSet)
+        #expect(report.text == "OK: 1 rule, 1 receiver, 6 accounts; no problems\n")
     }
 
     @Test("a file without accounts watches the one implicit account through the credential chain")
