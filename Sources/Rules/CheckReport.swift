@@ -28,6 +28,7 @@ public struct CheckReport: Sendable {
         if valid, let ruleSet {
             summary =
                 "OK: \(plural(ruleSet.rules.count, "rule")), \(plural(ruleSet.receiverConfigs.count, "receiver"))"
+                + (ruleSet.accounts.map { ", \(plural($0.count, "account"))" } ?? "")
                 + (warnings == 0 ? "; no problems" : "; \(plural(warnings, "warning"))")
         } else {
             summary = "\(plural(errors, "error")), \(plural(warnings, "warning"))"

@@ -196,6 +196,11 @@ extension Loader {
                     "\"\(text)\" is not a known TAT status" + Suggest.hint(for: text, among: known)
                         + " (statuses are upper case)")
             }
+        } else if field.path == "account", !accountNames.contains(text) {
+            context.warning(
+                path,
+                "\"\(text)\" is not an account of this file" + Suggest.hint(for: text, among: accountNames)
+                    + " (accounts: \(accountNames.joined(separator: ", ")))")
         } else if field.path == "type", !EventType.all.map(\.rawValue).contains(text) {
             context.warning(
                 path, "\"\(text)\" is not an event type" + Suggest.hint(for: text, among: EventType.all.map(\.rawValue))

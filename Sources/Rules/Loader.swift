@@ -15,6 +15,8 @@ final class Loader {
     var defaultThrottle: Double?
     var defaultGroupWait: Double?
     var defaultMute: [MuteWindow]?
+    /// The accounts' names, for checking rules that match `account`. Default: the implicit one.
+    var accountNames = [Account.defaultName]
 
     static let topKeys = ["version", "defaults", "accounts", "receivers", "rules", "$schema"]
     static let defaultsKeys = ["timeZone", "throttle", "groupWait", "mute"]
@@ -53,6 +55,7 @@ final class Loader {
         }
         if let defaults = top["defaults"] { loadDefaults(defaults, .root + "defaults") }
         let accounts = top["accounts"].map(loadAccounts)
+        if let accounts { accountNames = accounts.map(\.name) }
 
         var receivers: [String: ReceiverConfig] = [:]
         var receiverPaths: [String: JSONPath] = [:]

@@ -127,6 +127,24 @@ import Testing
                 "receivers.wecom.url: error: missing \"url\"",
             ]
         ),
+        (
+            "bad-accounts.json",
+            [
+                "accounts[1].name (5:14): error: duplicate account name \"prod\" (also accounts[0])",
+                "accounts[2].regions[0] (6:35): error: unknown region \"ap-guangzho\" (did you mean \"ap-guangzhou\"?)",
+                "accounts[2].regions[2]", "region \"ap-guangzhou\" is listed twice",
+                "accounts[2].credentials.roleArn", "a role ARN without a base",
+                "accounts[3].credentials.source", "unknown credential source \"enviroment\" (did you mean \"environment\"?)",
+                "accounts[4].credentials.roleArn", "a role ARN is assumed on top of base credentials",
+                "accounts[5].name", "account names are 1 to 63 lower-case letters",
+                "accounts[5].regions[0]", "\"mars-olympus-1-2\" is not a region name",
+                "accounts[6].credentials.base", "no account named \"prd\" (did you mean \"prod\"?)",
+                "accounts[7].credentials.base", "the bases go round in a circle: loop-a → loop-b → loop-a",
+                "accounts[9].credentials.roleArn", "\"not-an-arn\" is not a role ARN",
+                "accounts[10].credentials.secretIdVariable", "this looks like a SecretId itself",
+                "accounts[11].endpoint", "is not http(s)://host[:port]",
+            ]
+        ),
     ]
 
     @Test(arguments: corpus)

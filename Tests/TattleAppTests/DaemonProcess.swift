@@ -131,6 +131,19 @@ final class DaemonProcess: @unchecked Sendable {
     }
 }
 
+/// Runs `body` with `resource`, then closes it whether `body` threw or not.
+func using<Resource>(
+    _ resource: Resource, close: (Resource) async -> Void, _ body: (Resource) async throws -> Void
+) async throws {
+    do {
+        try await body(resource)
+        await close(resource)
+    } catch {
+        await close(resource)
+        throw error
+    }
+}
+
 /// Waits until `condition` holds.
 func eventually(
     _ what: String, timeout: Duration = .seconds(10), _ condition: () async throws -> Bool

@@ -9,7 +9,7 @@ import Testing
 struct ManifestTests {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
-    static let kubernetes = repository.appendingPathComponent("deploy/kubernetes")
+    static let kubernetes = repository.appendingPathComponent("deploy/kubernetes/base")
 
     /// Every document of a YAML file as JSON objects (PyYAML, from `Tests/python/requirements.txt`).
     static func documents(_ file: URL) throws -> [[String: Any]] {

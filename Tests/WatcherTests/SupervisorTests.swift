@@ -1,5 +1,6 @@
 import Events
 import Foundation
+import MetricsTestKit
 import Store
 import TATSimulator
 import Testing
@@ -80,6 +81,29 @@ struct SupervisorTests {
             #expect(supervisor.units == [WatchUnit(region: Harness.region)])
             await supervisor.stopAll()
             #expect(supervisor.units.isEmpty)
+        }
+    }
+
+    @Test("a named account's metrics carry account next to region; the default account's keep their labels")
+    func metricLabels() async throws {
+        try await Harness.with { h in
+            let metrics = TestMetrics()
+            let supervisor = WatchSupervisor(
+                configuration: Watcher.Configuration(interval: .seconds(3600)), reader: { _ in h.client },
+                store: h.store, sink: RecordingSink(store: h.store, log: h.log), now: h.now.source,
+                metricsFactory: metrics)
+            await supervisor.reconcile(to: [
+                WatchUnit(region: Harness.region), WatchUnit(account: "prod", region: Harness.region),
+            ])
+            while supervisor.lastSuccessfulPoll == nil { try await Task.sleep(for: .milliseconds(10)) }
+            await supervisor.stopAll()
+            _ = try metrics.expectGauge("tattle_tracked_invocations", [("region", Harness.region)])
+            _ = try metrics.expectGauge(
+                "tattle_tracked_invocations", [("region", Harness.region), ("account", "prod")])
+            #expect(
+                metrics.counterTotal(
+                    label: "tattle_poll_cycles_total",
+                    dimensions: [("region", Harness.region), ("account", "prod"), ("outcome", "success")]) == 1)
         }
     }
 }

@@ -73,6 +73,11 @@ final class AccountClients: Sendable {
         var next: [String: Entry] = [:]
         var outcome = Outcome()
         for account in Self.basesFirst(accounts) {
+            if account.regions == nil, defaultRegions.isEmpty {
+                logger.warning(
+                    "account names no regions and the daemon has none (--region, TATTLE_REGIONS): it is not watched",
+                    metadata: ["account": "\(account.name)"])
+            }
             let old = previous[account.name]
             let baseRenewed = account.credentials.base.map { outcome.renewed.contains($0) } ?? false
             if let old, old.account.credentials == account.credentials, old.account.endpoint == account.endpoint,

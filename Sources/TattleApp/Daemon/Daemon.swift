@@ -64,10 +64,12 @@ public struct Daemon: Sendable {
             ],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         configuration.maximumGracefulShutdownDuration = .milliseconds(Int64(options.shutdownGrace * 1000) + 2000)
+        let units = parts.accounts.units
         logger.info(
             "tattle started",
             metadata: [
-                "units": "\(parts.accounts.units.map(\.key).joined(separator: ","))",
+                "regions": "\(Set(units.map(\.region)).sorted().joined(separator: ","))",
+                "accounts": "\(Set(units.map(\.account)).sorted().joined(separator: ","))",
                 "rules": "\(options.rulesFile.path)",
                 "state_dir": "\(options.watch.stateDirectory.path)", "status": "\(options.listen)",
                 "interval_seconds": "\(options.watch.interval)",
@@ -112,24 +114,12 @@ public struct Daemon: Sendable {
         } catch {
             throw ConfigurationError("cannot lock the state directory \(options.watch.stateDirectory.path): \(error)")
         }
-        // Rules: a missing or invalid file at start is fatal, with every problem listed.
-        let rulesData: Data
-        do { rulesData = try Data(contentsOf: options.rulesFile) } catch {
-            throw ConfigurationError(
-                "cannot read the rules file \(options.rulesFile.path): "
-                    + "\(error.localizedDescription.trimmingCharacters(in: CharacterSet(charactersIn: ". "))). "
-                    + "Set --rules or TATTLE_RULES; rules.example.json shows the format.")
-        }
-        let (ruleSet, diagnostics) = RuleSet.load(data: rulesData)
-        guard let ruleSet else {
-            let report = diagnostics.map { "  \($0)" }.joined(separator: "\n")
-            throw ConfigurationError(
-                "the rules file \(options.rulesFile.path) has errors (check it with `tattle check`):\n\(report)")
-        }
-        for warning in diagnostics { logger.warning("rules: \(warning)") }
         // The accounts come from the rules file; the daemon's regions (flags, environment, the CVM's)
-        // are only needed, and only asked of the metadata service, when an account names none.
-        let accounts = ruleSet.effectiveAccounts
+        // are only needed, and only asked of the metadata service, when an account names none. A
+        // region that cannot be found is reported before the rules file's problems, as it was
+        // before accounts existed.
+        let rules = Result { try Data(contentsOf: options.rulesFile) }.map { RuleSet.load(data: $0) }
+        let accounts = (try? rules.get().0)?.effectiveAccounts ?? RuleSet.empty.effectiveAccounts
         var settings: APISettings
         let defaultRegions: [String]
         let watchConfiguration: Watcher.Configuration
@@ -140,6 +130,24 @@ public struct Daemon: Sendable {
             if settings.region == nil { settings.region = APISettings.defaultRegion }
             watchConfiguration = try runner.configuration(settings: settings)
         } catch { throw ConfigurationError(error.description) }
+
+        // Rules: a missing or invalid file at start is fatal, with every problem listed.
+        let ruleSet: RuleSet
+        switch rules {
+        case .failure(let error):
+            throw ConfigurationError(
+                "cannot read the rules file \(options.rulesFile.path): "
+                    + "\(error.localizedDescription.trimmingCharacters(in: CharacterSet(charactersIn: ". "))). "
+                    + "Set --rules or TATTLE_RULES; rules.example.json shows the format.")
+        case .success((let loaded, let diagnostics)):
+            guard let loaded else {
+                let report = diagnostics.map { "  \($0)" }.joined(separator: "\n")
+                throw ConfigurationError(
+                    "the rules file \(options.rulesFile.path) has errors (check it with `tattle check`):\n\(report)")
+            }
+            for warning in diagnostics { logger.warning("rules: \(warning)") }
+            ruleSet = loaded
+        }
         let clients = AccountClients(
             settings: settings, defaultRegions: defaultRegions,
             credentials: AccountCredentials(environment: environment, logger: Logger(label: "tattle.credentials")),
