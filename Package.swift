@@ -282,7 +282,9 @@ let package = Package(
         .testTarget(
             name: "CoordinationTests",
             dependencies: [
-                "Coordination", "Store", "TATSimulator", "TestSupport",
+                "Coordination", "Store", "PostgresStore", "Pipeline", "Rules", "Events", "Outbox", "TATSimulator",
+                "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
             swiftSettings: strict
