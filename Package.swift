@@ -171,7 +171,7 @@ let package = Package(
             dependencies: [
                 "Secrets", "Timekeeping",
                 "Curl", "TencentCloud", "TATSimulator", "Events", "Watcher", "Outbox", "Rules", "Store",
-                "Pipeline", "Delivery", "Coordination",
+                "PostgresStore", "Pipeline", "Delivery", "Coordination",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -200,7 +200,7 @@ let package = Package(
             dependencies: [
                 "Timekeeping",
                 "TattleApp", "Curl", "TencentCloud", "TATSimulator", "Events", "Watcher", "Outbox", "Rules", "Store",
-                "Pipeline", "Delivery",
+                "PostgresStore", "Pipeline", "Delivery", "TestSupport",
                 .product(name: "FlyingFox", package: "FlyingFox"),
                 .product(name: "FlyingSocks", package: "FlyingFox"),
                 .product(name: "Logging", package: "swift-log"),
@@ -292,7 +292,8 @@ let package = Package(
         .testTarget(
             name: "TattleAppTests",
             dependencies: [
-                "TattleApp", "TestSupport", "Store", "Coordination", "Outbox", "Rules", "Events", "TATSimulator", "TencentCloud",
+                "TattleApp", "TestSupport", "Store", "PostgresStore", "Coordination", "Outbox", "Rules", "Events",
+                "TATSimulator", "TencentCloud",
                 "Curl", "Watcher", "Delivery",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

@@ -19,7 +19,7 @@ public final class Readiness: Sendable {
     /// Number of intervals without a successful poll before the daemon reports not ready; default 3
     /// (plus a 30 s allowance for the first poll and API backoff).
     public let tolerance: Double
-    private let databaseWritable: @Sendable () async -> Bool
+    private let databaseProblem: @Sendable () async -> String?
     private let lastPoll: @Sendable () -> Date?
     private let ownership: (@Sendable () -> Ownership)?
     private let leaseTTL: Double
@@ -29,8 +29,25 @@ public final class Readiness: Sendable {
     ///     ``pollSucceeded(at:)``).
     ///   - ownership: with several replicas, the coordinator's view. Default nil (one process).
     ///   - leaseTTL: seconds a lease lasts; renewals older than this fail the `leases` check.
-    public init(
+    public convenience init(
         pollInterval: Double, tolerance: Double = 3, databaseWritable: @escaping @Sendable () async -> Bool,
+        lastSuccessfulPoll: @escaping @Sendable () -> Date? = { nil },
+        ownership: (@Sendable () -> Ownership)? = nil, leaseTTL: Double = 15
+    ) {
+        self.init(
+            pollInterval: pollInterval, tolerance: tolerance,
+            databaseProblem: { await databaseWritable() ? nil : "state database not writable" },
+            lastSuccessfulPoll: lastSuccessfulPoll, ownership: ownership, leaseTTL: leaseTTL)
+    }
+
+    /// - Parameters:
+    ///   - databaseProblem: why the state database cannot be used now (`nil`: it can), shown by `/readyz`.
+    ///   - lastSuccessfulPoll: reads the watcher's last successful poll (when set, it replaces
+    ///     ``pollSucceeded(at:)``).
+    ///   - ownership: with several replicas, the coordinator's view. Default nil (one process).
+    ///   - leaseTTL: seconds a lease lasts; renewals older than this fail the `leases` check.
+    public init(
+        pollInterval: Double, tolerance: Double = 3, databaseProblem: @escaping @Sendable () async -> String?,
         lastSuccessfulPoll: @escaping @Sendable () -> Date? = { nil },
         ownership: (@Sendable () -> Ownership)? = nil, leaseTTL: Double = 15
     ) {
@@ -38,7 +55,7 @@ public final class Readiness: Sendable {
         self.leaseTTL = leaseTTL
         self.pollInterval = pollInterval
         self.tolerance = tolerance
-        self.databaseWritable = databaseWritable
+        self.databaseProblem = databaseProblem
         self.lastPoll = lastSuccessfulPoll
     }
 
@@ -63,11 +80,11 @@ public final class Readiness: Sendable {
             pollOK = false
             pollDetail = "no successful poll yet"
         }
-        let writable = await databaseWritable()
+        let problem = await databaseProblem()
         var checks = [
             ("rules", snapshot.rulesLoaded, snapshot.rulesLoaded ? "rules loaded" : "no valid rules loaded"),
             ("poll", pollOK, pollDetail),
-            ("database", writable, writable ? "state database writable" : "state database not writable"),
+            ("database", problem == nil, problem ?? "state database writable"),
         ]
         if let ownership = ownership?() {
             if ownership.units.isEmpty, ownership.problem == nil, ownership.renewedAt != nil {
