@@ -14,7 +14,9 @@ struct RunCommand: AsyncParsableCommand {
             TATTLE_FILTER_COMMAND_ID / _CREATED_BY / _INSTANCE_KIND (comma lists), TATTLE_BACKFILL, \
             TATTLE_LISTEN, TATTLE_LOG_FORMAT, TATTLE_LOG_LEVEL, TATTLE_SHUTDOWN_GRACE, TATTLE_CA_BUNDLE, \
             TATTLE_TOMBSTONE_DAYS (how long a vanished invocation's last state is kept; default 7). \
-            Credentials: TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY, optional TENCENTCLOUD_SESSION_TOKEN.
+            Credentials: TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY, optional TENCENTCLOUD_SESSION_TOKEN. \
+            Several accounts, each with its own credentials and regions: the rules file's "accounts" section \
+            (docs/accounts.md); --region then applies to the accounts that name no regions.
 
             SIGTERM or SIGINT shuts down gracefully (polling stops, deliveries in flight finish or stay in the \
             outbox); SIGHUP or saving the rules file reloads the rules (a bad file keeps the old rules). \
