@@ -27,6 +27,10 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
         .package(url: "https://github.com/apple/swift-async-algorithms", from: "1.1.4"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        // postgres-nio's own dependencies, named because PostgresStore uses their types (ByteBuffer, TLS).
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // libcurl, seen through a module map and typed shims for its variadic C API.
@@ -115,6 +119,19 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // PostgreSQL persistence for several replicas: the same protocols as the SQLite store, plus leases
+        // with a fencing term that every commit checks.
+        .target(
+            name: "PostgresStore",
+            dependencies: [
+                "Events", "Outbox", "Rules", "Store",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         // Outbox processing, webhook and SMTP transports, success classification, retries.
         .target(
             name: "Delivery",
@@ -187,6 +204,9 @@ let package = Package(
                 "Curl", "TencentCloud", "TATSimulator",
                 .product(name: "FlyingFox", package: "FlyingFox"),
                 .product(name: "FlyingSocks", package: "FlyingFox"),
+                "PostgresStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/TestSupport",
             swiftSettings: strict
@@ -225,10 +245,15 @@ let package = Package(
         .testTarget(
             name: "RulesTests", dependencies: ["Rules", "Outbox", "Events"], exclude: ["Fixtures"],
             swiftSettings: strict),
-        // GRDB too: one test opens a raw connection to leave a transaction uncommitted.
+        // GRDB too: one test opens a raw connection to leave a transaction uncommitted. The behaviour
+        // tests run against both stores (PostgreSQL through TestSupport's server).
         .testTarget(
             name: "StoreTests",
-            dependencies: ["Timekeeping", "Store", "Events", "Outbox", "Rules", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "Timekeeping", "Store", "PostgresStore", "Events", "Outbox", "Rules", "TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

@@ -3,48 +3,29 @@ import Foundation
 import GRDB
 import Outbox
 
-extension SQLiteStore {
-    /// An outbox row as read inside a transaction; the event JSON is decoded after it commits, so
-    /// the write lock is not held while Foundation parses JSON.
-    struct RawRow: Sendable {
-        var id: Int64
-        var dispatch: Dispatch
-        var state: String
-        var attempts: Int
-        var nextAttemptAt: Double
-        var createdAt: Double
-        var lastError: String?
-        var responseExcerpt: String?
-        var json: Data
-        var ageFrom: Double?
+extension StoredOutboxRow {
+    /// The row of ``SQLiteStore/rowColumns``, in order.
+    init(_ row: Row) {
         var message: MessageRef?
-        var claimedUntil: Double?
-        var silenceId: String?
-        var sentPayload: String?
-
-        init(_ row: Row) {
-            id = row[0]
-            dispatch = Dispatch(
-                eventId: row[1], receiver: row[2], rule: row[3], groupKey: row[4],
-                notBefore: Date(timeIntervalSince1970: row[5]), isRecovery: row[6])
-            state = row[7]
-            attempts = row[8]
-            nextAttemptAt = row[9]
-            createdAt = row[10]
-            lastError = row[11]
-            responseExcerpt = row[12]
-            json = row[13]
-            ageFrom = row[14]
-            if let messageID: Int64 = row[15], let key: String = row[16] {
-                message = MessageRef(id: messageID, key: key, isDigest: row[17] ?? false)
-            }
-            claimedUntil = row[18]
-            silenceId = row[19]
-            sentPayload = row[20]
+        if let messageID: Int64 = row[15], let key: String = row[16] {
+            message = MessageRef(id: messageID, key: key, isDigest: row[17] ?? false)
         }
+        self.init(
+            id: row[0],
+            dispatch: Dispatch(
+                eventId: row[1], receiver: row[2], rule: row[3], groupKey: row[4],
+                notBefore: Date(timeIntervalSince1970: row[5]), isRecovery: row[6]),
+            state: row[7], attempts: row[8], nextAttemptAt: row[9], createdAt: row[10], lastError: row[11],
+            responseExcerpt: row[12], json: row[13], ageFrom: row[14], message: message, claimedUntil: row[18],
+            silenceId: row[19], sentPayload: row[20])
     }
+}
 
-    /// The columns ``RawRow/init(_:)`` reads, in order, from ``rowSource``.
+extension SQLiteStore {
+    /// An outbox row as read inside a transaction (shared with the PostgreSQL store).
+    typealias RawRow = StoredOutboxRow
+
+    /// The columns ``StoredOutboxRow/init(_:)`` reads, in order, from ``rowSource``.
     static let rowColumns = """
         o.id, o.event_id, o.receiver, o.rule, o.group_key, o.not_before, o.is_recovery, o.state, o.attempts,
         o.next_attempt_at, o.created_at, o.last_error, o.response_excerpt, e.json, o.age_from, o.message_id,
@@ -136,58 +117,6 @@ extension SQLiteStore {
     /// Names as a JSON array of strings, for `json_each(?)`.
     static func jsonArray(names: [String]) throws -> String {
         String(decoding: try JSONSerialization.data(withJSONObject: names), as: UTF8.self)
-    }
-
-    /// Decodes raw rows; rows that do not decode come back separately with the reason, or, with
-    /// `placeholders` (listings), as rows carrying ``unreadableEvent(_:)`` so they stay visible.
-    static func decode(
-        _ raw: [RawRow], placeholders: Bool = false
-    ) -> (rows: [OutboxRow], undecodable: [(Int64, String)]) {
-        let decoder = Event.decoder
-        var events: [String: Event] = [:]
-        var rows: [OutboxRow] = []
-        var undecodable: [(Int64, String)] = []
-        rows.reserveCapacity(raw.count)
-        for row in raw {
-            let event: Event
-            if let cached = events[row.dispatch.eventId] {
-                event = cached
-            } else {
-                do {
-                    event = try decoder.decode(Event.self, from: row.json)
-                } catch  where placeholders {
-                    event = unreadableEvent(row)
-                } catch {
-                    undecodable.append((row.id, "stored event \(row.dispatch.eventId) does not decode: \(error)"))
-                    continue
-                }
-                events[row.dispatch.eventId] = event
-            }
-            guard let state = DeliveryState(rawValue: row.state) else {
-                undecodable.append((row.id, "unknown delivery state \(row.state)"))
-                continue
-            }
-            rows.append(
-                OutboxRow(
-                    id: row.id, dispatch: row.dispatch, event: event, state: state, attempts: row.attempts,
-                    nextAttemptAt: Date(timeIntervalSince1970: row.nextAttemptAt),
-                    createdAt: Date(timeIntervalSince1970: row.createdAt), lastError: row.lastError,
-                    responseExcerpt: row.responseExcerpt, ageFrom: row.ageFrom.map(Date.init(timeIntervalSince1970:)),
-                    message: row.message, claimedUntil: row.claimedUntil.map(Date.init(timeIntervalSince1970:)),
-                    silenceId: row.silenceId, sentPayload: row.sentPayload))
-        }
-        return (rows, undecodable)
-    }
-}
-
-extension SQLiteStore {
-    /// Stands in for a stored event that no longer decodes, in listings only: type `unreadable`,
-    /// status `UNREADABLE`, the row's event id. Claims never return it (they mark the row dead).
-    static func unreadableEvent(_ row: RawRow) -> Event {
-        Event(
-            id: row.dispatch.eventId, type: EventType(rawValue: "unreadable"), region: "",
-            detectedAt: Date(timeIntervalSince1970: row.createdAt), previousStatus: nil, status: "UNREADABLE",
-            invocation: InvocationInfo(id: "?", status: "UNREADABLE"))
     }
 }
 

@@ -28,7 +28,7 @@ extension SQLiteStore: OutboxStore {
                 now: now.unixSeconds, limit: limit, leaseUntil: leaseUntil.unixSeconds, claimer: claimer,
                 stamp: stamp, receivers: lanes, db)
         }
-        let (rows, undecodable) = Self.decode(raw)
+        let (rows, undecodable) = StoredOutboxRow.decode(raw)
         if !undecodable.isEmpty {
             for (id, message) in undecodable {
                 try await markDead(ids: [id], error: message, responseExcerpt: nil)
@@ -150,7 +150,7 @@ extension SQLiteStore: OutboxStore {
                 arguments: arguments
             ).map(RawRow.init)
         }
-        return Self.decode(raw, placeholders: true).rows
+        return StoredOutboxRow.decode(raw, placeholders: true).rows
     }
 
     /// The rows with these ids that exist, in id order (for `tattle replay` to say what it skipped);
@@ -163,7 +163,7 @@ extension SQLiteStore: OutboxStore {
                 sql: "SELECT \(Self.rowColumns) FROM \(Self.rowSource) WHERE o.id = ?")
             return try ids.compactMap { id in try Row.fetchOne(select, arguments: [id]).map(RawRow.init) }
         }
-        return Self.decode(raw, placeholders: true).rows
+        return StoredOutboxRow.decode(raw, placeholders: true).rows
     }
 
     public func replay(ids: [Int64]?, now: Date) async throws -> Int {

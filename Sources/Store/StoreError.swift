@@ -9,6 +9,7 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         case newerSchema
         case invalidArgument
         case fenced
+        case unavailable
     }
 
     private let code: Code
@@ -41,6 +42,14 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         Self(.fenced, "\(lease.kind.rawValue) \(lease.name) is no longer held by \(lease.holder) at term \(lease.term)")
     }
 
+    /// The database cannot be reached (PostgreSQL down, network cut, connection refused) or did not
+    /// answer in time: nothing was applied. Retrying later heals it; `reason` names what failed, no secrets.
+    public static func unavailable(_ reason: String) -> Self {
+        Self(.unavailable, "the state database is unavailable: \(reason)")
+    }
+
+    /// Whether this is ``unavailable(_:)``.
+    public var isUnavailable: Bool { code == .unavailable }
     /// Whether this is ``fenced(_:)``.
     public var isFenced: Bool { code == .fenced }
     /// Whether this is ``missingEvent(_:)``.
@@ -50,8 +59,9 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Whether this is ``newerSchema``.
     public var isNewerSchema: Bool { code == .newerSchema }
 
-    /// None of these heal by retrying: they are bugs, damage, or a version mismatch.
-    public var isRetryable: Bool { false }
+    /// Only ``unavailable(_:)`` heals by retrying; the others are bugs, damage, a version mismatch or
+    /// a lost lease.
+    public var isRetryable: Bool { code == .unavailable }
 
     public var description: String { message }
 }

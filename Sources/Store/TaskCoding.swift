@@ -10,11 +10,11 @@ import Foundation
 /// and `status` as LEB128 length + UTF-8 bytes, `statusSince` as the little-endian bits of a
 /// `Double` of Unix seconds, and `stuckFired` as one byte (0 or 1). A new layout gets a new format
 /// byte; decoding keeps reading every older one.
-enum TaskCoding {
-    static let format: UInt8 = 1
+package enum TaskCoding {
+    package static let format: UInt8 = 1
 
     /// Encodes tasks in the current format.
-    static func encode(_ tasks: [TaskState]) -> [UInt8] {
+    package static func encode(_ tasks: [TaskState]) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(2 + tasks.count * 48)
         out.append(format)
@@ -31,7 +31,7 @@ enum TaskCoding {
     }
 
     /// Decodes tasks written by any format this build knows.
-    static func decode(_ bytes: UnsafeRawBufferPointer) throws(StoreError) -> [TaskState] {
+    package static func decode(_ bytes: UnsafeRawBufferPointer) throws(StoreError) -> [TaskState] {
         var reader = Reader(bytes: bytes)
         let version = try reader.byte()
         guard version == 1 else { throw .corruptRow("unknown task encoding \(version)") }

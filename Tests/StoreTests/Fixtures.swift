@@ -34,7 +34,7 @@ func invocation(_ id: String, status: String = "RUNNING", tasks: Int = 2) -> Inv
 
 /// Commits one event per id with one dispatch each to `receiver`.
 func enqueue(
-    _ store: SQLiteStore, _ ids: [String], to receiver: String = "ops", group: String = "", notBefore: Date = t0
+    _ store: any StateDatabase, _ ids: [String], to receiver: String = "ops", group: String = "", notBefore: Date = t0
 ) async throws {
     try await store.commit(
         CycleCommit(

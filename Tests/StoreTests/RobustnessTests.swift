@@ -7,27 +7,28 @@ import Testing
 
 @Suite("Concurrency and damaged rows")
 struct RobustnessTests {
-    @Test("Workers claiming at the same time never get the same row")
-    func concurrentClaims() async throws {
-        let store = try SQLiteStore.testStore()
-        let ids = (0..<500).map { "evt-\($0)" }
-        try await enqueue(store, ids)
-        let claimed = try await withThrowingTaskGroup(of: [Int64].self) { group in
-            for _ in 0..<8 {
-                group.addTask {
-                    var mine: [Int64] = []
-                    while true {
-                        let rows = try await store.claimDue(now: t0, limit: 7)
-                        if rows.isEmpty { return mine }
-                        mine += rows.map(\.id)
+    @Test("Workers claiming at the same time never get the same row", arguments: Backend.allCases)
+    func concurrentClaims(_ backend: Backend) async throws {
+        try await backend.withStore { store in
+            let ids = (0..<500).map { "evt-\($0)" }
+            try await enqueue(store, ids)
+            let claimed = try await withThrowingTaskGroup(of: [Int64].self) { group in
+                for _ in 0..<8 {
+                    group.addTask {
+                        var mine: [Int64] = []
+                        while true {
+                            let rows = try await store.claimDue(now: t0, limit: 7)
+                            if rows.isEmpty { return mine }
+                            mine += rows.map(\.id)
+                        }
                     }
                 }
+                return try await group.reduce(into: []) { $0 += $1 }
             }
-            return try await group.reduce(into: []) { $0 += $1 }
+            #expect(claimed.count == 500)
+            #expect(Set(claimed).count == 500)
+            #expect(try await store.stats(now: t0).inFlight == 500)
         }
-        #expect(claimed.count == 500)
-        #expect(Set(claimed).count == 500)
-        #expect(try await store.stats(now: t0).inFlight == 500)
     }
 
     @Test("A row whose stored event no longer decodes goes dead instead of stalling the outbox")

@@ -8,101 +8,105 @@ import Testing
 
 @Suite("Silences in the state database")
 struct SilenceTests {
-    @Test("Add, look up, list active and all, expire: the store API the CLI and admin API share")
-    func lifecycle() async throws {
-        let store = try SQLiteStore.testStore()
-        let web = try silence("s-web", "invocation.commandName=deploy-web", from: t0, hours: 2)
-        let later = try silence("s-later", "region=ap-*", from: t0 + 3600, hours: 1)
-        let over = try silence("s-over", "status=FAILED", from: t0 - 7200, hours: 1)
-        for item in [web, later, over] { try await store.addSilence(item) }
+    @Test("Add, look up, list active and all, expire: the store API the CLI and admin API share", arguments: Backend.allCases)
+    func lifecycle(_ backend: Backend) async throws {
+        try await backend.withStore { store in
+            let web = try silence("s-web", "invocation.commandName=deploy-web", from: t0, hours: 2)
+            let later = try silence("s-later", "region=ap-*", from: t0 + 3600, hours: 1)
+            let over = try silence("s-over", "status=FAILED", from: t0 - 7200, hours: 1)
+            for item in [web, later, over] { try await store.addSilence(item) }
 
-        #expect(try await store.silence(id: "s-web") == web)
-        #expect(try await store.silence(id: "nope") == nil)
-        #expect(try await store.activeSilences(at: t0).map(\.id) == ["s-web"])
-        #expect(try await store.activeSilences(at: t0 + 3600).map(\.id) == ["s-later", "s-web"])
-        #expect(try await store.allSilences(limit: 10).map(\.id) == ["s-later", "s-web", "s-over"])
-        #expect(try await store.allSilences(limit: 1).map(\.id) == ["s-later"])
+            #expect(try await store.silence(id: "s-web") == web)
+            #expect(try await store.silence(id: "nope") == nil)
+            #expect(try await store.activeSilences(at: t0).map(\.id) == ["s-web"])
+            #expect(try await store.activeSilences(at: t0 + 3600).map(\.id) == ["s-later", "s-web"])
+            #expect(try await store.allSilences(limit: 10).map(\.id) == ["s-later", "s-web", "s-over"])
+            #expect(try await store.allSilences(limit: 1).map(\.id) == ["s-later"])
 
-        let expired = try #require(try await store.expireSilence(id: "s-web", at: t0 + 60))
-        #expect(expired.endsAt == t0 + 60)
-        #expect(expired.startsAt == t0)
-        #expect(try await store.activeSilences(at: t0 + 60).isEmpty)
-        // Expiring again, or an ended silence, changes nothing; an unknown id answers nil.
-        #expect(try await store.expireSilence(id: "s-web", at: t0 + 600) == expired)
-        #expect(try await store.expireSilence(id: "s-over", at: t0) == over)
-        #expect(try await store.expireSilence(id: "nope", at: t0) == nil)
-        // A silence that has not started ends before it begins.
-        let unstarted = try #require(try await store.expireSilence(id: "s-later", at: t0 + 10))
-        #expect(unstarted.startsAt == t0 + 10 && unstarted.endsAt == t0 + 10)
-        #expect(!unstarted.isActive(at: t0 + 10))
-    }
-
-    @Test("Invalid silences and duplicate ids are refused with a message, and nothing is stored")
-    func refusals() async throws {
-        let store = try SQLiteStore.testStore()
-        try await store.addSilence(try silence("s-1", "status=FAILED", from: t0, hours: 1))
-        await #expect(throws: StoreError.self) {
-            try await store.addSilence(try silence("s-1", "status=TIMEOUT", from: t0, hours: 1))
+            let expired = try #require(try await store.expireSilence(id: "s-web", at: t0 + 60))
+            #expect(expired.endsAt == t0 + 60)
+            #expect(expired.startsAt == t0)
+            #expect(try await store.activeSilences(at: t0 + 60).isEmpty)
+            // Expiring again, or an ended silence, changes nothing; an unknown id answers nil.
+            #expect(try await store.expireSilence(id: "s-web", at: t0 + 600) == expired)
+            #expect(try await store.expireSilence(id: "s-over", at: t0) == over)
+            #expect(try await store.expireSilence(id: "nope", at: t0) == nil)
+            // A silence that has not started ends before it begins.
+            let unstarted = try #require(try await store.expireSilence(id: "s-later", at: t0 + 10))
+            #expect(unstarted.startsAt == t0 + 10 && unstarted.endsAt == t0 + 10)
+            #expect(!unstarted.isActive(at: t0 + 10))
         }
-        let noMatchers = Silence(id: "s-2", matchers: [], startsAt: t0, endsAt: t0 + 60, createdBy: "ops")
-        let backwards = try silence("s-3", "status=FAILED", from: t0, hours: -1)
-        let unknownField = Silence(
-            id: "s-4", matchers: [SilenceMatcher(field: "invocation.comandName", pattern: "x")], startsAt: t0,
-            endsAt: t0 + 60, createdBy: "ops")
-        for bad in [noMatchers, backwards, unknownField] {
-            await #expect(throws: SilenceError.self) { try await store.addSilence(bad) }
+    }
+
+    @Test("Invalid silences and duplicate ids are refused with a message, and nothing is stored", arguments: Backend.allCases)
+    func refusals(_ backend: Backend) async throws {
+        try await backend.withStore { store in
+            try await store.addSilence(try silence("s-1", "status=FAILED", from: t0, hours: 1))
+            await #expect(throws: StoreError.self) {
+                try await store.addSilence(try silence("s-1", "status=TIMEOUT", from: t0, hours: 1))
+            }
+            let noMatchers = Silence(id: "s-2", matchers: [], startsAt: t0, endsAt: t0 + 60, createdBy: "ops")
+            let backwards = try silence("s-3", "status=FAILED", from: t0, hours: -1)
+            let unknownField = Silence(
+                id: "s-4", matchers: [SilenceMatcher(field: "invocation.comandName", pattern: "x")], startsAt: t0,
+                endsAt: t0 + 60, createdBy: "ops")
+            for bad in [noMatchers, backwards, unknownField] {
+                await #expect(throws: SilenceError.self) { try await store.addSilence(bad) }
+            }
+            #expect(try await store.allSilences(limit: 10).map(\.id) == ["s-1"])
         }
-        #expect(try await store.allSilences(limit: 10).map(\.id) == ["s-1"])
     }
 
-    @Test("A commit stores matching notifications as silenced, others pending; silenced rows are never claimed")
-    func commitTime() async throws {
-        let store = try SQLiteStore.testStore()
-        try await store.addSilence(try silence("s-web", "invocation.commandName=deploy-w*", from: t0, hours: 2))
-        try await store.commit(
-            CycleCommit(
-                region: "ap-guangzhou", events: [event("evt-web", command: "deploy-web"), event("evt-api")],
-                dispatches: [
-                    dispatch("evt-web"), dispatch("evt-web", to: "mail"), dispatch("evt-api"),
-                ]))
+    @Test("A commit stores matching notifications as silenced, others pending; silenced rows are never claimed", arguments: Backend.allCases)
+    func commitTime(_ backend: Backend) async throws {
+        try await backend.withStore { store in
+            try await store.addSilence(try silence("s-web", "invocation.commandName=deploy-w*", from: t0, hours: 2))
+            try await store.commit(
+                CycleCommit(
+                    region: "ap-guangzhou", events: [event("evt-web", command: "deploy-web"), event("evt-api")],
+                    dispatches: [
+                        dispatch("evt-web"), dispatch("evt-web", to: "mail"), dispatch("evt-api"),
+                    ]))
 
-        let silenced = try await store.rows(in: [.silenced], limit: 10)
-        #expect(Set(silenced.map(\.dispatch.receiver)) == ["ops", "mail"])
-        #expect(silenced.allSatisfy { $0.silenceId == "s-web" && $0.dispatch.eventId == "evt-web" })
-        let claimed = try await store.claimDue(now: t0 + 86_400, limit: 10)
-        #expect(claimed.map(\.dispatch.eventId) == ["evt-api"])
-        #expect(claimed.first?.silenceId == nil)
-        #expect(try await store.replay(ids: nil, now: t0) == 0)
-        let stats = try await store.stats(now: t0)
-        #expect(stats.silenced == 2 && stats.inFlight == 1 && stats.pending == 0)
-        // Re-detected after a crash: the silenced pair is not queued again.
-        try await store.expireSilence(id: "s-web", at: t0)
-        try await store.commit(
-            CycleCommit(
-                region: "ap-guangzhou", events: [event("evt-web", command: "deploy-web")],
-                dispatches: [dispatch("evt-web")]))
-        #expect(try await store.claimDue(now: t0 + 86_400, limit: 10).isEmpty)
+            let silenced = try await store.rows(in: [.silenced], limit: 10)
+            #expect(Set(silenced.map(\.dispatch.receiver)) == ["ops", "mail"])
+            #expect(silenced.allSatisfy { $0.silenceId == "s-web" && $0.dispatch.eventId == "evt-web" })
+            let claimed = try await store.claimDue(now: t0 + 86_400, limit: 10)
+            #expect(claimed.map(\.dispatch.eventId) == ["evt-api"])
+            #expect(claimed.first?.silenceId == nil)
+            #expect(try await store.replay(ids: nil, now: t0) == 0)
+            let stats = try await store.stats(now: t0)
+            #expect(stats.silenced == 2 && stats.inFlight == 1 && stats.pending == 0)
+            // Re-detected after a crash: the silenced pair is not queued again.
+            try await store.expireSilence(id: "s-web", at: t0)
+            try await store.commit(
+                CycleCommit(
+                    region: "ap-guangzhou", events: [event("evt-web", command: "deploy-web")],
+                    dispatches: [dispatch("evt-web")]))
+            #expect(try await store.claimDue(now: t0 + 86_400, limit: 10).isEmpty)
+        }
     }
 
-    @Test("A silence stops applying when it runs out or is expired, with no restart")
-    func expiryWithoutRestart() async throws {
+    @Test("A silence stops applying when it runs out or is expired, with no restart", arguments: Backend.allCases)
+    func expiryWithoutRestart(_ backend: Backend) async throws {
         let clock = StoreClock(t0)
-        let store = try SQLiteStore.inMemory(configuration: .init(now: { clock.now }))
-        try await store.addSilence(try silence("s-short", "status=FAILED", from: t0, hours: 1))
-        try await store.addSilence(try silence("s-api", "invocation.id=inv-api", from: t0, hours: 10))
+        try await backend.withStore(now: { clock.now }) { store in
+            try await store.addSilence(try silence("s-short", "status=FAILED", from: t0, hours: 1))
+            try await store.addSilence(try silence("s-api", "invocation.id=inv-api", from: t0, hours: 10))
 
-        try await enqueue(store, ["evt-1"])
-        clock.now = t0 + 3600  // s-short has run out
-        try await enqueue(store, ["evt-2"])
-        try await store.commit(
-            CycleCommit(region: "r", events: [event("evt-3", invocation: "inv-api")], dispatches: [dispatch("evt-3")]))
-        try await store.expireSilence(id: "s-api", at: clock.now)
-        try await store.commit(
-            CycleCommit(region: "r", events: [event("evt-4", invocation: "inv-api")], dispatches: [dispatch("evt-4")]))
+            try await enqueue(store, ["evt-1"])
+            clock.now = t0 + 3600  // s-short has run out
+            try await enqueue(store, ["evt-2"])
+            try await store.commit(
+                CycleCommit(region: "r", events: [event("evt-3", invocation: "inv-api")], dispatches: [dispatch("evt-3")]))
+            try await store.expireSilence(id: "s-api", at: clock.now)
+            try await store.commit(
+                CycleCommit(region: "r", events: [event("evt-4", invocation: "inv-api")], dispatches: [dispatch("evt-4")]))
 
-        let rows = try await store.rows(in: Set(DeliveryState.allCases), limit: 10)
-        let states = Dictionary(uniqueKeysWithValues: rows.map { ($0.dispatch.eventId, $0.state) })
-        #expect(states == ["evt-1": .silenced, "evt-2": .pending, "evt-3": .silenced, "evt-4": .pending])
+            let rows = try await store.rows(in: Set(DeliveryState.allCases), limit: 10)
+            let states = Dictionary(uniqueKeysWithValues: rows.map { ($0.dispatch.eventId, $0.state) })
+            #expect(states == ["evt-1": .silenced, "evt-2": .pending, "evt-3": .silenced, "evt-4": .pending])
+        }
     }
 
     @Test("Silences survive a restart and keep applying")
@@ -139,16 +143,17 @@ struct SilenceTests {
         try daemon.close()
     }
 
-    @Test("Pruning removes silenced rows and ended silences older than the retention, keeps the rest")
-    func pruning() async throws {
-        let store = try SQLiteStore.testStore()
-        try await store.addSilence(try silence("s-old", "status=FAILED", from: t0 - 86_400 * 10, hours: 1))
-        try await store.addSilence(try silence("s-now", "status=FAILED", from: t0, hours: 1))
-        try await enqueue(store, ["evt-1"])
-        let result = try await store.prune(before: t0 + 1)
-        #expect(result.silencedRows == 1 && result.silences == 1 && result.events == 1)
-        #expect(try await store.allSilences(limit: 10).map(\.id) == ["s-now"])
-        #expect(try await store.rows(in: [.silenced], limit: 10).isEmpty)
+    @Test("Pruning removes silenced rows and ended silences older than the retention, keeps the rest", arguments: Backend.allCases)
+    func pruning(_ backend: Backend) async throws {
+        try await backend.withStore { store in
+            try await store.addSilence(try silence("s-old", "status=FAILED", from: t0 - 86_400 * 10, hours: 1))
+            try await store.addSilence(try silence("s-now", "status=FAILED", from: t0, hours: 1))
+            try await enqueue(store, ["evt-1"])
+            let result = try await store.prune(before: t0 + 1)
+            #expect(result.silencedRows == 1 && result.silences == 1 && result.events == 1)
+            #expect(try await store.allSilences(limit: 10).map(\.id) == ["s-now"])
+            #expect(try await store.rows(in: [.silenced], limit: 10).isEmpty)
+        }
     }
 
     @Test("A matcher tests the value as text: globs, negation, numbers, absent fields")

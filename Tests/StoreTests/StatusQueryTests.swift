@@ -35,24 +35,25 @@ struct StatusQueryTests {
         try store.close()
     }
 
-    @Test("recent events come newest first with their notifications; one event by id")
-    func events() async throws {
-        let store = try SQLiteStore.testStore()
-        try await enqueue(store, ["a"], to: "ops")
-        try await store.commit(
-            CycleCommit(
-                region: "ap-guangzhou", events: [event("b"), event("c")],
-                dispatches: [dispatch("b", to: "ops"), dispatch("b", to: "mail")]))
-        let recent = try await store.recentEvents(limit: 10)
-        #expect(recent.map(\.event.id) == ["c", "b", "a"])
-        #expect(recent[0].notifications.isEmpty)
-        #expect(recent[1].notifications.map(\.receiver) == ["ops", "mail"])
-        #expect(recent[1].notifications.allSatisfy { $0.state == "pending" && $0.rule == "failures" })
-        #expect(recent[1].recordedAt == t0)
-        #expect(try await store.recentEvents(limit: 2).map(\.event.id) == ["c", "b"])
-        #expect(try await store.recentEvents(limit: 0).isEmpty)
-        let one = try #require(try await store.recordedEvent(id: "a"))
-        #expect(one.event.id == "a" && one.notifications.map(\.receiver) == ["ops"])
-        #expect(try await store.recordedEvent(id: "nope") == nil)
+    @Test("recent events come newest first with their notifications; one event by id", arguments: Backend.allCases)
+    func events(_ backend: Backend) async throws {
+        try await backend.withStore { store in
+            try await enqueue(store, ["a"], to: "ops")
+            try await store.commit(
+                CycleCommit(
+                    region: "ap-guangzhou", events: [event("b"), event("c")],
+                    dispatches: [dispatch("b", to: "ops"), dispatch("b", to: "mail")]))
+            let recent = try await store.recentEvents(limit: 10)
+            #expect(recent.map(\.event.id) == ["c", "b", "a"])
+            #expect(recent[0].notifications.isEmpty)
+            #expect(recent[1].notifications.map(\.receiver) == ["ops", "mail"])
+            #expect(recent[1].notifications.allSatisfy { $0.state == "pending" && $0.rule == "failures" })
+            #expect(recent[1].recordedAt == t0)
+            #expect(try await store.recentEvents(limit: 2).map(\.event.id) == ["c", "b"])
+            #expect(try await store.recentEvents(limit: 0).isEmpty)
+            let one = try #require(try await store.recordedEvent(id: "a"))
+            #expect(one.event.id == "a" && one.notifications.map(\.receiver) == ["ops"])
+            #expect(try await store.recordedEvent(id: "nope") == nil)
+        }
     }
 }

@@ -1,0 +1,120 @@
+import Events
+import Foundation
+import NIOCore
+import Outbox
+import PostgresNIO
+import Store
+
+extension PostgresStore {
+    /// The columns ``storedRows(_:)`` reads, in order, from ``rowSource`` (those of the SQLite store).
+    static let rowColumns = """
+        o.id, o.event_id, o.receiver, o.rule, o.group_key, o.not_before, o.is_recovery, o.state, o.attempts,
+        o.next_attempt_at, o.created_at, o.last_error, o.response_excerpt, e.json, o.age_from, o.message_id,
+        m.idempotency_key, m.is_digest, o.claimed_until, o.silence_id, o.sent_payload
+        """
+
+    /// The tables ``rowColumns`` come from.
+    static let rowSource = """
+        outbox o JOIN event e ON e.id = o.event_id LEFT JOIN message m ON m.id = o.message_id
+        """
+
+    /// Selects due rows — lapsed leases first, then pending rows by due time — completes their messages
+    /// and groups, and marks them in flight under `claimer`'s lease, in the caller's transaction. Every
+    /// select locks what it returns `FOR UPDATE SKIP LOCKED`: a row another replica is claiming right
+    /// now is skipped, not waited for, and never claimed twice.
+    func claim(
+        now: Double, limit: Int, leaseUntil: Double, claimer: String, stamp: Double, receivers: [String]?,
+        _ connection: PostgresConnection
+    ) async throws -> [StoredOutboxRow] {
+        var due = try await storedRows(
+            connection.query(
+                """
+                SELECT \(unescaped: Self.rowColumns) FROM \(unescaped: Self.rowSource)
+                WHERE o.state = 'in_flight' AND o.claimed_until <= \(now)
+                    AND (\(receivers)::text[] IS NULL OR o.receiver = ANY(\(receivers)::text[]))
+                ORDER BY o.claimed_until, o.id LIMIT \(limit) FOR UPDATE OF o SKIP LOCKED
+                """, logger: logger))
+        if due.count < limit {
+            due += try await storedRows(
+                connection.query(
+                    """
+                    SELECT \(unescaped: Self.rowColumns) FROM \(unescaped: Self.rowSource)
+                    WHERE o.state = 'pending' AND greatest(o.next_attempt_at, o.not_before) <= \(now)
+                        AND (\(receivers)::text[] IS NULL OR o.receiver = ANY(\(receivers)::text[]))
+                    ORDER BY greatest(o.next_attempt_at, o.not_before), o.id LIMIT \(limit - due.count)
+                    FOR UPDATE OF o SKIP LOCKED
+                    """, logger: logger))
+        }
+        var claimed: [StoredOutboxRow] = []
+        var seen = Set<Int64>()
+        for row in due where !seen.contains(row.id) {
+            let members: [StoredOutboxRow]
+            if let message = row.message {
+                members = try await storedRows(
+                    connection.query(
+                        """
+                        SELECT \(unescaped: Self.rowColumns) FROM \(unescaped: Self.rowSource)
+                        WHERE o.message_id = \(message.id)
+                            AND (o.state = 'pending' OR (o.state = 'in_flight' AND o.claimed_until <= \(now)))
+                        ORDER BY o.id FOR UPDATE OF o SKIP LOCKED
+                        """, logger: logger))
+            } else if !row.dispatch.groupKey.isEmpty && row.state == DeliveryState.pending.rawValue
+                && row.attempts == 0
+            {
+                // A row already attempted on its own stays a message of its own (its key is fixed).
+                members = try await storedRows(
+                    connection.query(
+                        """
+                        SELECT \(unescaped: Self.rowColumns) FROM \(unescaped: Self.rowSource)
+                        WHERE o.state = 'pending' AND o.group_key <> '' AND o.message_id IS NULL
+                            AND o.receiver = \(row.dispatch.receiver) AND o.rule = \(row.dispatch.rule)
+                            AND o.group_key = \(row.dispatch.groupKey) AND o.attempts = 0
+                        ORDER BY o.id FOR UPDATE OF o SKIP LOCKED
+                        """, logger: logger))
+            } else {
+                members = []
+            }
+            if seen.insert(row.id).inserted { claimed.append(row) }
+            for member in members where seen.insert(member.id).inserted { claimed.append(member) }
+        }
+        guard !claimed.isEmpty else { return [] }
+        try await connection.query(
+            """
+            UPDATE outbox SET state = 'in_flight', claimed_until = \(leaseUntil), claimed_by = \(claimer),
+                updated_at = \(stamp)
+            WHERE id = ANY(\(claimed.map(\.id)))
+            """, logger: logger)
+        for index in claimed.indices {
+            claimed[index].state = DeliveryState.inFlight.rawValue
+            claimed[index].claimedUntil = leaseUntil
+        }
+        return claimed
+    }
+
+    /// Reads rows of ``rowColumns``.
+    func storedRows(_ rows: PostgresRowSequence) async throws -> [StoredOutboxRow] {
+        var result: [StoredOutboxRow] = []
+        for try await row in rows {
+            let cells = row.makeRandomAccess()
+            var message: MessageRef?
+            if let id = try cells[15].decode(Int64?.self), let key = try cells[16].decode(String?.self) {
+                message = MessageRef(id: id, key: key, isDigest: try cells[17].decode(Bool?.self) ?? false)
+            }
+            result.append(
+                StoredOutboxRow(
+                    id: try cells[0].decode(Int64.self),
+                    dispatch: Dispatch(
+                        eventId: try cells[1].decode(String.self), receiver: try cells[2].decode(String.self),
+                        rule: try cells[3].decode(String.self), groupKey: try cells[4].decode(String.self),
+                        notBefore: Date(timeIntervalSince1970: try cells[5].decode(Double.self)),
+                        isRecovery: try cells[6].decode(Bool.self)),
+                    state: try cells[7].decode(String.self), attempts: try cells[8].decode(Int.self),
+                    nextAttemptAt: try cells[9].decode(Double.self), createdAt: try cells[10].decode(Double.self),
+                    lastError: try cells[11].decode(String?.self), responseExcerpt: try cells[12].decode(String?.self),
+                    json: try cells[13].decode(Data.self), ageFrom: try cells[14].decode(Double?.self),
+                    message: message, claimedUntil: try cells[18].decode(Double?.self),
+                    silenceId: try cells[19].decode(String?.self), sentPayload: try cells[20].decode(String?.self)))
+        }
+        return result
+    }
+}
