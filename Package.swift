@@ -160,7 +160,7 @@ let package = Package(
             dependencies: [
                 "Secrets",
                 "Curl", "TencentCloud", "TATSimulator", "Events", "Watcher", "Outbox", "Rules", "Store",
-                "Pipeline", "Delivery",
+                "PostgresStore", "Pipeline", "Delivery",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

@@ -102,6 +102,9 @@ extension PostgresStore: OutboxStore {
         }
     }
 
+    /// Returns to pending the in-flight rows this claimer holds and those whose lease lapsed. Unlike
+    /// the SQLite store (one process: every in-flight row at start is a dead process's), rows another
+    /// live replica is sending are left to it; a dead replica's rows come back when their lease lapses.
     @discardableResult
     public func recoverInFlight() async throws -> Int {
         let stamp = configuration.now().unixSeconds
@@ -109,6 +112,7 @@ extension PostgresStore: OutboxStore {
             """
             UPDATE outbox SET state = 'pending', claimed_until = NULL, claimed_by = NULL, updated_at = \(stamp)
             WHERE state = 'in_flight'
+                AND (claimed_by IS NULL OR claimed_by = \(configuration.claimer) OR claimed_until <= \(stamp))
             """)
     }
 

@@ -97,15 +97,23 @@ extension PostgresStore: StateDatabase {
         }
     }
 
+    /// A round trip through the pool, and at the same time a connection of its own: while the server
+    /// is down the pool only queues requests until the timeout, but the probe is refused at once and
+    /// says why, so `/readyz` turns not ready within one check.
     public func healthProblem() async -> String? {
-        do {
-            _ = try await read { connection in
-                try await connection.query("SELECT 1", logger: self.logger).collect().count
+        async let probed = probeProblem()
+        async let pooled: String? = {
+            do {
+                _ = try await read { connection in
+                    try await connection.query("SELECT 1", logger: self.logger).collect().count
+                }
+                return nil
+            } catch {
+                return "\(error)"
             }
-            return nil
-        } catch {
-            return await probeProblem() ?? "\(error)"
-        }
+        }()
+        if let problem = await probed { return problem }
+        return await pooled
     }
 
     /// Why a connection of its own cannot be opened (`connection refused`, a TLS or login failure), or

@@ -62,7 +62,7 @@ public enum DeliveriesCommands {
 
     /// `tattle deliveries`: a table (or JSON array) of rows, newest first.
     public static func list(
-        store: SQLiteStore, filter: Filter, limit: Int, json: Bool, now: Date = Date()
+        store: any StateDatabase, filter: Filter, limit: Int, json: Bool, now: Date = Date()
     ) async throws -> Output {
         let rows = try await store.rows(in: filter.states, attemptedOnly: filter == .retrying, limit: limit)
         if json {
@@ -78,7 +78,7 @@ public enum DeliveriesCommands {
 
     /// `tattle replay`: re-queues the given dead rows, or every dead row when `ids` is `nil`.
     /// Fails (exit status) when a given id is unknown or not dead; the dead ones are still replayed.
-    public static func replay(store: SQLiteStore, ids: [Int64]?, now: Date = Date()) async throws -> Output {
+    public static func replay(store: any StateDatabase, ids: [Int64]?, now: Date = Date()) async throws -> Output {
         guard let ids else {
             let count = try await store.replay(ids: nil, now: now)
             return Output(text: "Re-queued \(count) dead \(count == 1 ? "delivery" : "deliveries").")

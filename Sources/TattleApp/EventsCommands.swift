@@ -6,7 +6,7 @@ import Store
 /// from it (receiver, rule, state). `GET /api/v1/events` answers the same JSON.
 public enum EventsCommands {
     /// `tattle events`: a table (or JSON array), newest first.
-    public static func list(store: SQLiteStore, limit: Int, json: Bool) async throws -> DeliveriesCommands.Output {
+    public static func list(store: any StateDatabase, limit: Int, json: Bool) async throws -> DeliveriesCommands.Output {
         let events = try await store.recentEvents(limit: limit)
         if json { return DeliveriesCommands.Output(text: try encodeJSON(events.map(EventListing.init))) }
         guard !events.isEmpty else { return DeliveriesCommands.Output(text: "No events.") }

@@ -78,11 +78,18 @@ public enum SilenceCommands {
     /// The silences active at `date` in the state database in `directory`, or none when there is
     /// no database there (for `tattle test-rule`, which works without a daemon).
     public static func activeSilences(directory: URL, at date: Date) async throws -> [Silence] {
-        guard FileManager.default.fileExists(atPath: directory.appendingPathComponent(SQLiteStore.fileName).path)
-        else { return [] }
-        let store = try SQLiteStore(directory: directory)
-        defer { try? store.close() }
-        return try await store.activeSilences(at: date)
+        try await activeSilences(location: .stateDirectory(directory), at: date)
+    }
+
+    /// The silences active at `date` in the state database at `location`; none when it is a state
+    /// directory without a database.
+    public static func activeSilences(location: StoreLocation, at date: Date) async throws -> [Silence] {
+        if case .stateDirectory(let directory) = location,
+            !FileManager.default.fileExists(atPath: directory.appendingPathComponent(SQLiteStore.fileName).path)
+        {
+            return []
+        }
+        return try await StoreConnection.withDatabase(location) { store in try await store.activeSilences(at: date) }
     }
 
     /// The matchers as written, joined by spaces: `invocation.commandName=deploy-web status=FAILED`.

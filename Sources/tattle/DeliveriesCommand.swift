@@ -22,9 +22,9 @@ struct DeliveriesCommand: AsyncParsableCommand {
     @OptionGroup var listing: ListingOptions
 
     func run() async throws {
-        let store = try DeliveriesCommands.openStore(directory: state.url)
-        defer { try? store.close() }
-        let output = try await DeliveriesCommands.list(store: store, filter: filter, limit: listing.limit, json: listing.json)
+        let output = try await StoreConnection.withDatabase(try state.location()) { store in
+            try await DeliveriesCommands.list(store: store, filter: filter, limit: listing.limit, json: listing.json)
+        }
         print(output.text)
         if !output.succeeded { throw ExitCode.failure }
     }

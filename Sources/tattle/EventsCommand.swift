@@ -16,8 +16,9 @@ struct EventsCommand: AsyncParsableCommand {
     @OptionGroup var listing: ListingOptions
 
     func run() async throws {
-        let store = try DeliveriesCommands.openStore(directory: state.url)
-        defer { try? store.close() }
-        print(try await EventsCommands.list(store: store, limit: listing.limit, json: listing.json).text)
+        let output = try await StoreConnection.withDatabase(try state.location()) { store in
+            try await EventsCommands.list(store: store, limit: listing.limit, json: listing.json)
+        }
+        print(output.text)
     }
 }

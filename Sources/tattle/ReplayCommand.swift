@@ -25,9 +25,10 @@ struct ReplayCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let store = try DeliveriesCommands.openStore(directory: state.url)
-        defer { try? store.close() }
-        let output = try await DeliveriesCommands.replay(store: store, ids: allDead ? nil : ids)
+        let ids = allDead ? nil : ids
+        let output = try await StoreConnection.withDatabase(try state.location()) { store in
+            try await DeliveriesCommands.replay(store: store, ids: ids)
+        }
         print(output.text)
         if !output.succeeded { throw ExitCode.failure }
     }

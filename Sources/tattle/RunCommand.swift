@@ -13,7 +13,9 @@ struct RunCommand: AsyncParsableCommand {
             TATTLE_INTERVAL, TATTLE_REGIONS (comma list; else TENCENTCLOUD_REGION), TATTLE_ENDPOINT, \
             TATTLE_FILTER_COMMAND_ID / _CREATED_BY / _INSTANCE_KIND (comma lists), TATTLE_BACKFILL, \
             TATTLE_LISTEN, TATTLE_LOG_FORMAT, TATTLE_LOG_LEVEL, TATTLE_SHUTDOWN_GRACE, TATTLE_CA_BUNDLE, \
-            TATTLE_TOMBSTONE_DAYS (how long a vanished invocation's last state is kept; default 7). \
+            TATTLE_TOMBSTONE_DAYS (how long a vanished invocation's last state is kept; default 7), \
+            TATTLE_STORE (a PostgreSQL state database shared by replicas; password from the URL, PGPASSWORD or \
+            the file TATTLE_STORE_PASSWORD_FILE names; default the SQLite file in the state directory). \
             Credentials: TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY, optional TENCENTCLOUD_SESSION_TOKEN. \
             Several accounts, each with its own credentials and regions: the rules file's "accounts" section \
             (docs/accounts.md); --region then applies to the accounts that name no regions.
@@ -25,11 +27,17 @@ struct RunCommand: AsyncParsableCommand {
             Examples:
               tattle run --rules rules.json --state-dir /var/lib/tattle
               tattle run --endpoint http://127.0.0.1:9900 --interval 2 --log-format text
+              PGPASSWORD=… tattle run --rules rules.json --store postgres://tattle@db.internal:5432/tattle
             """
     )
 
     @Option(help: "The rules file (default ./rules.json).") var rules: String?
     @Option(name: .customLong("state-dir"), help: "The state directory (default ./tattle-state).") var stateDir: String?
+    @Option(
+        help: ArgumentHelp(
+            "A PostgreSQL state database, postgres://user@host:port/db (default: the SQLite file in the state directory).",
+            valueName: "URL"))
+    var store: String?
     @Option(help: "Seconds between polls, fractions allowed (default 10).") var interval: Double?
     @Option(name: .customLong("region"), help: "A region to watch; repeat for more.") var regions: [String] = []
     @Option(help: "The API endpoint, http(s)://host[:port].") var endpoint: String?
@@ -72,6 +80,7 @@ struct RunCommand: AsyncParsableCommand {
         flags.shutdownGrace = shutdownGrace
         flags.deadLetterRetentionDays = deadLetterRetention
         flags.caBundle = caBundle
+        flags.store = store
         do {
             let options = try DaemonOptions.resolve(flags, environment: ProcessInfo.processInfo.environment)
             LogSetup.bootstrap(format: options.logFormat, level: options.logLevel)

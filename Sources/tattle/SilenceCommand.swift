@@ -50,10 +50,10 @@ struct SilenceCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let store = try DeliveriesCommands.openStore(directory: state.url)
-            defer { try? store.close() }
-            let output = try await SilenceCommands.add(
-                store: store, matchers: matchers, duration: duration, comment: comment, author: author, json: json)
+            let output = try await StoreConnection.withDatabase(try state.location()) { store in
+                try await SilenceCommands.add(
+                    store: store, matchers: matchers, duration: duration, comment: comment, author: author, json: json)
+            }
             print(output.text)
         }
     }
@@ -69,9 +69,10 @@ struct SilenceCommand: AsyncParsableCommand {
         @OptionGroup var listing: ListingOptions
 
         func run() async throws {
-            let store = try DeliveriesCommands.openStore(directory: state.url)
-            defer { try? store.close() }
-            print(try await SilenceCommands.list(store: store, all: all, limit: listing.limit, json: listing.json).text)
+            let output = try await StoreConnection.withDatabase(try state.location()) { store in
+                try await SilenceCommands.list(store: store, all: all, limit: listing.limit, json: listing.json)
+            }
+            print(output.text)
         }
     }
 
@@ -88,9 +89,9 @@ struct SilenceCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let store = try DeliveriesCommands.openStore(directory: state.url)
-            defer { try? store.close() }
-            let output = try await SilenceCommands.expire(store: store, ids: ids)
+            let output = try await StoreConnection.withDatabase(try state.location()) { store in
+                try await SilenceCommands.expire(store: store, ids: ids)
+            }
             print(output.text)
             if !output.succeeded { throw ExitCode.failure }
         }

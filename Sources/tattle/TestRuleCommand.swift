@@ -33,7 +33,7 @@ struct TestRuleCommand: AsyncParsableCommand {
 
     func run() async throws {
         let date = now.flatMap { ISO8601DateFormatter().date(from: $0) }
-        let silences = try await SilenceCommands.activeSilences(directory: state.url, at: date ?? Date())
+        let silences = try await SilenceCommands.activeSilences(location: try state.location(), at: date ?? Date())
         let output = RulesCommands.testRule(
             rulesPath: file, eventPath: event, now: date, assumeFailing: assumeFailing, silences: silences)
         print(output.text, terminator: "")

@@ -103,8 +103,8 @@ public final class PostgresServer: Sendable {
         try await connection.close()
     }
 
-    /// Stops the server now and removes its directory (waits: used at process exit).
-    func destroy() {
+    /// Stops the server now (immediate shutdown) and removes its directory; used at process exit.
+    public func destroy() {
         let pgctl = Self.binaries.appendingPathComponent("pg_ctl").path
         let argv = (getuid() == 0 ? ["/usr/sbin/runuser", "-u", "postgres", "--", pgctl] : [pgctl])
             + ["-D", dataDirectory, "-m", "immediate", "-w", "stop"]

@@ -5,6 +5,7 @@ import Foundation
 import Logging
 import Metrics
 import Pipeline
+import Prometheus
 import Rules
 import ServiceLifecycle
 import Store
@@ -40,10 +41,20 @@ public struct Daemon: Sendable {
     public func run(logger: Logger = Logger(label: "tattle"), stopAfter: Duration? = nil) async throws {
         let registry = MetricsSetup.bootstrap()
         let parts = try await assemble(logger: logger)
-        defer {
-            try? parts.store.close()
-            withExtendedLifetime(parts.lock) {}
+        do {
+            try await serve(parts, registry: registry, logger: logger, stopAfter: stopAfter)
+        } catch {
+            await parts.connection.close()
+            throw error
         }
+        // The database goes last: everything that used it has stopped.
+        await parts.connection.close()
+    }
+
+    /// Runs the services of an assembled daemon until a shutdown signal (or `stopAfter`).
+    private func serve(
+        _ parts: Parts, registry: PrometheusCollectorRegistry, logger: Logger, stopAfter: Duration?
+    ) async throws {
         let (host, port) = try StatusServer.parseAddress(options.listen)
         let status = StatusServer(
             host: host, port: port, readiness: parts.readiness, registry: registry,
@@ -63,7 +74,8 @@ public struct Daemon: Sendable {
                 "regions": "\(Set(units.map(\.region)).sorted().joined(separator: ","))",
                 "accounts": "\(Set(units.map(\.account)).sorted().joined(separator: ","))",
                 "rules": "\(options.rulesFile.path)",
-                "state_dir": "\(options.watch.stateDirectory.path)", "status": "\(options.listen)",
+                "state_dir": "\(options.watch.stateDirectory.path)", "store": "\(parts.connection.location)",
+                "status": "\(options.listen)",
                 "interval_seconds": "\(options.watch.interval)",
             ])
         let group = ServiceGroup(configuration: configuration)
@@ -79,9 +91,10 @@ public struct Daemon: Sendable {
 
     /// The wired components, built and checked before any service starts.
     struct Parts {
-        /// Held until the daemon stops: one writer per state directory.
-        var lock: StateDirectoryLock
-        var store: SQLiteStore
+        /// The state database, open until the daemon stops (for SQLite with the state directory's
+        /// lock: one writer per directory).
+        var connection: StoreConnection
+        var store: any StateDatabase
         /// Runs the region pollers of the units this process watches.
         var supervisor: WatchSupervisor
         /// The configured accounts and their clients; ``AccountClients/units`` is every unit.
@@ -95,15 +108,20 @@ public struct Daemon: Sendable {
     func assemble(logger: Logger) async throws -> Parts {
         let runner = WatchCommandRunner(options: options.watch, environment: environment)
         do { try runner.validate() } catch { throw ConfigurationError(error.description) }
-        // One writer per state directory, checked before anything slow (the credential chain).
-        let lock: StateDirectoryLock
-        do { lock = try StateDirectoryLock(directory: options.watch.stateDirectory) } catch let error
-            as StateDirectoryLock.Held
-        {
-            throw ConfigurationError(error.description)
+        // The state database, opened before anything slow (the credential chain): for SQLite that
+        // takes the state directory's lock (one writer per directory); PostgreSQL is migrated.
+        let connection = try await StoreConnection.open(options.storeLocation, access: .daemon, logger: logger)
+        do {
+            return try await assemble(runner: runner, connection: connection, logger: logger)
         } catch {
-            throw ConfigurationError("cannot lock the state directory \(options.watch.stateDirectory.path): \(error)")
+            await connection.close()
+            throw error
         }
+    }
+
+    private func assemble(
+        runner: WatchCommandRunner, connection: StoreConnection, logger: Logger
+    ) async throws -> Parts {
         // The accounts come from the rules file; the daemon's regions (flags, environment, the CVM's)
         // are only needed, and only asked of the metadata service, when an account names none. A
         // region that cannot be found is reported before the rules file's problems, as it was
@@ -153,11 +171,7 @@ public struct Daemon: Sendable {
         let holder = RulesHolder(engine: RulesEngine(ruleSet: ruleSet))
         SecretScrubber.shared.register(holder.current.secrets)
 
-        let store: SQLiteStore
-        do { store = try SQLiteStore(directory: options.watch.stateDirectory) } catch {
-            throw ConfigurationError(
-                "cannot open the state database in \(options.watch.stateDirectory.path): \(error)")
-        }
+        let store = connection.database
         let memory = try await store.loadNoiseMemory()
 
         var curlConfiguration = CurlClient.Configuration()
@@ -177,16 +191,26 @@ public struct Daemon: Sendable {
         let sink = RulesCommitSink(
             holder: holder, store: store, memory: memory, now: { Date() }, logger: Logger(label: "tattle.events"),
             observer: onEvents, committed: { dispatcher.wake() })
-        let supervisor = WatchSupervisor(
-            configuration: watchConfiguration, reader: { clients.reader(for: $0) }, store: store, sink: sink)
-        let stateDirectory = options.watch.stateDirectory
         let health = DatabaseHealth()
         await health.check(store, logger: logger)
+        // On PostgreSQL, a cycle is not polled while the database is unreachable: it could not commit.
+        let gated = !connection.location.isStateDirectory
+        let supervisor = WatchSupervisor(
+            configuration: watchConfiguration,
+            reader: { unit in
+                let reader = clients.reader(for: unit)
+                return gated ? reader.map { StoreGatedReader($0, health: health) } : reader
+            }, store: StoredSnapshots(store), sink: sink)
+        let stateDirectory = connection.location.isStateDirectory ? options.watch.stateDirectory : nil
         let readiness = Readiness(
             pollInterval: options.watch.interval,
-            databaseWritable: {
-                // The integrity check runs at start and in housekeeping, not per probe.
-                health.isHealthy && FileManager.default.isWritableFile(atPath: stateDirectory.path)
+            databaseProblem: {
+                // The database check runs at start and in housekeeping, not per probe.
+                if let problem = health.problem { return problem }
+                if let stateDirectory, !FileManager.default.isWritableFile(atPath: stateDirectory.path) {
+                    return "state directory \(stateDirectory.path) not writable"
+                }
+                return nil
             },
             lastSuccessfulPoll: { supervisor.lastSuccessfulPoll })
         readiness.rulesLoaded()
@@ -198,13 +222,15 @@ public struct Daemon: Sendable {
                 return await Self.heldLine(dispatcher.reconcileHeld()) + "; " + accounts
             })
         return Parts(
-            lock: lock, store: store, supervisor: supervisor, accounts: clients, dispatcher: dispatcher,
+            connection: connection, store: store, supervisor: supervisor, accounts: clients, dispatcher: dispatcher,
             reloader: reloader,
             housekeeping: Housekeeping(
                 store: store, logger: Logger(label: "tattle.housekeeping"), health: health,
-                retention: SQLiteStore.Retention(
+                retention: Retention(
                     dead: .seconds(options.deadLetterRetentionDays * 86_400),
-                    noise: .seconds(options.noiseRetentionDays * 86_400))),
+                    noise: .seconds(options.noiseRetentionDays * 86_400)),
+                // SQLite's quick_check reads the whole file; PostgreSQL's check is a round trip.
+                integrityInterval: connection.location.isStateDirectory ? 600 : 0),
             readiness: readiness)
     }
 }

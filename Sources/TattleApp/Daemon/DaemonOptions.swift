@@ -8,6 +8,7 @@ import Logging
 /// |---|---|---|---|
 /// | rules file | `--rules` | `TATTLE_RULES` | `./rules.json` |
 /// | state directory | `--state-dir` | `TATTLE_STATE_DIR` | `./tattle-state` |
+/// | state database | `--store` | `TATTLE_STORE` (password: URL, `PGPASSWORD`, `TATTLE_STORE_PASSWORD_FILE`) | the SQLite file in the state directory |
 /// | poll interval (s) | `--interval` | `TATTLE_INTERVAL` | 10 |
 /// | regions | `--region` | `TATTLE_REGIONS` (comma list), `TENCENTCLOUD_REGION` | the CVM metadata service's |
 /// | filters | `--filter-command-id` … | `TATTLE_FILTER_COMMAND_ID`, `TATTLE_FILTER_CREATED_BY`, `TATTLE_FILTER_INSTANCE_KIND` | none |
@@ -32,6 +33,11 @@ public struct DaemonOptions: Sendable {
     public var deadLetterRetentionDays: Double = 30
     /// Days noise memory (throttle windows, failing keys) is kept; default 30.
     public var noiseRetentionDays: Double = 30
+    /// Where the state database is (`--store`, `TATTLE_STORE`); `nil`: the SQLite file in the state directory.
+    public var store: StoreLocation?
+
+    /// ``store``, or the SQLite file in ``WatchCommandRunner/Options/stateDirectory``.
+    public var storeLocation: StoreLocation { store ?? .stateDirectory(watch.stateDirectory) }
 
     public init() {}
 
@@ -53,6 +59,8 @@ public struct DaemonOptions: Sendable {
         public var shutdownGrace: Double?
         public var caBundle: String?
         public var deadLetterRetentionDays: Double?
+        /// `--store postgres://user@host:port/db`.
+        public var store: String?
         public init() {}
     }
 
@@ -110,6 +118,7 @@ public struct DaemonOptions: Sendable {
             throw ConfigurationError("retention periods must be positive (--dead-letter-retention, TATTLE_NOISE_RETENTION_DAYS)")
         }
         _ = try StatusServer.parseAddress(options.listen)
+        options.store = try StoreLocation.resolve(flags.store, environment: env, stateDirectory: options.watch.stateDirectory)
         return options
     }
 }

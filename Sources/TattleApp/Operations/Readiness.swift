@@ -16,19 +16,33 @@ public final class Readiness: Sendable {
     /// Number of intervals without a successful poll before the daemon reports not ready; default 3
     /// (plus a 30 s allowance for the first poll and API backoff).
     public let tolerance: Double
-    private let databaseWritable: @Sendable () async -> Bool
+    private let databaseProblem: @Sendable () async -> String?
     private let lastPoll: @Sendable () -> Date?
 
     /// - Parameters:
     ///   - lastSuccessfulPoll: reads the watcher's last successful poll (when set, it replaces
     ///     ``pollSucceeded(at:)``).
-    public init(
+    public convenience init(
         pollInterval: Double, tolerance: Double = 3, databaseWritable: @escaping @Sendable () async -> Bool,
+        lastSuccessfulPoll: @escaping @Sendable () -> Date? = { nil }
+    ) {
+        self.init(
+            pollInterval: pollInterval, tolerance: tolerance,
+            databaseProblem: { await databaseWritable() ? nil : "state database not writable" },
+            lastSuccessfulPoll: lastSuccessfulPoll)
+    }
+
+    /// - Parameters:
+    ///   - databaseProblem: why the state database cannot be used now (`nil`: it can), shown by `/readyz`.
+    ///   - lastSuccessfulPoll: reads the watcher's last successful poll (when set, it replaces
+    ///     ``pollSucceeded(at:)``).
+    public init(
+        pollInterval: Double, tolerance: Double = 3, databaseProblem: @escaping @Sendable () async -> String?,
         lastSuccessfulPoll: @escaping @Sendable () -> Date? = { nil }
     ) {
         self.pollInterval = pollInterval
         self.tolerance = tolerance
-        self.databaseWritable = databaseWritable
+        self.databaseProblem = databaseProblem
         self.lastPoll = lastSuccessfulPoll
     }
 
@@ -53,11 +67,11 @@ public final class Readiness: Sendable {
             pollOK = false
             pollDetail = "no successful poll yet"
         }
-        let writable = await databaseWritable()
+        let problem = await databaseProblem()
         return [
             ("rules", snapshot.rulesLoaded, snapshot.rulesLoaded ? "rules loaded" : "no valid rules loaded"),
             ("poll", pollOK, pollDetail),
-            ("database", writable, writable ? "state database writable" : "state database not writable"),
+            ("database", problem == nil, problem ?? "state database writable"),
         ]
     }
 }

@@ -6,8 +6,8 @@ import Watcher
 
 /// Everything the status page and the admin API read or change, handed to ``StatusServer``.
 public struct StatusSources: Sendable {
-    /// The state database (outbox, events, silences).
-    public var store: SQLiteStore
+    /// The state database (outbox, events, silences): SQLite or PostgreSQL.
+    public var store: any StateDatabase
     /// The rules in force (receivers, rendering of payloads).
     public var holder: RulesHolder
     /// The rules file, shown on the page.
@@ -24,7 +24,7 @@ public struct StatusSources: Sendable {
     public var now: @Sendable () -> Date
 
     public init(
-        store: SQLiteStore, holder: RulesHolder, rulesFile: String,
+        store: any StateDatabase, holder: RulesHolder, rulesFile: String,
         regions: @escaping @Sendable () async -> [RegionStatus], reloadStatus: ReloadStatus,
         reload: @escaping @Sendable () async -> ReloadStatus.Snapshot?, token: AdminToken,
         now: @escaping @Sendable () -> Date = { Date() }
