@@ -189,7 +189,7 @@ let package = Package(
             dependencies: [
                 "Timekeeping",
                 "TattleApp", "Curl", "TencentCloud", "TATSimulator", "Events", "Watcher", "Outbox", "Rules", "Store",
-                "Pipeline", "Delivery",
+                "PostgresStore", "Pipeline", "Delivery", "TestSupport",
                 .product(name: "FlyingFox", package: "FlyingFox"),
                 .product(name: "FlyingSocks", package: "FlyingFox"),
                 .product(name: "Logging", package: "swift-log"),
@@ -271,7 +271,8 @@ let package = Package(
         .testTarget(
             name: "TattleAppTests",
             dependencies: [
-                "TattleApp", "TestSupport", "Store", "Outbox", "Rules", "Events", "TATSimulator", "TencentCloud",
+                "TattleApp", "TestSupport", "Store", "PostgresStore", "Outbox", "Rules", "Events", "TATSimulator",
+                "TencentCloud",
                 "Curl", "Watcher", "Delivery",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

@@ -15,6 +15,7 @@ struct Bench {
         ("economy", { try await EconomyScenario.run() }),
         ("latency", { try await LatencyScenario.run() }),
         ("outbox", { try await OutboxScenario.run() }),
+        ("postgres", { try await PostgresScenario.run() }),
         ("rules", { RulesScenario.figures() }),
         ("silences", { try await SilenceScenario.run() }),
         ("differ", { DifferBenchmark.figures() }),

@@ -59,7 +59,7 @@ enum LatencyScenario {
         return RulesEngine(ruleSet: ruleSet)
     }
 
-    static func dispatcher(store: SQLiteStore, engine: RulesEngine, client: CurlClient) -> Dispatcher {
+    static func dispatcher(store: any OutboxStore, engine: RulesEngine, client: CurlClient) -> Dispatcher {
         Dispatcher(
             store: store, transport: CurlTransport(client: client),
             receiverLookup: { engine.ruleSet.receivers[$0] },

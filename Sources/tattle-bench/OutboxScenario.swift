@@ -108,6 +108,13 @@ enum OutboxScenario {
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = try SQLiteStore(directory: directory)
         defer { try? store.close() }
+        return try await outbox(rows: rows, port: port, curl: curl, store: store)
+    }
+
+    /// Commits `rows` dispatches to `store` in one cycle, then times the dispatcher delivering them all.
+    static func outbox(rows: Int, port: UInt16, curl: CurlClient, store: any StateDatabase) async throws
+        -> (rate: Double, delivered: Int, commitMs: Double)
+    {
         let engine = try LatencyScenario.engine(rules(port: port))
         let dispatcher = LatencyScenario.dispatcher(store: store, engine: engine, client: curl)
         let tag = UUID().uuidString.prefix(6)

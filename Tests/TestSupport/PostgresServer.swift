@@ -22,9 +22,14 @@ public final class PostgresServer: Sendable {
     public let directory: URL
     private let counter = Atomic<Int>(0)
 
-    private init(port: Int, directory: URL) {
+    /// Whether the server syncs its WAL to disk (`fsync=on`, `synchronous_commit=off`: what SQLite's
+    /// `synchronous=NORMAL` promises) rather than not at all (`fsync=off`, for tests).
+    public let durable: Bool
+
+    private init(port: Int, directory: URL, durable: Bool = false) {
         self.port = port
         self.directory = directory
+        self.durable = durable
     }
 
     /// The server of this test process, started on first use.
@@ -32,14 +37,15 @@ public final class PostgresServer: Sendable {
         try await SharedServer.instance.value()
     }
 
-    /// A new server of its own (for tests that stop and start it), stopped at process exit at the latest.
-    public static func launch() async throws -> PostgresServer {
+    /// A new server of its own (for tests that stop and start it, and benchmarks: `durable`), stopped
+    /// at process exit at the latest.
+    public static func launch(durable: Bool = false) async throws -> PostgresServer {
         try await PostgresServer.cleanStaleServers()
         let directory = URL(fileURLWithPath: "/tmp").appendingPathComponent("tattle-pg-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try Data("\(getpid())\n".utf8).write(to: directory.appendingPathComponent("owner.pid"))
         if getuid() == 0 { try await run("/usr/bin/chown", ["-R", "postgres", directory.path], asServerUser: false) }
-        let server = PostgresServer(port: Int(try FreePort.pick()), directory: directory)
+        let server = PostgresServer(port: Int(try FreePort.pick()), directory: directory, durable: durable)
         try await run(
             binaries.appendingPathComponent("initdb").path,
             ["-D", server.dataDirectory, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync", "--no-instructions"])
@@ -52,11 +58,12 @@ public final class PostgresServer: Sendable {
 
     /// Starts (or restarts) the server on its port and waits until it accepts connections.
     public func start() async throws {
-        let options = [
-            "-p \(port)", "-k \(directory.path)", "-c listen_addresses=127.0.0.1", "-c fsync=off",
-            "-c synchronous_commit=off", "-c full_page_writes=off", "-c max_connections=300",
-            "-c shared_buffers=32MB",
-        ].joined(separator: " ")
+        let durability =
+            durable ? ["-c fsync=on", "-c synchronous_commit=off"] : ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"]
+        let options = (
+            ["-p \(port)", "-k \(directory.path)", "-c listen_addresses=127.0.0.1", "-c max_connections=300"]
+                + durability + ["-c shared_buffers=\(durable ? "128MB" : "32MB")"]
+        ).joined(separator: " ")
         try await Self.run(
             Self.binaries.appendingPathComponent("pg_ctl").path,
             [
