@@ -26,7 +26,8 @@ extension PostgresStore: OutboxStore {
     }
 
     public func markDelivered(ids: [Int64], at: Date, sentPayload: String?) async throws {
-        try await settle(ids, Settlement(state: .delivered, countsAttempt: true, deliveredAt: at.unixSeconds),
+        try await settle(
+            ids, Settlement(state: .delivered, countsAttempt: true, deliveredAt: at.unixSeconds),
             stamp: at.unixSeconds, sentPayload: sentPayload)
     }
 

@@ -60,7 +60,7 @@ package struct StoredOutboxRow: Sendable {
             } else {
                 do {
                     event = try decoder.decode(Event.self, from: row.json)
-                } catch where placeholders {
+                } catch  where placeholders {
                     event = unreadableEvent(row)
                 } catch {
                     undecodable.append((row.id, "stored event \(row.dispatch.eventId) does not decode: \(error)"))

@@ -35,7 +35,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("state-dir"), help: "The state directory (default ./tattle-state).") var stateDir: String?
     @Option(
         help: ArgumentHelp(
-            "A PostgreSQL state database, postgres://user@host:port/db (default: the SQLite file in the state directory).",
+            "A PostgreSQL state database, postgres://user@host:port/db (default: the state directory's SQLite file).",
             valueName: "URL"))
     var store: String?
     @Option(help: "Seconds between polls, fractions allowed (default 10).") var interval: Double?

@@ -46,7 +46,8 @@ struct PostgresOutageTests {
                         return InvocationSpec.Task(
                             plan: index == 1 ? TaskStep.failing(after: runFor) : TaskStep.succeeding(after: runFor))
                     }
-                    handles.append(await world.simulator.addInvocation(InvocationSpec(commandName: "pg-load", tasks: tasks)))
+                    handles.append(
+                        await world.simulator.addInvocation(InvocationSpec(commandName: "pg-load", tasks: tasks)))
                     await world.simulator.advance(by: .milliseconds(400))
                     try await Task.sleep(for: .milliseconds(100))
                 }
@@ -59,7 +60,9 @@ struct PostgresOutageTests {
             let deadline = ContinuousClock.now + .seconds(30)
             while notReady.isEmpty, ContinuousClock.now < deadline {
                 try await load(for: .milliseconds(300))
-                if let response = try? await daemon.get("/readyz"), response.status == 503 { notReady = response.bodyText }
+                if let response = try? await daemon.get("/readyz"), response.status == 503 {
+                    notReady = response.bodyText
+                }
             }
             #expect(notReady.contains("state database is unavailable"), "readyz: \(notReady)")
             // While it is down, the replica does not poll TAT (a cycle could not be committed).
@@ -97,5 +100,29 @@ struct PostgresOutageTests {
             #expect(daemon.log.contains("state database check passed again"))
         }
         try? await server.dropDatabase(database)
+    }
+}
+
+extension PostgresOutageTests {
+    @Test("An unreachable PostgreSQL at start exits 2 naming the address and the reason, never the password")
+    func unreachableAtStart() async throws {
+        try await DaemonEndToEndTests.withWorld { world in
+            try world.writeRules(world.rulesText())
+            let closed = try FreePort.pick()
+            let daemon = try DaemonProcess(
+                arguments: [
+                    "run", "--rules", world.rules.path, "--state-dir", world.state.path, "--listen", "127.0.0.1:0",
+                    "--store", "postgres://tattle:\(Self.password)@127.0.0.1:\(closed)/tattle?sslmode=disable",
+                ],
+                endpoint: world.endpoint, stderr: world.stderr)
+            defer { daemon.kill9() }
+            #expect(try await daemon.waitForExit(timeout: .seconds(30)) == 2)
+            let log = daemon.log
+            #expect(log.contains("cannot use the state database postgres://tattle@127.0.0.1:\(closed)/tattle"), "\(log)")
+            #expect(log.contains("unavailable"))
+            #expect(!log.contains(Self.password))
+            // SQLite only: no state directory was locked or created.
+            #expect(!FileManager.default.fileExists(atPath: world.state.appendingPathComponent("tattle.lock").path))
+        }
     }
 }
