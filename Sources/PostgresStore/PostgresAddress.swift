@@ -52,7 +52,9 @@ public struct PostgresAddress: Sendable, Hashable, CustomStringConvertible {
             throw PostgresAddressError("the PostgreSQL URL names no user (postgres://user@host:port/database)")
         }
         let port = components.port ?? 5432
-        guard (1...65_535).contains(port) else { throw PostgresAddressError("the PostgreSQL port \(port) is out of range") }
+        guard (1...65_535).contains(port) else {
+            throw PostgresAddressError("the PostgreSQL port \(port) is out of range")
+        }
         let path = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
         let database = path.removingPercentEncoding ?? path
         guard !database.contains("/") else {

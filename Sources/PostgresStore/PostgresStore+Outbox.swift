@@ -18,15 +18,12 @@ extension PostgresStore: OutboxStore {
                 now: now.unixSeconds, limit: limit, leaseUntil: leaseUntil.unixSeconds, claimer: claimer,
                 stamp: stamp, receivers: lanes, connection)
         }
-        let (rows, undecodable) = StoredOutboxRow.decode(raw)
-        for (id, message) in undecodable {
-            try await markDead(ids: [id], error: message, responseExcerpt: nil)
-        }
-        return rows
+        return try await claimed(raw)
     }
 
     public func markDelivered(ids: [Int64], at: Date, sentPayload: String?) async throws {
-        try await settle(ids, Settlement(state: .delivered, countsAttempt: true, deliveredAt: at.unixSeconds),
+        try await settle(
+            ids, Settlement(state: .delivered, countsAttempt: true, deliveredAt: at.unixSeconds),
             stamp: at.unixSeconds, sentPayload: sentPayload)
     }
 

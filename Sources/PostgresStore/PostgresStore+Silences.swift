@@ -1,7 +1,7 @@
 import Events
 import Foundation
-import PostgresNIO
 import Outbox
+import PostgresNIO
 import Rules
 import Store
 

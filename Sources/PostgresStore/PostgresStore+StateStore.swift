@@ -100,7 +100,8 @@ extension PostgresStore: StateStore {
         }
         if !commit.removals.isEmpty {
             try await connection.query(
-                "DELETE FROM invocation WHERE region = \(commit.region) AND id = ANY(\(commit.removals))", logger: logger)
+                "DELETE FROM invocation WHERE region = \(commit.region) AND id = ANY(\(commit.removals))",
+                logger: logger)
         }
         if commit.markBaselined {
             try await connection.query(

@@ -87,12 +87,8 @@ extension PostgresStore: StateDatabase {
                             isRecovery: recovery))
                 }
             }
-            let decoder = Event.decoder
             return raw.compactMap { row in
-                guard let event = try? decoder.decode(Event.self, from: row.json) else { return nil }
-                return RecordedEvent(
-                    event: event, recordedAt: Date(timeIntervalSince1970: row.at),
-                    notifications: notifications[row.id] ?? [])
+                RecordedEvent(json: row.json, recordedAt: row.at, notifications: notifications[row.id] ?? [])
             }
         }
     }

@@ -8,7 +8,8 @@ extension PostgresStore {
     /// A deadlock or serialization failure (another replica's transaction crossed this one) is
     /// retried up to three times; the server being unreachable becomes ``StoreError/unavailable(_:)``.
     @discardableResult
-    func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+    func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T
+    {
         let logger = logger
         var attempt = 0
         while true {
@@ -32,7 +33,9 @@ extension PostgresStore {
     /// Runs `body` on one pooled connection outside a transaction (reads: one statement each).
     func read<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         do {
-            return try await bounded { try await self.client.withConnection { connection in try await body(connection) } }
+            return try await bounded {
+                try await self.client.withConnection { connection in try await body(connection) }
+            }
         } catch let error as StoreError {
             throw error
         } catch {

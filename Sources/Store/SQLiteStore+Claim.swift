@@ -26,16 +26,10 @@ extension SQLiteStore {
     typealias RawRow = StoredOutboxRow
 
     /// The columns ``StoredOutboxRow/init(_:)`` reads, in order, from ``rowSource``.
-    static let rowColumns = """
-        o.id, o.event_id, o.receiver, o.rule, o.group_key, o.not_before, o.is_recovery, o.state, o.attempts,
-        o.next_attempt_at, o.created_at, o.last_error, o.response_excerpt, e.json, o.age_from, o.message_id,
-        m.idempotency_key, m.is_digest, o.claimed_until, o.silence_id, o.sent_payload
-        """
+    static let rowColumns = StoredOutboxRow.columns
 
     /// The tables ``rowColumns`` come from.
-    static let rowSource = """
-        outbox o JOIN event e ON e.id = o.event_id LEFT JOIN message m ON m.id = o.message_id
-        """
+    static let rowSource = StoredOutboxRow.source
 
     /// Selects due rows — lapsed leases first, then pending rows by due time — completes their
     /// messages and groups, and marks them in flight under `claimer`'s lease, in the caller's

@@ -28,13 +28,7 @@ extension SQLiteStore: OutboxStore {
                 now: now.unixSeconds, limit: limit, leaseUntil: leaseUntil.unixSeconds, claimer: claimer,
                 stamp: stamp, receivers: lanes, db)
         }
-        let (rows, undecodable) = StoredOutboxRow.decode(raw)
-        if !undecodable.isEmpty {
-            for (id, message) in undecodable {
-                try await markDead(ids: [id], error: message, responseExcerpt: nil)
-            }
-        }
-        return rows
+        return try await claimed(raw)
     }
 
     public func markDelivered(ids: [Int64], at: Date, sentPayload: String?) async throws {

@@ -63,6 +63,15 @@ public struct RecordedEvent: Sendable, Hashable {
     }
 }
 
+extension RecordedEvent {
+    /// A stored event row (`json`, `created_at`) with its notifications, or `nil` when the JSON no
+    /// longer decodes (listings skip such an event). Shared by both stores.
+    package init?(json: Data, recordedAt: Double, notifications: [Notification]) {
+        guard let event = try? Event.decoder.decode(Event.self, from: json) else { return nil }
+        self.init(event: event, recordedAt: Date(timeIntervalSince1970: recordedAt), notifications: notifications)
+    }
+}
+
 /// Read-only queries behind the status page and the admin API.
 extension SQLiteStore {
     /// Every receiver that has outbox rows, by name, with its counts by state.
@@ -101,12 +110,8 @@ extension SQLiteStore {
             ).map { row in (id: row[0] as String, json: row[1] as Data, at: row[2] as Double) }
         }
         let notifications = try await notifications(eventIds: raw.map(\.id))
-        let decoder = Event.decoder
         return raw.compactMap { row in
-            guard let event = try? decoder.decode(Event.self, from: row.json) else { return nil }
-            return RecordedEvent(
-                event: event, recordedAt: Date(timeIntervalSince1970: row.at),
-                notifications: notifications[row.id] ?? [])
+            RecordedEvent(json: row.json, recordedAt: row.at, notifications: notifications[row.id] ?? [])
         }
     }
 

@@ -60,7 +60,7 @@ package struct StoredOutboxRow: Sendable {
             } else {
                 do {
                     event = try decoder.decode(Event.self, from: row.json)
-                } catch where placeholders {
+                } catch  where placeholders {
                     event = unreadableEvent(row)
                 } catch {
                     undecodable.append((row.id, "stored event \(row.dispatch.eventId) does not decode: \(error)"))
@@ -84,6 +84,18 @@ package struct StoredOutboxRow: Sendable {
         return (rows, undecodable)
     }
 
+    /// The columns a store selects for ``StoredOutboxRow`` (the same names in SQLite and PostgreSQL), in order.
+    package static let columns = """
+        o.id, o.event_id, o.receiver, o.rule, o.group_key, o.not_before, o.is_recovery, o.state, o.attempts,
+        o.next_attempt_at, o.created_at, o.last_error, o.response_excerpt, e.json, o.age_from, o.message_id,
+        m.idempotency_key, m.is_digest, o.claimed_until, o.silence_id, o.sent_payload
+        """
+
+    /// The tables ``columns`` come from.
+    package static let source = """
+        outbox o JOIN event e ON e.id = o.event_id LEFT JOIN message m ON m.id = o.message_id
+        """
+
     /// Stands in for a stored event that no longer decodes, in listings only: type `unreadable`,
     /// status `UNREADABLE`, the row's event id. Claims never return it (they mark the row dead).
     static func unreadableEvent(_ row: StoredOutboxRow) -> Event {
@@ -91,5 +103,17 @@ package struct StoredOutboxRow: Sendable {
             id: row.dispatch.eventId, type: EventType(rawValue: "unreadable"), region: "",
             detectedAt: Date(timeIntervalSince1970: row.createdAt), previousStatus: nil, status: "UNREADABLE",
             invocation: InvocationInfo(id: "?", status: "UNREADABLE"))
+    }
+}
+
+extension OutboxStore {
+    /// The rows a claim returns: `raw` decoded, and each row whose stored event no longer decodes
+    /// marked dead with the reason instead, so one damaged row cannot stall the outbox.
+    package func claimed(_ raw: [StoredOutboxRow]) async throws -> [OutboxRow] {
+        let (rows, undecodable) = StoredOutboxRow.decode(raw)
+        for (id, message) in undecodable {
+            try await markDead(ids: [id], error: message, responseExcerpt: nil)
+        }
+        return rows
     }
 }

@@ -108,6 +108,8 @@ struct DeliveryListing: Encodable {
     var idempotencyKey: String
     var eventType: String
     var region: String
+    /// The event's account (absent for events stored before accounts existed).
+    var account: String?
     var invocationId: String
     var taskId: String?
     var previousStatus: String?
@@ -132,6 +134,7 @@ struct DeliveryListing: Encodable {
         idempotencyKey = row.dispatch.idempotencyKey
         eventType = row.event.type.rawValue
         region = row.event.region
+        account = row.event.account
         invocationId = row.event.invocation.id
         taskId = row.event.task?.id
         previousStatus = row.event.previousStatus

@@ -79,11 +79,17 @@ public final class StoreConnection: Sendable {
             let connection = StoreConnection(
                 database: store, leases: store, location: location, sqlite: nil, lock: nil, clientGroup: group,
                 clientTask: task)
+            // A server that is not there says so at once (the pool would only queue until the timeout).
+            if let problem = await store.healthProblem() {
+                await connection.close()
+                throw ConfigurationError("cannot use the state database \(address): \(problem)")
+            }
             do {
                 let applied = try await store.migrate()
                 if !applied.isEmpty {
                     logger.notice(
-                        "state database migrated", metadata: ["store": "\(address)", "steps": "\(applied.joined(separator: ","))"])
+                        "state database migrated",
+                        metadata: ["store": "\(address)", "steps": "\(applied.joined(separator: ","))"])
                 }
             } catch {
                 await connection.close()

@@ -38,11 +38,14 @@ public enum StoreLocation: Sendable, CustomStringConvertible {
         register(address.password)
         let environmentPassword = nonEmpty("PGPASSWORD")
         let file = nonEmpty(passwordFileVariable)
-        let sources = [address.password != nil ? "the URL" : nil, environmentPassword != nil ? "PGPASSWORD" : nil,
-            file != nil ? passwordFileVariable : nil].compactMap { $0 }
+        let sources = [
+            address.password != nil ? "the URL" : nil, environmentPassword != nil ? "PGPASSWORD" : nil,
+            file != nil ? passwordFileVariable : nil,
+        ].compactMap { $0 }
         guard sources.count <= 1 else {
             throw ConfigurationError(
-                "the PostgreSQL password is given \(sources.count) ways (\(sources.joined(separator: ", "))); give it one way")
+                "the PostgreSQL password is given \(sources.count) ways (\(sources.joined(separator: ", "))); give it one way"
+            )
         }
         if let environmentPassword { address.password = environmentPassword }
         if let file {

@@ -31,6 +31,8 @@ public actor WatchSupervisor {
     private var running: [WatchUnit: (poller: RegionPoller, task: Task<Void, Never>)] = [:]
     /// The running pollers in unit order, readable without an actor hop (readiness, status page).
     private let published = Mutex<[RegionPoller]>([])
+    /// Set when ``run()`` ends: a reconcile arriving during shutdown (a late reload) starts nothing.
+    private var isShutDown = false
 
     /// Creates a supervisor running nothing; see ``Watcher/init(configuration:reader:store:sink:clock:now:logger:metricsFactory:)``
     /// for the parameters shared with the watcher.
@@ -73,6 +75,7 @@ public actor WatchSupervisor {
     /// cycle, or records a baseline when the unit was never watched).
     @discardableResult
     public func reconcile(to units: some Sequence<WatchUnit>) async -> Change {
+        guard !isShutDown else { return Change() }
         let wanted = Set(units)
         var change = Change()
         for unit in running.keys.sorted() where !wanted.contains(unit) {
@@ -105,6 +108,7 @@ public actor WatchSupervisor {
     @discardableResult
     public func restart(_ units: some Sequence<WatchUnit>) async -> [WatchUnit] {
         var restarted: [WatchUnit] = []
+        guard !isShutDown else { return restarted }
         for unit in Set(units).sorted() where running[unit] != nil {
             await stop(unit)
             if let reader = reader(unit) {
@@ -122,7 +126,8 @@ public actor WatchSupervisor {
         publish()
     }
 
-    /// Waits until the calling task is cancelled (graceful shutdown), then stops every poller.
+    /// Waits until the calling task is cancelled (graceful shutdown), then stops every poller; later
+    /// reconciles start nothing.
     public func run() async {
         let (stream, continuation) = AsyncStream<Never>.makeStream()
         await withTaskCancellationHandler {
@@ -130,6 +135,7 @@ public actor WatchSupervisor {
         } onCancel: {
             continuation.finish()
         }
+        isShutDown = true
         await stopAll()
         logger.info("watcher stopped")
     }

@@ -38,7 +38,7 @@ enum PostgresScenario {
                 note: String(
                     format: "%.2f× SQLite; %d/%d delivered; commit of the rows %.0f ms on PostgreSQL, %.0f ms on "
                         + "SQLite (not counted); PostgreSQL 15 on loopback, fsync on, synchronous_commit off",
-                    ratio, postgres.delivered, rows, postgres.commitMs, sqlite.commitMs)),
+                    ratio, postgres.delivered, rows, postgres.commitMs, sqlite.commitMs))
         ]
     }
 }

@@ -16,7 +16,9 @@ struct RunCommand: AsyncParsableCommand {
             TATTLE_TOMBSTONE_DAYS (how long a vanished invocation's last state is kept; default 7), \
             TATTLE_STORE (a PostgreSQL state database shared by replicas; password from the URL, PGPASSWORD or \
             the file TATTLE_STORE_PASSWORD_FILE names; default the SQLite file in the state directory). \
-            Credentials: TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY, optional TENCENTCLOUD_SESSION_TOKEN.
+            Credentials: TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY, optional TENCENTCLOUD_SESSION_TOKEN. \
+            Several accounts, each with its own credentials and regions: the rules file's "accounts" section \
+            (docs/accounts.md); --region then applies to the accounts that name no regions.
 
             SIGTERM or SIGINT shuts down gracefully (polling stops, deliveries in flight finish or stay in the \
             outbox); SIGHUP or saving the rules file reloads the rules (a bad file keeps the old rules). \
@@ -33,7 +35,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("state-dir"), help: "The state directory (default ./tattle-state).") var stateDir: String?
     @Option(
         help: ArgumentHelp(
-            "A PostgreSQL state database, postgres://user@host:port/db (default: the SQLite file in the state directory).",
+            "A PostgreSQL state database, postgres://user@host:port/db (default: the state directory's SQLite file).",
             valueName: "URL"))
     var store: String?
     @Option(help: "Seconds between polls, fractions allowed (default 10).") var interval: Double?

@@ -95,6 +95,21 @@ struct AccountsTests {
         #expect(String(decoding: webhook.body, as: UTF8.self) == #"{"where": "prod/ap-guangzhou"}"#)
     }
 
+    @Test("a silence can match one account")
+    func silence() throws {
+        let matcher = try SilenceMatcher(parsing: "account=stag*")
+        let silences = SilenceSet([
+            Silence(matchers: [matcher], startsAt: Support.t0, endsAt: Support.t0 + 3600, createdBy: "test")
+        ])
+        var staging = Support.event()
+        staging.account = "staging"
+        var prod = Support.event()
+        prod.account = "prod"
+        #expect(silences.silence(for: staging) != nil)
+        #expect(silences.silence(for: prod) == nil)
+        #expect(silences.silence(for: Support.event()) == nil, "an event without an account is not silenced")
+    }
+
     @Test("the event JSON carries account when set and omits it when not")
     func eventJSON() throws {
         var event = Support.event()

@@ -7,7 +7,9 @@ import Testing
 
 @Suite("Cycle commits")
 struct CommitTests {
-    @Test("A failing commit writes nothing: snapshot, events, outbox and noise stay as they were", arguments: Backend.allCases)
+    @Test(
+        "A failing commit writes nothing: snapshot, events, outbox and noise stay as they were",
+        arguments: Backend.allCases)
     func atomicity(_ backend: Backend) async throws {
         try await backend.withStore { store in
             try await store.commit(CycleCommit(region: "r", upserts: [invocation("inv-1")], markBaselined: true))
@@ -46,7 +48,8 @@ struct CommitTests {
         }
     }
 
-    @Test("The same event is never queued twice for one receiver, across and within commits", arguments: Backend.allCases)
+    @Test(
+        "The same event is never queued twice for one receiver, across and within commits", arguments: Backend.allCases)
     func duplicates(_ backend: Backend) async throws {
         try await backend.withStore { store in
             try await enqueue(store, ["evt-a"])

@@ -3,12 +3,15 @@ import Foundation
 import GRDB
 import Outbox
 import Rules
-@testable import Store
 import Testing
+
+@testable import Store
 
 @Suite("Outbox leases, stored messages, held rows and retention")
 struct OutboxLeaseTests {
-    @Test("A claim limited to some receivers (the lanes a replica owns) leaves the others' rows due", arguments: Backend.allCases)
+    @Test(
+        "A claim limited to some receivers (the lanes a replica owns) leaves the others' rows due",
+        arguments: Backend.allCases)
     func claimByLane(_ backend: Backend) async throws {
         try await backend.withStore { store in
             try await enqueue(store, ["evt-1", "evt-2"], to: "ops")
@@ -19,7 +22,8 @@ struct OutboxLeaseTests {
             let rest = try await store.claimDue(now: t0, limit: 10, leaseUntil: t0 + 60, receivers: ["ops", "mail"])
             #expect(rest.map(\.dispatch.eventId) == ["evt-1", "evt-2"])
             // A lapsed lease is claimed again only by the lane's own claim.
-            #expect(try await store.claimDue(now: t0 + 61, limit: 10, leaseUntil: t0 + 120, receivers: ["ops"]).count == 2)
+            #expect(
+                try await store.claimDue(now: t0 + 61, limit: 10, leaseUntil: t0 + 120, receivers: ["ops"]).count == 2)
         }
     }
 
@@ -53,7 +57,9 @@ struct OutboxLeaseTests {
         }
     }
 
-    @Test("A stored message is claimed whole with its key; new rows of the group are not added to it", arguments: Backend.allCases)
+    @Test(
+        "A stored message is claimed whole with its key; new rows of the group are not added to it",
+        arguments: Backend.allCases)
     func storedMessage(_ backend: Backend) async throws {
         try await backend.withStore { store in
             try await enqueue(store, ["evt-1", "evt-2"], group: "g")
@@ -61,7 +67,9 @@ struct OutboxLeaseTests {
             let message = try await store.fixMessage(
                 ids: first.map(\.id), receiver: "ops", key: "grp_abc:ops", isDigest: false, now: t0)
             // Fixing again under the same key is the same message.
-            #expect(try await store.fixMessage(ids: first.map(\.id), receiver: "ops", key: "grp_abc:ops", isDigest: false, now: t0) == message)
+            #expect(
+                try await store.fixMessage(
+                    ids: first.map(\.id), receiver: "ops", key: "grp_abc:ops", isDigest: false, now: t0) == message)
             try await store.scheduleRetry(ids: first.map(\.id), at: t0 + 10, error: "timeout", responseExcerpt: nil)
             try await enqueue(store, ["evt-3"], group: "g")
 
@@ -74,7 +82,9 @@ struct OutboxLeaseTests {
         }
     }
 
-    @Test("Held rows are not claimed, resume for a returning receiver, and die past the age limit", arguments: Backend.allCases)
+    @Test(
+        "Held rows are not claimed, resume for a returning receiver, and die past the age limit",
+        arguments: Backend.allCases)
     func heldRows(_ backend: Backend) async throws {
         try await backend.withStore { store in
             try await enqueue(store, ["evt-1", "evt-2"])
@@ -99,7 +109,8 @@ struct OutboxLeaseTests {
         try await backend.withStore { store in
             try await enqueue(store, ["evt-1", "evt-2"], group: "g")
             let claimed = try await store.claimDue(now: t0, limit: 10)
-            _ = try await store.fixMessage(ids: claimed.map(\.id), receiver: "ops", key: "grp_x:ops", isDigest: false, now: t0)
+            _ = try await store.fixMessage(
+                ids: claimed.map(\.id), receiver: "ops", key: "grp_x:ops", isDigest: false, now: t0)
             try await store.markDead(ids: claimed.map(\.id), error: "gave up after 24 h", responseExcerpt: nil)
             #expect(try await store.replay(ids: nil, now: t0 + 90_000) == 2)
             let replayed = try await store.claimDue(now: t0 + 90_000, limit: 10)
@@ -108,15 +119,19 @@ struct OutboxLeaseTests {
         }
     }
 
-    @Test("Retention: dead letters and noise memory after 30 days, delivered rows after 7, orphan messages too", arguments: Backend.allCases)
+    @Test(
+        "Retention: dead letters and noise memory after 30 days, delivered rows after 7, orphan messages too",
+        arguments: Backend.allCases)
     func retention(_ backend: Backend) async throws {
         let clock = Clock()
         try await backend.withStore(now: { clock.now }) { store in
             try await enqueue(store, ["evt-dead", "evt-done"], group: "g")
             try await store.commit(
-                CycleCommit(region: "r", noise: [.notified(rule: "r1", groupKey: "g", at: t0), .failing(key: "cmd-1", true)]))
+                CycleCommit(
+                    region: "r", noise: [.notified(rule: "r1", groupKey: "g", at: t0), .failing(key: "cmd-1", true)]))
             let claimed = try await store.claimDue(now: t0, limit: 10)
-            _ = try await store.fixMessage(ids: claimed.map(\.id), receiver: "ops", key: "grp_y:ops", isDigest: false, now: t0)
+            _ = try await store.fixMessage(
+                ids: claimed.map(\.id), receiver: "ops", key: "grp_y:ops", isDigest: false, now: t0)
             try await store.markDead(ids: [claimed[0].id], error: "no", responseExcerpt: nil)
             try await store.markDelivered(ids: [claimed[1].id], at: t0)
 

@@ -7,7 +7,9 @@ import Testing
 
 @Suite("Outbox")
 struct OutboxTests {
-    @Test("claimDue waits for both notBefore and nextAttemptAt, oldest due first, up to the limit", arguments: Backend.allCases)
+    @Test(
+        "claimDue waits for both notBefore and nextAttemptAt, oldest due first, up to the limit",
+        arguments: Backend.allCases)
     func dueness(_ backend: Backend) async throws {
         try await backend.withStore { store in
             try await enqueue(store, ["evt-late"], notBefore: t0 + 30)
@@ -53,11 +55,15 @@ struct OutboxTests {
             #expect(Set(group.map(\.dispatch.groupKey)) == ["cmd-1"])
             #expect(try await store.claimDue(now: t0 + 39, limit: 10).isEmpty)
             #expect(
-                Set(try await store.claimDue(now: t0 + 40, limit: 10).map(\.dispatch.eventId)) == ["evt-other", "evt-mail"])
+                Set(try await store.claimDue(now: t0 + 40, limit: 10).map(\.dispatch.eventId)) == [
+                    "evt-other", "evt-mail",
+                ])
         }
     }
 
-    @Test("A group member backing off from a failure does not ride along with a newer due member", arguments: Backend.allCases)
+    @Test(
+        "A group member backing off from a failure does not ride along with a newer due member",
+        arguments: Backend.allCases)
     func groupBackoff(_ backend: Backend) async throws {
         try await backend.withStore { store in
             try await enqueue(store, ["evt-old"], group: "g")
@@ -70,7 +76,9 @@ struct OutboxTests {
         }
     }
 
-    @Test("Dead rows keep their error until replayed; replay resets attempts and makes them due now", arguments: Backend.allCases)
+    @Test(
+        "Dead rows keep their error until replayed; replay resets attempts and makes them due now",
+        arguments: Backend.allCases)
     func deadAndReplay(_ backend: Backend) async throws {
         try await backend.withStore { store in
             try await enqueue(store, ["evt-1", "evt-2", "evt-3"])
@@ -78,14 +86,17 @@ struct OutboxTests {
             try await store.scheduleRetry(ids: [claimed[0].id], at: t0 + 1, error: "HTTP 500", responseExcerpt: nil)
             _ = try await store.claimDue(now: t0 + 1, limit: 10)
             try await store.markDead(
-                ids: [claimed[0].id, claimed[1].id], error: "HTTP 400 bad keyword", responseExcerpt: "{\"errcode\":310000}")
+                ids: [claimed[0].id, claimed[1].id], error: "HTTP 400 bad keyword",
+                responseExcerpt: "{\"errcode\":310000}")
             try await store.markDelivered(ids: [claimed[2].id], at: t0 + 2)
 
             let dead = try await store.rows(in: [.dead], limit: 10)
             #expect(dead.map(\.id) == [claimed[1].id, claimed[0].id])
             #expect(dead.first { $0.id == claimed[0].id }?.attempts == 2)
             #expect(
-                dead.allSatisfy { $0.lastError == "HTTP 400 bad keyword" && $0.responseExcerpt == "{\"errcode\":310000}" })
+                dead.allSatisfy {
+                    $0.lastError == "HTTP 400 bad keyword" && $0.responseExcerpt == "{\"errcode\":310000}"
+                })
             // Marking a dead or delivered row again changes nothing.
             try await store.markDelivered(ids: [claimed[0].id], at: t0 + 3)
             try await store.scheduleRetry(ids: [claimed[2].id], at: t0 + 9, error: "x", responseExcerpt: nil)
@@ -130,7 +141,9 @@ struct OutboxTests {
         }
     }
 
-    @Test("prune drops old delivered rows and unreferenced events, never pending or dead ones", arguments: Backend.allCases)
+    @Test(
+        "prune drops old delivered rows and unreferenced events, never pending or dead ones",
+        arguments: Backend.allCases)
     func prune(_ backend: Backend) async throws {
         let clock = Clock()
         try await backend.withStore(now: { clock.now }) { store in

@@ -10,21 +10,29 @@ import Testing
 /// The lease rows and the fence of the PostgreSQL store (the SQLite store is single-writer and has neither).
 @Suite("PostgreSQL leases, fencing and migrations")
 struct PostgresLeaseTests {
-    @Test("A lease is taken when free (term 1), renewed by its holder at the same term, refused to others until it lapses")
+    @Test(
+        "A lease is taken when free (term 1), renewed by its holder at the same term, refused to others until it lapses"
+    )
     func takeRenewLapse() async throws {
         try await PostgresServer.shared().withStore { store in
-            let first = try #require(try await store.acquire(.unit, name: "ap-guangzhou", holder: "a", now: t0, ttl: 15))
+            let first = try #require(
+                try await store.acquire(.unit, name: "ap-guangzhou", holder: "a", now: t0, ttl: 15))
             #expect(first.term == 1 && first.holder == "a" && first.expiresAt == t0 + 15)
-            let renewed = try #require(try await store.acquire(.unit, name: "ap-guangzhou", holder: "a", now: t0 + 5, ttl: 15))
+            let renewed = try #require(
+                try await store.acquire(.unit, name: "ap-guangzhou", holder: "a", now: t0 + 5, ttl: 15))
             #expect(renewed.term == 1 && renewed.expiresAt == t0 + 20)
             #expect(try await store.acquire(.unit, name: "ap-guangzhou", holder: "b", now: t0 + 19, ttl: 15) == nil)
             // Lapsed: another replica takes it over, one term higher.
-            let taken = try #require(try await store.acquire(.unit, name: "ap-guangzhou", holder: "b", now: t0 + 20, ttl: 15))
+            let taken = try #require(
+                try await store.acquire(.unit, name: "ap-guangzhou", holder: "b", now: t0 + 20, ttl: 15))
             #expect(taken.term == 2 && taken.holder == "b")
             #expect(try await store.acquire(.unit, name: "ap-guangzhou", holder: "a", now: t0 + 21, ttl: 15) == nil)
             // The same name of the other kind is a lease of its own.
             #expect(try await store.acquire(.lane, name: "ap-guangzhou", holder: "a", now: t0 + 21, ttl: 15)?.term == 1)
-            #expect(try await store.leases(now: t0 + 21).map { "\($0.kind):\($0.holder):\($0.term)" } == ["lane:a:1", "unit:b:2"])
+            #expect(
+                try await store.leases(now: t0 + 21).map { "\($0.kind):\($0.holder):\($0.term)" } == [
+                    "lane:a:1", "unit:b:2",
+                ])
             #expect(try await store.leases(now: t0 + 40).isEmpty)
         }
     }
@@ -65,14 +73,17 @@ struct PostgresLeaseTests {
         }
     }
 
-    @Test("A commit under a lease lands while the lease is held; a deposed holder's late commit is fenced and writes nothing")
+    @Test(
+        "A commit under a lease lands while the lease is held; a deposed holder's late commit is fenced and writes nothing"
+    )
     func fencedCommit() async throws {
         try await PostgresServer.shared().withStore { store in
             let old = try #require(try await store.acquire(.unit, name: "ap-guangzhou", holder: "a", now: t0, ttl: 15))
             try await store.commit(
                 CycleCommit(region: "ap-guangzhou", upserts: [invocation("inv-1")], markBaselined: true, fence: old))
             // a pauses past its lease; b takes the unit over and commits.
-            let new = try #require(try await store.acquire(.unit, name: "ap-guangzhou", holder: "b", now: t0 + 16, ttl: 15))
+            let new = try #require(
+                try await store.acquire(.unit, name: "ap-guangzhou", holder: "b", now: t0 + 16, ttl: 15))
             try await store.commit(
                 CycleCommit(region: "ap-guangzhou", upserts: [invocation("inv-2")], fence: new))
             // a wakes and commits what it polled before: refused, nothing of it stored.
@@ -84,12 +95,17 @@ struct PostgresLeaseTests {
             } throws: { error in
                 (error as? StoreError)?.isFenced == true
             }
-            #expect(try await store.loadSnapshot(region: "ap-guangzhou")?.map(\.status.rawValue).sorted() == ["RUNNING", "RUNNING"])
+            #expect(
+                try await store.loadSnapshot(region: "ap-guangzhou")?.map(\.status.rawValue).sorted() == [
+                    "RUNNING", "RUNNING",
+                ])
             #expect(try await store.rows(in: Set(DeliveryState.allCases), limit: 10).isEmpty)
             #expect(try await store.loadNoiseMemory() == InMemoryNoiseMemory())
             // A lease that was never taken fences too.
             let never = Lease(kind: .unit, name: "ap-shanghai", holder: "a", term: 1, expiresAt: t0 + 60)
-            await #expect(throws: StoreError.self) { try await store.commit(CycleCommit(region: "ap-shanghai", fence: never)) }
+            await #expect(throws: StoreError.self) {
+                try await store.commit(CycleCommit(region: "ap-shanghai", fence: never))
+            }
         }
     }
 

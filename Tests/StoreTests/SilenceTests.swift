@@ -8,7 +8,9 @@ import Testing
 
 @Suite("Silences in the state database")
 struct SilenceTests {
-    @Test("Add, look up, list active and all, expire: the store API the CLI and admin API share", arguments: Backend.allCases)
+    @Test(
+        "Add, look up, list active and all, expire: the store API the CLI and admin API share",
+        arguments: Backend.allCases)
     func lifecycle(_ backend: Backend) async throws {
         try await backend.withStore { store in
             let web = try silence("s-web", "invocation.commandName=deploy-web", from: t0, hours: 2)
@@ -38,7 +40,9 @@ struct SilenceTests {
         }
     }
 
-    @Test("Invalid silences and duplicate ids are refused with a message, and nothing is stored", arguments: Backend.allCases)
+    @Test(
+        "Invalid silences and duplicate ids are refused with a message, and nothing is stored",
+        arguments: Backend.allCases)
     func refusals(_ backend: Backend) async throws {
         try await backend.withStore { store in
             try await store.addSilence(try silence("s-1", "status=FAILED", from: t0, hours: 1))
@@ -57,7 +61,9 @@ struct SilenceTests {
         }
     }
 
-    @Test("A commit stores matching notifications as silenced, others pending; silenced rows are never claimed", arguments: Backend.allCases)
+    @Test(
+        "A commit stores matching notifications as silenced, others pending; silenced rows are never claimed",
+        arguments: Backend.allCases)
     func commitTime(_ backend: Backend) async throws {
         try await backend.withStore { store in
             try await store.addSilence(try silence("s-web", "invocation.commandName=deploy-w*", from: t0, hours: 2))
@@ -98,10 +104,12 @@ struct SilenceTests {
             clock.now = t0 + 3600  // s-short has run out
             try await enqueue(store, ["evt-2"])
             try await store.commit(
-                CycleCommit(region: "r", events: [event("evt-3", invocation: "inv-api")], dispatches: [dispatch("evt-3")]))
+                CycleCommit(
+                    region: "r", events: [event("evt-3", invocation: "inv-api")], dispatches: [dispatch("evt-3")]))
             try await store.expireSilence(id: "s-api", at: clock.now)
             try await store.commit(
-                CycleCommit(region: "r", events: [event("evt-4", invocation: "inv-api")], dispatches: [dispatch("evt-4")]))
+                CycleCommit(
+                    region: "r", events: [event("evt-4", invocation: "inv-api")], dispatches: [dispatch("evt-4")]))
 
             let rows = try await store.rows(in: Set(DeliveryState.allCases), limit: 10)
             let states = Dictionary(uniqueKeysWithValues: rows.map { ($0.dispatch.eventId, $0.state) })
@@ -143,7 +151,9 @@ struct SilenceTests {
         try daemon.close()
     }
 
-    @Test("Pruning removes silenced rows and ended silences older than the retention, keeps the rest", arguments: Backend.allCases)
+    @Test(
+        "Pruning removes silenced rows and ended silences older than the retention, keeps the rest",
+        arguments: Backend.allCases)
     func pruning(_ backend: Backend) async throws {
         try await backend.withStore { store in
             try await store.addSilence(try silence("s-old", "status=FAILED", from: t0 - 86_400 * 10, hours: 1))

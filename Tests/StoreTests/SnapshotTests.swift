@@ -26,7 +26,9 @@ struct SnapshotTests {
         }
     }
 
-    @Test("Invocations and tasks round-trip exactly, unknown statuses and non-ASCII ids included", arguments: Backend.allCases)
+    @Test(
+        "Invocations and tasks round-trip exactly, unknown statuses and non-ASCII ids included",
+        arguments: Backend.allCases)
     func roundTrip(_ backend: Backend) async throws {
         try await backend.withStore { store in
             var odd = invocation("inv-ünïcödé", status: "SOMETHING_NEW", tasks: 3)

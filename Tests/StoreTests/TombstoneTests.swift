@@ -5,7 +5,9 @@ import Testing
 
 @Suite("Tombstones")
 struct TombstoneTests {
-    @Test("a removal's tombstone is stored in the commit's transaction, per region, and forgotten on request", arguments: Backend.allCases)
+    @Test(
+        "a removal's tombstone is stored in the commit's transaction, per region, and forgotten on request",
+        arguments: Backend.allCases)
     func roundTrip(_ backend: Backend) async throws {
         try await backend.withStore { store in
             let gone = invocation("inv-gone", tasks: 3)

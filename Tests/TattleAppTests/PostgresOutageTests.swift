@@ -46,20 +46,24 @@ struct PostgresOutageTests {
                         return InvocationSpec.Task(
                             plan: index == 1 ? TaskStep.failing(after: runFor) : TaskStep.succeeding(after: runFor))
                     }
-                    handles.append(await world.simulator.addInvocation(InvocationSpec(commandName: "pg-load", tasks: tasks)))
+                    handles.append(
+                        await world.simulator.addInvocation(InvocationSpec(commandName: "pg-load", tasks: tasks)))
                     await world.simulator.advance(by: .milliseconds(400))
                     try await Task.sleep(for: .milliseconds(100))
                 }
             }
 
             try await load(for: .seconds(2))
+            let beforeOutage = handles.count
             try await server.stop()
             // Not ready, saying why, within a few housekeeping checks; the load goes on meanwhile.
             var notReady = ""
             let deadline = ContinuousClock.now + .seconds(30)
             while notReady.isEmpty, ContinuousClock.now < deadline {
                 try await load(for: .milliseconds(300))
-                if let response = try? await daemon.get("/readyz"), response.status == 503 { notReady = response.bodyText }
+                if let response = try? await daemon.get("/readyz"), response.status == 503 {
+                    notReady = response.bodyText
+                }
             }
             #expect(notReady.contains("state database is unavailable"), "readyz: \(notReady)")
             // While it is down, the replica does not poll TAT (a cycle could not be committed).
@@ -68,6 +72,8 @@ struct PostgresOutageTests {
             try await load(for: .seconds(2))
             #expect(await world.simulator.callCount(action: .describeInvocations) == callsWhileDown)
 
+            // Work that appeared while the database was down must not be lost either.
+            #expect(handles.count > beforeOutage)
             try await server.start()
             try await daemon.waitUntilReady(timeout: .seconds(90))
             await world.simulator.advance(by: .seconds(600))
@@ -86,7 +92,6 @@ struct PostgresOutageTests {
             }
             try await eventually("every final status delivered", timeout: .seconds(90)) { undelivered().isEmpty }
             #expect(undelivered().isEmpty)
-            #expect(handles.count > 20)
 
             let metrics = try await daemon.get("/metrics").bodyText
             #expect(metrics.contains("tattle_state_database_up 1"))
@@ -97,5 +102,29 @@ struct PostgresOutageTests {
             #expect(daemon.log.contains("state database check passed again"))
         }
         try? await server.dropDatabase(database)
+    }
+}
+
+extension PostgresOutageTests {
+    @Test("An unreachable PostgreSQL at start exits 2 naming the address and the reason, never the password")
+    func unreachableAtStart() async throws {
+        try await DaemonEndToEndTests.withWorld { world in
+            try world.writeRules(world.rulesText())
+            let closed = try FreePort.pick()
+            let daemon = try DaemonProcess(
+                arguments: [
+                    "run", "--rules", world.rules.path, "--state-dir", world.state.path, "--listen", "127.0.0.1:0",
+                    "--store", "postgres://tattle:\(Self.password)@127.0.0.1:\(closed)/tattle?sslmode=disable",
+                ],
+                endpoint: world.endpoint, stderr: world.stderr)
+            defer { daemon.kill9() }
+            #expect(try await daemon.waitForExit(timeout: .seconds(30)) == 2)
+            let log = daemon.log
+            #expect(log.contains("cannot use the state database postgres://tattle@127.0.0.1:\(closed)/tattle"), "\(log)")
+            #expect(log.contains("unavailable"))
+            #expect(!log.contains(Self.password))
+            // SQLite only: no state directory was locked or created.
+            #expect(!FileManager.default.fileExists(atPath: world.state.appendingPathComponent("tattle.lock").path))
+        }
     }
 }

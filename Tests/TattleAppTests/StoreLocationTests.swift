@@ -22,7 +22,10 @@ struct StoreLocationTests {
         let fromFlag = try StoreLocation.resolve(
             "postgresql://ops@db2/tattle?sslmode=require", environment: ["TATTLE_STORE": "postgres://x@y/z"],
             stateDirectory: directory)
-        guard case .postgres(let address) = fromFlag else { Issue.record("not PostgreSQL"); return }
+        guard case .postgres(let address) = fromFlag else {
+            Issue.record("not PostgreSQL")
+            return
+        }
         #expect(address.host == "db2" && address.port == 5432 && address.user == "ops" && address.database == "tattle")
         #expect(address.tls == .require && address.password == nil)
         var flags = DaemonOptions.Flags()
@@ -50,7 +53,10 @@ struct StoreLocationTests {
             environment["TATTLE_STORE_PASSWORD_FILE"] = file.path
         }
         let location = try StoreLocation.resolve(url, environment: environment, stateDirectory: directory)
-        guard case .postgres(let address) = location else { Issue.record("not PostgreSQL"); return }
+        guard case .postgres(let address) = location else {
+            Issue.record("not PostgreSQL")
+            return
+        }
         #expect(address.password == secret)
         #expect(location.description == "postgres://tattle@db.internal:5432/tattle")
         #expect(!"\(address)".contains(secret))
@@ -84,7 +90,8 @@ struct StoreLocationTests {
     func commandsOnPostgres() async throws {
         let server = try await PostgresServer.shared()
         let database = try await server.createDatabase()
-        let location = try StoreLocation.resolve(server.url(database: database), environment: [:], stateDirectory: directory)
+        let location = try StoreLocation.resolve(
+            server.url(database: database), environment: [:], stateDirectory: directory)
         let event = Event(
             id: "evt-cli-1", type: .invocationStatusChanged, region: "ap-guangzhou", detectedAt: Date(),
             previousStatus: "RUNNING", status: "FAILED", invocation: InvocationInfo(id: "inv-cli-1", status: "FAILED"))

@@ -48,7 +48,10 @@ public final class PostgresServer: Sendable {
         let server = PostgresServer(port: Int(try FreePort.pick()), directory: directory, durable: durable)
         try await run(
             binaries.appendingPathComponent("initdb").path,
-            ["-D", server.dataDirectory, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync", "--no-instructions"])
+            [
+                "-D", server.dataDirectory, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync",
+                "--no-instructions",
+            ])
         RunningServers.register(server)
         try await server.start()
         return server
@@ -59,11 +62,12 @@ public final class PostgresServer: Sendable {
     /// Starts (or restarts) the server on its port and waits until it accepts connections.
     public func start() async throws {
         let durability =
-            durable ? ["-c fsync=on", "-c synchronous_commit=off"] : ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"]
-        let options = (
-            ["-p \(port)", "-k \(directory.path)", "-c listen_addresses=127.0.0.1", "-c max_connections=300"]
-                + durability + ["-c shared_buffers=\(durable ? "128MB" : "32MB")"]
-        ).joined(separator: " ")
+            durable
+            ? ["-c fsync=on", "-c synchronous_commit=off"]
+            : ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"]
+        let options =
+            (["-p \(port)", "-k \(directory.path)", "-c listen_addresses=127.0.0.1", "-c max_connections=300"]
+            + durability + ["-c shared_buffers=\(durable ? "128MB" : "32MB")"]).joined(separator: " ")
         try await Self.run(
             Self.binaries.appendingPathComponent("pg_ctl").path,
             [
@@ -113,7 +117,8 @@ public final class PostgresServer: Sendable {
     /// Stops the server now (immediate shutdown) and removes its directory; used at process exit.
     public func destroy() {
         let pgctl = Self.binaries.appendingPathComponent("pg_ctl").path
-        let argv = (getuid() == 0 ? ["/usr/sbin/runuser", "-u", "postgres", "--", pgctl] : [pgctl])
+        let argv =
+            (getuid() == 0 ? ["/usr/sbin/runuser", "-u", "postgres", "--", pgctl] : [pgctl])
             + ["-D", dataDirectory, "-m", "immediate", "-w", "stop"]
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -152,7 +157,8 @@ public final class PostgresServer: Sendable {
     /// the wait would last as long as the server. Here the child's standard descriptors are /dev/null
     /// and an output file, and its exit is learnt from `waitpid`.
     static func run(_ executable: String, _ arguments: [String], asServerUser: Bool = true) async throws {
-        let command = getuid() == 0 && asServerUser ? ["/usr/sbin/runuser", "-u", "postgres", "--", executable] : [executable]
+        let command =
+            getuid() == 0 && asServerUser ? ["/usr/sbin/runuser", "-u", "postgres", "--", executable] : [executable]
         let argv = command + arguments
         let outputFile = NSTemporaryDirectory() + "tattle-pg-command-\(UUID().uuidString).out"
         defer { try? FileManager.default.removeItem(atPath: outputFile) }

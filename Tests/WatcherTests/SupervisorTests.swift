@@ -65,6 +65,9 @@ struct SupervisorTests {
             running.cancel()
             await running.value
             #expect(supervisor.units.isEmpty)
+            #expect(
+                await supervisor.reconcile(to: [plain]) == WatchSupervisor.Change(), "nothing starts after shutdown")
+            #expect(supervisor.units.isEmpty)
         }
     }
 

@@ -118,7 +118,8 @@ public struct DaemonOptions: Sendable {
             throw ConfigurationError("retention periods must be positive (--dead-letter-retention, TATTLE_NOISE_RETENTION_DAYS)")
         }
         _ = try StatusServer.parseAddress(options.listen)
-        options.store = try StoreLocation.resolve(flags.store, environment: env, stateDirectory: options.watch.stateDirectory)
+        options.store = try StoreLocation.resolve(
+            flags.store, environment: env, stateDirectory: options.watch.stateDirectory)
         return options
     }
 }
