@@ -171,7 +171,7 @@ let package = Package(
             dependencies: [
                 "Secrets", "Timekeeping",
                 "Curl", "TencentCloud", "TATSimulator", "Events", "Watcher", "Outbox", "Rules", "Store",
-                "PostgresStore", "Pipeline", "Delivery",
+                "PostgresStore", "Pipeline", "Delivery", "Coordination",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -292,8 +292,8 @@ let package = Package(
         .testTarget(
             name: "TattleAppTests",
             dependencies: [
-                "TattleApp", "TestSupport", "Store", "PostgresStore", "Outbox", "Rules", "Events", "TATSimulator",
-                "TencentCloud",
+                "TattleApp", "TestSupport", "Store", "PostgresStore", "Coordination", "Outbox", "Rules", "Events",
+                "TATSimulator", "TencentCloud",
                 "Curl", "Watcher", "Delivery",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

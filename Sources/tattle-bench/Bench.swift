@@ -16,6 +16,7 @@ struct Bench {
         ("latency", { try await LatencyScenario.run() }),
         ("outbox", { try await OutboxScenario.run() }),
         ("postgres", { try await PostgresScenario.run() }),
+        ("replicas", { try await ReplicaScenario.run() }),
         ("rules", { RulesScenario.figures() }),
         ("silences", { try await SilenceScenario.run() }),
         ("differ", { DifferBenchmark.figures() }),

@@ -83,7 +83,7 @@ public struct Daemon: Sendable {
                 "accounts": "\(Set(units.map(\.account)).sorted().joined(separator: ","))",
                 "rules": "\(options.rulesFile.path)",
                 "state_dir": "\(options.watch.stateDirectory.path)", "store": "\(parts.connection.location)",
-                "status": "\(options.listen)",
+                "status": "\(options.listen)", "replica": "\(parts.replication?.coordinator.replica ?? "")",
                 "interval_seconds": "\(options.watch.interval)",
             ])
         let group = ServiceGroup(configuration: configuration)
@@ -129,9 +129,7 @@ public struct Daemon: Sendable {
         }
     }
 
-    private func assemble(
-        runner: WatchCommandRunner, connection: StoreConnection, logger: Logger
-    ) async throws -> Parts {
+    private func assemble(runner: WatchCommandRunner, connection: StoreConnection, logger: Logger) async throws -> Parts {
         // The accounts come from the rules file; the daemon's regions (flags, environment, the CVM's)
         // are only needed, and only asked of the metadata service, when an account names none. A
         // region that cannot be found is reported before the rules file's problems, as it was
@@ -209,17 +207,22 @@ public struct Daemon: Sendable {
 
         let sink = RulesCommitSink(
             holder: holder, store: store, memory: memory, now: { Date() }, logger: Logger(label: "tattle.events"),
-            observer: onEvents, committed: { dispatcher.wake() })
+            observer: onEvents, committed: { dispatcher.wake() }, fencing: replication?.fencing)
         let health = DatabaseHealth()
         await health.check(store, logger: logger)
-        // On PostgreSQL, a cycle is not polled while the database is unreachable: it could not commit.
+        // On PostgreSQL, a cycle is not polled while the database is unreachable (it could not
+        // commit); a replica polls a unit only while it owns it.
         let gated = !connection.location.isStateDirectory
         let supervisor = WatchSupervisor(
             configuration: watchConfiguration,
             reader: { unit in
-                let reader = clients.reader(for: unit)
-                return gated ? reader.map { StoreGatedReader($0, health: health) } : reader
-            }, store: StoredSnapshots(store), sink: sink)
+                clients.reader(for: unit).map { client in
+                    let reader: any TATReader = gated ? StoreGatedReader(client, health: health) : client
+                    return replication?.guarded(reader, unit: unit) ?? reader
+                }
+            },
+            store: StoredSnapshots(store), sink: sink)
+        replication?.attach(supervisor: supervisor, dispatcher: dispatcher, sink: sink)
         let stateDirectory = connection.location.isStateDirectory ? options.watch.stateDirectory : nil
         let readiness = Readiness(
             pollInterval: options.watch.interval,
@@ -253,7 +256,7 @@ public struct Daemon: Sendable {
                     noise: .seconds(options.noiseRetentionDays * 86_400)),
                 // SQLite's quick_check reads the whole file; PostgreSQL's check is a round trip.
                 integrityInterval: connection.location.isStateDirectory ? 600 : 0),
-            readiness: readiness)
+            readiness: readiness, replication: replication)
     }
 }
 

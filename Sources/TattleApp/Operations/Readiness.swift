@@ -27,6 +27,8 @@ public final class Readiness: Sendable {
     /// - Parameters:
     ///   - lastSuccessfulPoll: reads the watcher's last successful poll (when set, it replaces
     ///     ``pollSucceeded(at:)``).
+    ///   - ownership: with several replicas, the coordinator's view. Default nil (one process).
+    ///   - leaseTTL: seconds a lease lasts; renewals older than this fail the `leases` check.
     public convenience init(
         pollInterval: Double, tolerance: Double = 3, databaseWritable: @escaping @Sendable () async -> Bool,
         lastSuccessfulPoll: @escaping @Sendable () -> Date? = { nil },
@@ -35,17 +37,22 @@ public final class Readiness: Sendable {
         self.init(
             pollInterval: pollInterval, tolerance: tolerance,
             databaseProblem: { await databaseWritable() ? nil : "state database not writable" },
-            lastSuccessfulPoll: lastSuccessfulPoll)
+            lastSuccessfulPoll: lastSuccessfulPoll, ownership: ownership, leaseTTL: leaseTTL)
     }
 
     /// - Parameters:
     ///   - databaseProblem: why the state database cannot be used now (`nil`: it can), shown by `/readyz`.
     ///   - lastSuccessfulPoll: reads the watcher's last successful poll (when set, it replaces
     ///     ``pollSucceeded(at:)``).
+    ///   - ownership: with several replicas, the coordinator's view. Default nil (one process).
+    ///   - leaseTTL: seconds a lease lasts; renewals older than this fail the `leases` check.
     public init(
         pollInterval: Double, tolerance: Double = 3, databaseProblem: @escaping @Sendable () async -> String?,
-        lastSuccessfulPoll: @escaping @Sendable () -> Date? = { nil }
+        lastSuccessfulPoll: @escaping @Sendable () -> Date? = { nil },
+        ownership: (@Sendable () -> Ownership)? = nil, leaseTTL: Double = 15
     ) {
+        self.ownership = ownership
+        self.leaseTTL = leaseTTL
         self.pollInterval = pollInterval
         self.tolerance = tolerance
         self.databaseProblem = databaseProblem
@@ -74,7 +81,7 @@ public final class Readiness: Sendable {
             pollDetail = "no successful poll yet"
         }
         let problem = await databaseProblem()
-        return [
+        var checks = [
             ("rules", snapshot.rulesLoaded, snapshot.rulesLoaded ? "rules loaded" : "no valid rules loaded"),
             ("poll", pollOK, pollDetail),
             ("database", problem == nil, problem ?? "state database writable"),
