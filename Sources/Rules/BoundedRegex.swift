@@ -101,7 +101,7 @@ struct BoundedRegex: Sendable {
 
     /// Whether the (capped) text contains a match.
     func matches(_ text: String) -> Bool {
-        if !requiredPrefix.isEmpty, !text.utf8.starts(with: requiredPrefix.utf8) { return false }
+        if !requiredPrefix.isEmpty, !text.utf8.hasPrefix(requiredPrefix.utf8) { return false }
         var capped = Truncation.prefix(text, maxBytes: Self.maxInputBytes)
         return capped.withUTF8 { buffer in
             buffer.withMemoryRebound(to: CChar.self) {

@@ -71,9 +71,9 @@ struct Glob: Sendable, Hashable {
     func matches(_ text: String) -> Bool {
         switch kind {
         // Literal forms compare UTF-8 bytes (no Unicode normalisation: fast, and exact like the rest).
-        case .exact(let literal): return text.utf8.elementsEqual(literal.utf8)
-        case .prefix(let literal): return text.utf8.starts(with: literal.utf8)
-        case .suffix(let literal): return text.utf8.reversed().starts(with: literal.utf8.reversed())
+        case .exact(let literal): return text.utf8.count == literal.utf8.count && text.utf8.hasPrefix(literal.utf8)
+        case .prefix(let literal): return text.utf8.hasPrefix(literal.utf8)
+        case .suffix(let literal): return text.utf8.hasSuffix(literal.utf8)
         case .contains(let literal): return literal.isEmpty || text.utf8.firstRange(of: literal.utf8) != nil
         case .general(let tokens): return Self.match(tokens, Array(text.unicodeScalars))
         }

@@ -245,7 +245,7 @@ public enum Presets {
     /// body starts with the very bytes of the title, up to a character boundary) is decided on
     /// UTF-8 bytes; anything else falls back to the character-wise comparison.
     static func prefixEnd(_ prefix: String, in text: String) -> String.Index? {
-        if text.utf8.starts(with: prefix.utf8) {
+        if text.utf8.hasPrefix(prefix.utf8) {
             let end = text.utf8.index(text.utf8.startIndex, offsetBy: prefix.utf8.count)
             if let boundary = String.Index(end, within: text) { return boundary }
         }

@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// One measured figure, printed next to its baseline from the same run and its target.
 struct Figure: Codable, Sendable {
     /// What was measured, e.g. "DescribeInvocations calls per steady cycle".
@@ -71,4 +75,11 @@ func residentMegabytes() -> Double {
         return kilobytes / 1024
     }
     return 0
+}
+
+/// CPU time of the calling thread (the figure least disturbed by other processes on a shared box).
+func threadCPUSeconds() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
 }
