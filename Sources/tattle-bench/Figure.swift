@@ -68,9 +68,12 @@ func percentile(_ values: [Double], _ p: Double) -> Double {
 }
 
 /// Resident set size of this process in megabytes (VmRSS from /proc).
-func residentMegabytes() -> Double {
+func residentMegabytes() -> Double { statusMegabytes("VmRSS:") }
+
+/// One `/proc/self/status` memory line in megabytes (`VmRSS:`, `RssAnon:`, `RssFile:`…).
+func statusMegabytes(_ field: String) -> Double {
     guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
-    for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
+    for line in status.split(separator: "\n") where line.hasPrefix(field) {
         let kilobytes = line.split(separator: " ").compactMap { Double($0) }.first ?? 0
         return kilobytes / 1024
     }
