@@ -13,6 +13,14 @@ struct CycleReading {
 
     /// Whether `id` was returned at all, well-formed or not.
     func saw(_ id: String) -> Bool { observed[id] != nil || quarantined.contains(id) }
+
+    /// Adds what `later` read; where both observed an invocation, the later observation stands.
+    mutating func absorb(_ later: CycleReading) {
+        observed.merge(later.observed) { _, newer in newer }
+        absent.formUnion(later.absent)
+        quarantined.formUnion(later.quarantined)
+        malformedRows += later.malformedRows
+    }
 }
 
 /// One `DescribeInvocations` page, split into good rows and quarantined ones.
