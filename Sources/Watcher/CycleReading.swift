@@ -14,12 +14,14 @@ struct CycleReading {
     /// Whether `id` was returned at all, well-formed or not.
     func saw(_ id: String) -> Bool { observed[id] != nil || quarantined.contains(id) }
 
-    /// Adds what `later` read; where both observed an invocation, the later observation stands.
-    mutating func absorb(_ later: CycleReading) {
-        observed.merge(later.observed) { _, newer in newer }
-        absent.formUnion(later.absent)
-        quarantined.formUnion(later.quarantined)
-        malformedRows += later.malformedRows
+    /// Adds what a listing read beside this reading (discovery, beside the refresh by id). Where
+    /// both observed an invocation, this reading's observation stands: the two answers are about as
+    /// old, and the refresh's is the one the cycle's early enrichment was chosen from.
+    mutating func absorb(_ listing: CycleReading) {
+        observed.merge(listing.observed) { byId, _ in byId }
+        absent.formUnion(listing.absent)
+        quarantined.formUnion(listing.quarantined)
+        malformedRows += listing.malformedRows
     }
 }
 

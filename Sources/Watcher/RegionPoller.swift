@@ -179,7 +179,6 @@ public actor RegionPoller {
             }
         }
         var (reading, prefetched) = try await refreshing
-        // What discovery read is the later look at an invocation both saw.
         reading.absorb(discovered)
         var listedCompletely = false
         if fullListing {
