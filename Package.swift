@@ -92,8 +92,9 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // The value types the rules engine decides and the store keeps: dispatches, noise memory.
-        .target(name: "Outbox", swiftSettings: strict),
+        // The value types the rules engine decides and the store keeps and applies in a commit: dispatches,
+        // noise memory, silences (matched against events by field path and glob, hence Events).
+        .target(name: "Outbox", dependencies: ["Events"], swiftSettings: strict),
         // The ops-edited rules file: model, validation, matching, noise control, templates, presets.
         .target(
             name: "Rules",
@@ -104,13 +105,13 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // SQLite (WAL) persistence: snapshot, outbox, noise state, dead letters, silences. Rules only for
-        // the silence model and its matching (applied inside the commit); the outbox types are Outbox's.
+        // SQLite (WAL) persistence: snapshot, outbox, noise state, dead letters, silences (the model and
+        // its matching, applied inside the commit, are Outbox's).
         .target(
             name: "Store",
             dependencies: [
                 "Timekeeping",
-                "Events", "Outbox", "Rules",
+                "Events", "Outbox",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strict

@@ -1,5 +1,6 @@
 import Events
 import Foundation
+import Outbox
 import Rules
 import Store
 
