@@ -21,8 +21,13 @@ public struct SecretSet: Sendable, Hashable {
     public private(set) var secrets: [String]
 
     /// A set of `secrets` (signing keys, passwords, tokens) and the credential parts of `urls`.
-    /// Secrets shorter than ``minimumSecretLength`` are ignored. Default: empty.
-    public init(secrets: some Sequence<String> = [String](), urls: some Sequence<String> = [String]()) {
+    /// Secrets shorter than ``minimumSecretLength`` are ignored. Default: empty. With `everyURLPiece`
+    /// (default `false`) every path or query piece of ``minimumDerivedLength`` or more characters
+    /// counts, not only those that look like tokens (see ``credentialParts(of:everyPiece:)``).
+    public init(
+        secrets: some Sequence<String> = [String](), urls: some Sequence<String> = [String](),
+        everyURLPiece: Bool = false
+    ) {
         var all = Set<String>()
         for secret in secrets where secret.count >= Self.minimumSecretLength {
             all.insert(secret)
@@ -30,7 +35,7 @@ public struct SecretSet: Sendable, Hashable {
                 all.insert(encoded)
             }
         }
-        for url in urls { all.formUnion(Self.credentialParts(of: url)) }
+        for url in urls { all.formUnion(Self.credentialParts(of: url, everyPiece: everyURLPiece)) }
         self.secrets = Self.ordered(all)
     }
 
