@@ -189,6 +189,8 @@ let package = Package(
                 "Curl", "TencentCloud", "TATSimulator",
                 .product(name: "FlyingFox", package: "FlyingFox"),
                 .product(name: "FlyingSocks", package: "FlyingFox"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
             ],
             path: "Tests/TestSupport",
             swiftSettings: strict
@@ -200,6 +202,7 @@ let package = Package(
                 "Timekeeping",
                 "TencentCloud", "TATSimulator", "Curl", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
@@ -251,6 +254,7 @@ let package = Package(
                 "TattleApp", "TestSupport", "Store", "Outbox", "Rules", "Events", "TATSimulator", "TencentCloud",
                 "Curl", "Watcher", "Delivery",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
