@@ -48,18 +48,36 @@ public struct ObservedInvocation: Sendable, Hashable {
 }
 
 /// One instance's task as a poll saw it (`InvocationTaskBasicInfo`).
+///
+/// Packed the way ``TaskState`` is (id, interned instance, status byte), so that the differ's quiet
+/// path compares a task with its state as three integers.
 public struct ObservedTask: Sendable, Hashable {
+    package private(set) var packedID: CompactID
+    package private(set) var instance: UInt32
+    package private(set) var statusCode: UInt8
+
     /// `invt-…`
-    public var id: String
+    public var id: String {
+        get { packedID.string }
+        set { packedID = CompactID(newValue) }
+    }
+
     /// `ins-…`, `lhins-…` or a managed instance id.
-    public var instanceId: String
+    public var instanceId: String {
+        get { StringTable.instances.string(at: instance) }
+        set { instance = StringTable.instances.index(of: newValue) }
+    }
+
     /// The status TAT reported (unknown values are carried through).
-    public var status: TaskStatus
+    public var status: TaskStatus {
+        get { TaskStatus(code: statusCode) }
+        set { statusCode = newValue.code }
+    }
 
     /// Creates a task observation.
     public init(id: String, instanceId: String, status: TaskStatus) {
-        self.id = id
-        self.instanceId = instanceId
-        self.status = status
+        self.packedID = CompactID(id)
+        self.instance = StringTable.instances.index(of: instanceId)
+        self.statusCode = status.code
     }
 }

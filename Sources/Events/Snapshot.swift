@@ -3,51 +3,205 @@ import Foundation
 /// What Tattle last knew about one invocation: the part of a snapshot the differ compares against
 /// and the store persists. Metadata is not kept here (events take it from the fresh observation),
 /// which keeps a retained, terminal invocation small.
+///
+/// Stored packed (the poller keeps one per tracked invocation, 100,000 and more): the status in a
+/// byte (``StatusCode``), the timeout in 32 bits, the created time as the bits of a `Double` with NaN
+/// for none. The properties read and write it as the plain values.
 public struct InvocationState: Codable, Sendable, Hashable {
     /// `inv-…`
     public var id: String
-    public var status: InvocationStatus
     /// When Tattle first observed the current ``status`` (drives stuck detection).
     public var statusSince: Date
-    /// The command timeout in seconds, for the RUNNING stuck limit.
-    public var timeout: Int?
-    /// When TAT created the invocation (discovery stops at known ground by this).
-    public var createdTime: Date?
+    private var created: Double
     /// The tasks, one per instance.
     public var tasks: [TaskState]
+    private var timeoutSeconds: Int32
+    private var statusCode: UInt8
     /// Whether an `invocation.stuck` event already fired for the current status.
     public var stuckFired: Bool
+
+    public var status: InvocationStatus {
+        get { InvocationStatus(code: statusCode) }
+        set { statusCode = newValue.code }
+    }
+
+    /// The command timeout in seconds, for the RUNNING stuck limit (kept within ±2^31 s).
+    public var timeout: Int? {
+        get { timeoutSeconds == .min ? nil : Int(timeoutSeconds) }
+        set { timeoutSeconds = newValue.map { Int32(clamping: $0) }.map { $0 == .min ? .min + 1 : $0 } ?? .min }
+    }
+
+    /// When TAT created the invocation (discovery stops at known ground by this).
+    public var createdTime: Date? {
+        get { created.isNaN ? nil : Date(timeIntervalSince1970: created) }
+        set { created = newValue?.timeIntervalSince1970 ?? .nan }
+    }
 
     public init(
         id: String, status: InvocationStatus, statusSince: Date, timeout: Int? = nil, createdTime: Date? = nil,
         tasks: [TaskState] = [], stuckFired: Bool = false
     ) {
         self.id = id
-        self.status = status
         self.statusSince = statusSince
+        self.created = .nan
+        self.tasks = tasks
+        self.timeoutSeconds = .min
+        self.statusCode = 0
+        self.stuckFired = stuckFired
+        self.status = status
         self.timeout = timeout
         self.createdTime = createdTime
-        self.tasks = tasks
-        self.stuckFired = stuckFired
+    }
+
+    public static func == (left: Self, right: Self) -> Bool {
+        left.id == right.id && left.statusCode == right.statusCode && left.statusSince == right.statusSince
+            && left.created.bitPattern == right.created.bitPattern && left.timeoutSeconds == right.timeoutSeconds
+            && left.stuckFired == right.stuckFired && left.tasks == right.tasks
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(id)
+        hasher.combine(statusCode)
+        hasher.combine(statusSince)
+        hasher.combine(created.bitPattern)
+        hasher.combine(timeoutSeconds)
+        hasher.combine(stuckFired)
+        hasher.combine(tasks)
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case id, status, statusSince, timeout, createdTime, tasks, stuckFired
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            id: try container.decode(String.self, forKey: .id),
+            status: try container.decode(InvocationStatus.self, forKey: .status),
+            statusSince: try container.decode(Date.self, forKey: .statusSince),
+            timeout: try container.decodeIfPresent(Int.self, forKey: .timeout),
+            createdTime: try container.decodeIfPresent(Date.self, forKey: .createdTime),
+            tasks: try container.decode([TaskState].self, forKey: .tasks),
+            stuckFired: try container.decode(Bool.self, forKey: .stuckFired))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(status, forKey: .status)
+        try container.encode(statusSince, forKey: .statusSince)
+        try container.encodeIfPresent(timeout, forKey: .timeout)
+        try container.encodeIfPresent(createdTime, forKey: .createdTime)
+        try container.encode(tasks, forKey: .tasks)
+        try container.encode(stuckFired, forKey: .stuckFired)
     }
 }
 
 /// What Tattle last knew about one task.
+///
+/// Packed into 20 bytes (a million of them is a fleet of 100,000 invocations × 10): the id as a
+/// ``CompactID``, the instance id as its index in ``StringTable/instances`` (a fleet's instances
+/// recur in every invocation), ``statusSince`` as whole Unix seconds (1970 through 2106) plus
+/// microseconds, and the status byte and ``stuckFired`` beside the microseconds in one word. The
+/// properties read and write it as the plain values.
 public struct TaskState: Codable, Sendable, Hashable {
+    package private(set) var packedID: CompactID
+    package private(set) var instance: UInt32
+    private var seconds: UInt32
+    /// Microseconds (bits 12–31), the status code (bits 4–11) and stuckFired (bit 0).
+    private var word: UInt32
+
     /// `invt-…`
-    public var id: String
-    public var instanceId: String
-    public var status: TaskStatus
-    /// When Tattle first observed the current ``status``.
-    public var statusSince: Date
+    public var id: String {
+        get { packedID.string }
+        set { packedID = CompactID(newValue) }
+    }
+
+    /// `ins-…`, `lhins-…` or a managed instance id.
+    public var instanceId: String {
+        get { StringTable.instances.string(at: instance) }
+        set { instance = StringTable.instances.index(of: newValue) }
+    }
+
+    public var status: TaskStatus {
+        get { TaskStatus(code: UInt8(truncatingIfNeeded: word >> 4)) }
+        set { word = word & ~0xFF0 | UInt32(newValue.code) << 4 }
+    }
+
+    /// When Tattle first observed the current ``status``, to the microsecond (1970 through 2106).
+    public var statusSince: Date {
+        get { Date(timeIntervalSince1970: Double(seconds) + Double(word >> 12) / 1_000_000) }
+        set {
+            let (whole, micros) = Self.split(newValue)
+            seconds = whole
+            word = word & 0xFFF | micros << 12
+        }
+    }
+
     /// Whether a `task.stuck` event already fired for the current status.
-    public var stuckFired: Bool
+    public var stuckFired: Bool {
+        get { word & 1 != 0 }
+        set { word = newValue ? word | 1 : word & ~1 }
+    }
 
     public init(id: String, instanceId: String, status: TaskStatus, statusSince: Date, stuckFired: Bool = false) {
-        self.id = id
-        self.instanceId = instanceId
-        self.status = status
+        self.packedID = CompactID(id)
+        self.instance = StringTable.instances.index(of: instanceId)
+        self.seconds = 0
+        self.word = 0
         self.statusSince = statusSince
+        self.status = status
         self.stuckFired = stuckFired
+    }
+
+    /// Whole seconds and microseconds (rounded to the nearest), clamped to what 32 bits of seconds hold.
+    private static func split(_ date: Date) -> (UInt32, UInt32) {
+        let value = date.timeIntervalSince1970
+        guard value > 0 else { return (0, 0) }
+        guard value < Double(UInt32.max) else { return (.max, 0) }
+        var whole = value.rounded(.down)
+        var micros = ((value - whole) * 1_000_000).rounded()
+        if micros >= 1_000_000 {
+            whole += 1
+            micros = 0
+        }
+        return (whole < Double(UInt32.max) ? UInt32(whole) : .max, UInt32(micros))
+    }
+
+    /// The status byte (see ``StatusCode``).
+    package var statusCode: UInt8 { UInt8(truncatingIfNeeded: word >> 4) }
+
+    /// The state of `task` as observed, its status since `since`: copied packed, nothing re-interned.
+    package init(_ task: ObservedTask, since: Date, stuckFired: Bool = false) {
+        self.packedID = task.packedID
+        self.instance = task.instance
+        self.seconds = 0
+        self.word = UInt32(task.statusCode) << 4
+        self.statusSince = since
+        self.stuckFired = stuckFired
+    }
+
+
+    private enum CodingKeys: String, CodingKey {
+        case id, instanceId, status, statusSince, stuckFired
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            id: try container.decode(String.self, forKey: .id),
+            instanceId: try container.decode(String.self, forKey: .instanceId),
+            status: try container.decode(TaskStatus.self, forKey: .status),
+            statusSince: try container.decode(Date.self, forKey: .statusSince),
+            stuckFired: try container.decode(Bool.self, forKey: .stuckFired))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(instanceId, forKey: .instanceId)
+        try container.encode(status, forKey: .status)
+        try container.encode(statusSince, forKey: .statusSince)
+        try container.encode(stuckFired, forKey: .stuckFired)
     }
 }
