@@ -200,7 +200,7 @@ let package = Package(
             name: "TencentCloudTests",
             dependencies: [
                 "Timekeeping",
-                "TencentCloud", "TATSimulator", "Curl", "TestSupport",
+                "TencentCloud", "TATSimulator", "Curl", "Events", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
             ],

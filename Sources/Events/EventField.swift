@@ -172,28 +172,28 @@ package struct EventField: Sendable {
     ]
 }
 
-/// How statuses are classed for recovery, `isFailure` and the default templates.
+/// How statuses are classed for recovery, `isFailure` and the default templates: the one status
+/// table (``InvocationStatus`` and ``TaskStatus``) read for the event's level.
 package enum StatusClass {
+    // Event statuses are the upper-case raw values; look them up directly (no status built per event).
+    private static let failing = (
+        invocation: Set(InvocationStatus.known.filter(\.isFailure).map(\.rawValue)),
+        task: Set(TaskStatus.known.filter(\.isFailure).map(\.rawValue))
+    )
+    private static let terminal = (
+        invocation: Set(InvocationStatus.known.filter(\.isTerminal).map(\.rawValue)),
+        task: Set(TaskStatus.known.filter(\.isTerminal).map(\.rawValue))
+    )
+
     /// Whether the event reports a failed, timed-out or (for stuck events) stuck state.
     package static func isFailure(_ event: Event) -> Bool {
         if event.type == .invocationStuck || event.type == .taskStuck { return true }
-        // Event statuses are the upper-case raw values; compare directly (no allocation).
-        switch event.status {
-        case "FAILED", "TIMEOUT": return true
-        case "PARTIAL_FAILED": return !event.type.isTaskLevel
-        case "TASK_TIMEOUT", "START_FAILED", "DELIVER_FAILED": return event.type.isTaskLevel
-        default: return false
-        }
+        return (event.type.isTaskLevel ? failing.task : failing.invocation).contains(event.status)
     }
 
     /// Whether the event's status is final.
     package static func isTerminal(_ event: Event) -> Bool {
-        switch event.status {
-        case "SUCCESS", "FAILED", "TIMEOUT", "CANCELLED": return true
-        case "PARTIAL_FAILED", "PARTIAL_CANCELLED": return !event.type.isTaskLevel
-        case "TASK_TIMEOUT", "START_FAILED", "DELIVER_FAILED", "TERMINATED": return event.type.isTaskLevel
-        default: return false
-        }
+        (event.type.isTaskLevel ? terminal.task : terminal.invocation).contains(event.status)
     }
 
     /// Whether the event reports success (what clears a recorded failure).
