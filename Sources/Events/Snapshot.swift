@@ -4,12 +4,11 @@ import Foundation
 /// and the store persists. Metadata is not kept here (events take it from the fresh observation),
 /// which keeps a retained, terminal invocation small.
 ///
-/// Stored packed (the poller keeps one per tracked invocation, 100,000 and more): the status in a
-/// byte (``StatusCode``), the timeout in 32 bits, the created time as the bits of a `Double` with NaN
-/// for none. The properties read and write it as the plain values.
+/// Stored packed (the poller keeps one per tracked invocation, 100,000 and more): the id as a
+/// ``CompactID``, the status in a byte (``StatusCode``), the timeout in 32 bits, the created time as
+/// a `Double` with NaN for none. The properties read and write it as the plain values.
 public struct InvocationState: Codable, Sendable, Hashable {
-    /// `inv-…`
-    public var id: String
+    private var packedID: CompactID
     /// When Tattle first observed the current ``status`` (drives stuck detection).
     public var statusSince: Date
     private var created: Double
@@ -19,6 +18,12 @@ public struct InvocationState: Codable, Sendable, Hashable {
     private var statusCode: UInt8
     /// Whether an `invocation.stuck` event already fired for the current status.
     public var stuckFired: Bool
+
+    /// `inv-…`
+    public var id: String {
+        get { packedID.string }
+        set { packedID = CompactID(newValue) }
+    }
 
     public var status: InvocationStatus {
         get { InvocationStatus(code: statusCode) }
@@ -41,7 +46,7 @@ public struct InvocationState: Codable, Sendable, Hashable {
         id: String, status: InvocationStatus, statusSince: Date, timeout: Int? = nil, createdTime: Date? = nil,
         tasks: [TaskState] = [], stuckFired: Bool = false
     ) {
-        self.id = id
+        self.packedID = CompactID(id)
         self.statusSince = statusSince
         self.created = .nan
         self.tasks = tasks
@@ -54,13 +59,13 @@ public struct InvocationState: Codable, Sendable, Hashable {
     }
 
     public static func == (left: Self, right: Self) -> Bool {
-        left.id == right.id && left.statusCode == right.statusCode && left.statusSince == right.statusSince
+        left.packedID == right.packedID && left.statusCode == right.statusCode && left.statusSince == right.statusSince
             && left.created.bitPattern == right.created.bitPattern && left.timeoutSeconds == right.timeoutSeconds
             && left.stuckFired == right.stuckFired && left.tasks == right.tasks
     }
 
     public func hash(into hasher: inout Hasher) {
-        hasher.combine(id)
+        hasher.combine(packedID)
         hasher.combine(statusCode)
         hasher.combine(statusSince)
         hasher.combine(created.bitPattern)

@@ -45,6 +45,7 @@ struct PackedSnapshotTests {
         #expect(observed.statusCode == task.statusCode)
         #expect(TaskState(observed, since: task.statusSince) == task)
         #expect(MemoryLayout<TaskState>.stride == 20)
+        #expect(MemoryLayout<InvocationState>.stride == 40)
     }
 
     @Test("every documented status packs into its own byte and back", arguments: TaskStatus.known)
