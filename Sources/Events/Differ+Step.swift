@@ -16,7 +16,7 @@ extension Differ {
         state.tasks.reserveCapacity(newTasks.count)
         var taskEvents: [(task: ObservedTask, previous: TaskStatus?)] = []
         for task in newTasks {
-            let old = oldTasks[task.packedID]
+            let old = oldTasks[task.identity.packedID]
             if let old, old.statusCode == task.statusCode {
                 state.tasks.append(TaskState(task, since: old.statusSince, stuckFired: old.stuckFired))
                 continue
@@ -108,7 +108,7 @@ extension Differ {
     static func tasksById(_ tasks: [TaskState]) -> [CompactID: TaskState] {
         var byId: [CompactID: TaskState] = [:]
         byId.reserveCapacity(tasks.count)
-        for task in tasks { byId[task.packedID] = task }
+        for task in tasks { byId[task.identity.packedID] = task }
         return byId
     }
 

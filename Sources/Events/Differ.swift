@@ -86,12 +86,12 @@ public struct Differ: Sendable {
         let newTasks = observation.tasks
         for index in oldTasks.indices {
             // Packed fields compare as integers: no id, instance or status string is read.
-            if oldTasks[index].packedID != newTasks[index].packedID {
+            if oldTasks[index].identity.packedID != newTasks[index].identity.packedID {
                 ordered = false
                 break
             }
             if oldTasks[index].statusCode != newTasks[index].statusCode
-                || oldTasks[index].instance != newTasks[index].instance
+                || oldTasks[index].identity.instance != newTasks[index].identity.instance
             {
                 return false
             }
@@ -99,7 +99,8 @@ public struct Differ: Sendable {
         if !ordered {
             let byId = Self.tasksById(state.tasks)
             for new in observation.tasks {
-                guard let old = byId[new.packedID], old.statusCode == new.statusCode, old.instance == new.instance
+                guard let old = byId[new.identity.packedID], old.statusCode == new.statusCode,
+                    old.identity.instance == new.identity.instance
                 else {
                     return false
                 }

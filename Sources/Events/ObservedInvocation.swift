@@ -52,21 +52,13 @@ public struct ObservedInvocation: Sendable, Hashable {
 /// Packed the way ``TaskState`` is (id, interned instance, status byte), so that the differ's quiet
 /// path compares a task with its state as three integers.
 public struct ObservedTask: Sendable, Hashable {
-    package private(set) var packedID: CompactID
-    package private(set) var instance: UInt32
+    package private(set) var identity: TaskIdentity
     package private(set) var statusCode: UInt8
 
-    /// `invt-…`
-    public var id: String {
-        get { packedID.string }
-        set { packedID = CompactID(newValue) }
-    }
-
+    /// `invt-…` (kept in ``identity``, as is the instance id).
+    public var id: String { get { identity.id } set { identity.id = newValue } }
     /// `ins-…`, `lhins-…` or a managed instance id.
-    public var instanceId: String {
-        get { StringTable.instances.string(at: instance) }
-        set { instance = StringTable.instances.index(of: newValue) }
-    }
+    public var instanceId: String { get { identity.instanceId } set { identity.instanceId = newValue } }
 
     /// The status TAT reported (unknown values are carried through).
     public var status: TaskStatus {
@@ -76,8 +68,7 @@ public struct ObservedTask: Sendable, Hashable {
 
     /// Creates a task observation.
     public init(id: String, instanceId: String, status: TaskStatus) {
-        self.packedID = CompactID(id)
-        self.instance = StringTable.instances.index(of: instanceId)
+        self.identity = TaskIdentity(id: id, instanceId: instanceId)
         self.statusCode = status.code
     }
 }

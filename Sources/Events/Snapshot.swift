@@ -74,31 +74,29 @@ public struct InvocationState: Codable, Sendable, Hashable {
         hasher.combine(tasks)
     }
 
-    private enum CodingKeys: String, CodingKey {
-        case id, status, statusSince, timeout, createdTime, tasks, stuckFired
+    /// The Codable form: the plain values under their property names.
+    private struct Plain: Codable {
+        var id: String
+        var status: InvocationStatus
+        var statusSince: Date
+        var timeout: Int?
+        var createdTime: Date?
+        var tasks: [TaskState]
+        var stuckFired: Bool
     }
 
     public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let plain = try Plain(from: decoder)
         self.init(
-            id: try container.decode(String.self, forKey: .id),
-            status: try container.decode(InvocationStatus.self, forKey: .status),
-            statusSince: try container.decode(Date.self, forKey: .statusSince),
-            timeout: try container.decodeIfPresent(Int.self, forKey: .timeout),
-            createdTime: try container.decodeIfPresent(Date.self, forKey: .createdTime),
-            tasks: try container.decode([TaskState].self, forKey: .tasks),
-            stuckFired: try container.decode(Bool.self, forKey: .stuckFired))
+            id: plain.id, status: plain.status, statusSince: plain.statusSince, timeout: plain.timeout,
+            createdTime: plain.createdTime, tasks: plain.tasks, stuckFired: plain.stuckFired)
     }
 
     public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(status, forKey: .status)
-        try container.encode(statusSince, forKey: .statusSince)
-        try container.encodeIfPresent(timeout, forKey: .timeout)
-        try container.encodeIfPresent(createdTime, forKey: .createdTime)
-        try container.encode(tasks, forKey: .tasks)
-        try container.encode(stuckFired, forKey: .stuckFired)
+        try Plain(
+            id: id, status: status, statusSince: statusSince, timeout: timeout, createdTime: createdTime, tasks: tasks,
+            stuckFired: stuckFired
+        ).encode(to: encoder)
     }
 }
 
@@ -110,23 +108,15 @@ public struct InvocationState: Codable, Sendable, Hashable {
 /// microseconds, and the status byte and ``stuckFired`` beside the microseconds in one word. The
 /// properties read and write it as the plain values.
 public struct TaskState: Codable, Sendable, Hashable {
-    package private(set) var packedID: CompactID
-    package private(set) var instance: UInt32
+    package private(set) var identity: TaskIdentity
     private var seconds: UInt32
     /// Microseconds (bits 12–31), the status code (bits 4–11) and stuckFired (bit 0).
     private var word: UInt32
 
-    /// `invt-…`
-    public var id: String {
-        get { packedID.string }
-        set { packedID = CompactID(newValue) }
-    }
-
+    /// `invt-…` (kept in ``identity``, as is the instance id).
+    public var id: String { get { identity.id } set { identity.id = newValue } }
     /// `ins-…`, `lhins-…` or a managed instance id.
-    public var instanceId: String {
-        get { StringTable.instances.string(at: instance) }
-        set { instance = StringTable.instances.index(of: newValue) }
-    }
+    public var instanceId: String { get { identity.instanceId } set { identity.instanceId = newValue } }
 
     public var status: TaskStatus {
         get { TaskStatus(code: UInt8(truncatingIfNeeded: word >> 4)) }
@@ -150,8 +140,7 @@ public struct TaskState: Codable, Sendable, Hashable {
     }
 
     public init(id: String, instanceId: String, status: TaskStatus, statusSince: Date, stuckFired: Bool = false) {
-        self.packedID = CompactID(id)
-        self.instance = StringTable.instances.index(of: instanceId)
+        self.identity = TaskIdentity(id: id, instanceId: instanceId)
         self.seconds = 0
         self.word = 0
         self.statusSince = statusSince
@@ -178,8 +167,7 @@ public struct TaskState: Codable, Sendable, Hashable {
 
     /// The state of `task` as observed, its status since `since`: copied packed, nothing re-interned.
     package init(_ task: ObservedTask, since: Date, stuckFired: Bool = false) {
-        self.packedID = task.packedID
-        self.instance = task.instance
+        self.identity = task.identity
         self.seconds = 0
         self.word = UInt32(task.statusCode) << 4
         self.statusSince = since
@@ -187,26 +175,24 @@ public struct TaskState: Codable, Sendable, Hashable {
     }
 
 
-    private enum CodingKeys: String, CodingKey {
-        case id, instanceId, status, statusSince, stuckFired
+    /// The Codable form: the plain values under their property names.
+    private struct Plain: Codable {
+        var id: String
+        var instanceId: String
+        var status: TaskStatus
+        var statusSince: Date
+        var stuckFired: Bool
     }
 
     public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let plain = try Plain(from: decoder)
         self.init(
-            id: try container.decode(String.self, forKey: .id),
-            instanceId: try container.decode(String.self, forKey: .instanceId),
-            status: try container.decode(TaskStatus.self, forKey: .status),
-            statusSince: try container.decode(Date.self, forKey: .statusSince),
-            stuckFired: try container.decode(Bool.self, forKey: .stuckFired))
+            id: plain.id, instanceId: plain.instanceId, status: plain.status, statusSince: plain.statusSince,
+            stuckFired: plain.stuckFired)
     }
 
     public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(instanceId, forKey: .instanceId)
-        try container.encode(status, forKey: .status)
-        try container.encode(statusSince, forKey: .statusSince)
-        try container.encode(stuckFired, forKey: .stuckFired)
+        try Plain(id: id, instanceId: instanceId, status: status, statusSince: statusSince, stuckFired: stuckFired)
+            .encode(to: encoder)
     }
 }

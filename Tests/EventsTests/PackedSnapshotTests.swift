@@ -41,7 +41,7 @@ struct PackedSnapshotTests {
         #expect(task.status == .success && !task.stuckFired)
         #expect(task.statusSince == Date(timeIntervalSince1970: 6))
         let observed = ObservedTask(id: "invt-abc", instanceId: "ins-1", status: .success)
-        #expect(observed.packedID == task.packedID && observed.instance == task.instance)
+        #expect(observed.identity == task.identity)
         #expect(observed.statusCode == task.statusCode)
         #expect(TaskState(observed, since: task.statusSince) == task)
         #expect(MemoryLayout<TaskState>.stride == 20)
