@@ -1,4 +1,5 @@
 import CRE2
+import Events
 
 /// A regular expression that cannot stall matching: it runs on RE2, whose automata match in time
 /// linear in the input (no backtracking, so no pattern is catastrophic), with the pattern bounded

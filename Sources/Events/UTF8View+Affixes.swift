@@ -4,13 +4,13 @@ extension String.UTF8View {
     /// Whether these bytes start with the bytes of `prefix` (no Unicode normalisation). One
     /// `memcmp` over contiguous storage, which every native string has; the generic comparison
     /// otherwise.
-    func hasPrefix(_ prefix: String.UTF8View) -> Bool {
+    package func hasPrefix(_ prefix: String.UTF8View) -> Bool {
         guard prefix.count <= count else { return false }
         return compare(prefix, at: 0) ?? starts(with: prefix)
     }
 
     /// Whether these bytes end with the bytes of `suffix` (no Unicode normalisation).
-    func hasSuffix(_ suffix: String.UTF8View) -> Bool {
+    package func hasSuffix(_ suffix: String.UTF8View) -> Bool {
         guard suffix.count <= count else { return false }
         return compare(suffix, at: count - suffix.count) ?? reversed().starts(with: suffix.reversed())
     }
