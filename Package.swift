@@ -45,10 +45,11 @@ let package = Package(
             path: "Sources/CRE2",
             linkerSettings: [.linkedLibrary("re2")]
         ),
-        // Async HTTP(S) and SMTP over the libcurl multi interface. No domain knowledge.
+        // Async HTTP(S) and SMTP over the libcurl multi interface; its errors are scrubbed by Secrets. No
+        // domain knowledge.
         .target(
             name: "Curl",
-            dependencies: ["CCurl"],
+            dependencies: ["CCurl", "Secrets"],
             swiftSettings: strict
         ),
         // The secrets Tattle knows and the one way to scrub them from text. No domain knowledge.
@@ -96,8 +97,9 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // The value types the rules engine decides and the store keeps: dispatches, noise memory.
-        .target(name: "Outbox", swiftSettings: strict),
+        // The value types the rules engine decides and the store keeps and applies in a commit: dispatches,
+        // noise memory, silences (matched against events by field path and glob, hence Events).
+        .target(name: "Outbox", dependencies: ["Events"], swiftSettings: strict),
         // The ops-edited rules file: model, validation, matching, noise control, templates, presets.
         .target(
             name: "Rules",
@@ -108,13 +110,13 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // SQLite (WAL) persistence: snapshot, outbox, noise state, dead letters, silences. Rules only for
-        // the silence model and its matching (applied inside the commit); the outbox types are Outbox's.
+        // SQLite (WAL) persistence: snapshot, outbox, noise state, dead letters, silences (the model and
+        // its matching, applied inside the commit, are Outbox's).
         .target(
             name: "Store",
             dependencies: [
                 "Timekeeping",
-                "Events", "Outbox", "Rules",
+                "Events", "Outbox",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strict
@@ -218,17 +220,19 @@ let package = Package(
                 "PostgresStore",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
             ],
             path: "Tests/TestSupport",
             swiftSettings: strict
         ),
-        .testTarget(name: "CurlTests", dependencies: ["Curl", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "CurlTests", dependencies: ["Curl", "Secrets", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "TencentCloudTests",
             dependencies: [
                 "Timekeeping",
-                "TencentCloud", "TATSimulator", "Curl", "TestSupport",
+                "TencentCloud", "TATSimulator", "Curl", "Events", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
@@ -296,6 +300,7 @@ let package = Package(
                 "TATSimulator", "TencentCloud",
                 "Curl", "Watcher", "Delivery",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],

@@ -204,7 +204,7 @@ extension Dispatcher {
     private func settle(
         _ batch: DeliveryBatch, receiver: Receiver, result: Classification, lane: ReceiverLane, sent: String
     ) async {
-        let secrets = redactor().merging(SecretSet(receivers: [receiver]))
+        let secrets = receiverSecrets.secrets(base: redactor(), receiver: receiver)
         let sent = secrets.scrub(sent)
         let reason = secrets.scrub(result.outcome.reason)
         let excerpt = result.responseExcerpt.map(secrets.scrub)
@@ -327,7 +327,7 @@ extension Dispatcher {
     }
 
     func scrub(_ error: any Error, receiver: Receiver) -> String {
-        redactor().merging(SecretSet(receivers: [receiver])).scrub(String(describing: error))
+        receiverSecrets.secrets(base: redactor(), receiver: receiver).scrub(String(describing: error))
     }
 }
 

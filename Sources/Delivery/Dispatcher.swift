@@ -54,6 +54,8 @@ public final class Dispatcher: Sendable {
     let state = Mutex(State())
     let wakeSignal = WakeSignal()
     let idleSignal = WakeSignal()
+    /// Per-receiver secret sets for scrubbing what is logged and stored.
+    let receiverSecrets = ReceiverSecrets()
 
     /// Makes a dispatcher.
     /// - Parameters:

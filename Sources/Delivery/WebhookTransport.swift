@@ -21,6 +21,8 @@ public struct WebhookTransport: Sendable {
     public var client: any HTTPExecuting
     /// The wall clock used for signatures and `Retry-After` dates. Default `Date.init`.
     public var now: @Sendable () -> Date
+    /// Each receiver's secrets with its message URL's, kept between sends.
+    private let secrets = ReceiverSecrets()
 
     /// Makes a transport over `client`.
     public init(client: any HTTPExecuting, now: @escaping @Sendable () -> Date = { Date() }) {
@@ -30,7 +32,7 @@ public struct WebhookTransport: Sendable {
 
     /// Sends `message` and classifies the response by the receiver's platform.
     public func send(_ message: WebhookMessage, to receiver: Receiver, idempotencyKey: String) async -> Classification {
-        let redactor = SecretSet(receivers: [receiver]).merging(SecretSet(urls: [message.url]))
+        let redactor = secrets.secrets(receiver: receiver, url: message.url)
         let request: HTTPRequest
         do {
             request = try Self.request(for: message, receiver: receiver, idempotencyKey: idempotencyKey, at: now())

@@ -16,16 +16,12 @@ extension Differ {
         state.tasks.reserveCapacity(newTasks.count)
         var taskEvents: [(task: ObservedTask, previous: TaskStatus?)] = []
         for task in newTasks {
-            let old = oldTasks[task.id]
-            if let old, old.status == task.status {
-                state.tasks.append(
-                    TaskState(
-                        id: task.id, instanceId: task.instanceId, status: task.status, statusSince: old.statusSince,
-                        stuckFired: old.stuckFired))
+            let old = oldTasks[task.identity.packedID]
+            if let old, old.statusCode == task.statusCode {
+                state.tasks.append(TaskState(task, since: old.statusSince, stuckFired: old.stuckFired))
                 continue
             }
-            state.tasks.append(
-                TaskState(id: task.id, instanceId: task.instanceId, status: task.status, statusSince: now))
+            state.tasks.append(TaskState(task, since: now))
             if let old {
                 taskEvents.append((task, old.status))
             } else if task.status != .pending {
@@ -109,10 +105,10 @@ extension Differ {
         return (state, events)
     }
 
-    static func tasksById(_ tasks: [TaskState]) -> [String: TaskState] {
-        var byId: [String: TaskState] = [:]
+    static func tasksById(_ tasks: [TaskState]) -> [CompactID: TaskState] {
+        var byId: [CompactID: TaskState] = [:]
         byId.reserveCapacity(tasks.count)
-        for task in tasks { byId[task.id] = task }
+        for task in tasks { byId[task.identity.packedID] = task }
         return byId
     }
 

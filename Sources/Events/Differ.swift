@@ -85,23 +85,22 @@ public struct Differ: Sendable {
         let oldTasks = state.tasks
         let newTasks = observation.tasks
         for index in oldTasks.indices {
-            if oldTasks[index].id != newTasks[index].id {
+            // Packed fields compare as integers: no id, instance or status string is read.
+            if oldTasks[index].identity.packedID != newTasks[index].identity.packedID {
                 ordered = false
                 break
             }
-            if oldTasks[index].status.rawValue != newTasks[index].status.rawValue
-                || oldTasks[index].instanceId != newTasks[index].instanceId
+            if oldTasks[index].statusCode != newTasks[index].statusCode
+                || oldTasks[index].identity.instance != newTasks[index].identity.instance
             {
                 return false
             }
         }
         if !ordered {
-            var byId: [String: TaskState] = [:]
-            byId.reserveCapacity(state.tasks.count)
-            for task in state.tasks { byId[task.id] = task }
+            let byId = Self.tasksById(state.tasks)
             for new in observation.tasks {
-                guard let old = byId[new.id], old.status.rawValue == new.status.rawValue,
-                    old.instanceId == new.instanceId
+                guard let old = byId[new.identity.packedID], old.statusCode == new.statusCode,
+                    old.identity.instance == new.identity.instance
                 else {
                     return false
                 }

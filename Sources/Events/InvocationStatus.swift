@@ -40,6 +40,17 @@ public struct InvocationStatus: RawRepresentable, Hashable, Sendable, Codable, C
     /// Whether the value is one of the documented ones.
     public var isKnown: Bool { Self.known.contains(self) }
 
+    /// The byte the snapshot keeps for each status.
+    package static let codes = StatusCode(known: known.map(\.rawValue))
+
+    /// The status in one byte (see ``StatusCode``).
+    package var code: UInt8 { Self.codes.code(rawValue) }
+
+    /// The status a byte from ``code`` stands for.
+    package init(code: UInt8) {
+        self = Self.codes.isKnown(code) ? Self.known[Int(code)] : Self(rawValue: Self.codes.raw(code))
+    }
+
     /// Whether the invocation will not change any more. Unknown values count as non-terminal, so
     /// the watcher keeps refreshing them rather than freezing on a value it cannot interpret.
     public var isTerminal: Bool {

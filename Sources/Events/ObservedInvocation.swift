@@ -48,18 +48,27 @@ public struct ObservedInvocation: Sendable, Hashable {
 }
 
 /// One instance's task as a poll saw it (`InvocationTaskBasicInfo`).
+///
+/// Packed the way ``TaskState`` is (id, interned instance, status byte), so that the differ's quiet
+/// path compares a task with its state as three integers.
 public struct ObservedTask: Sendable, Hashable {
-    /// `invt-…`
-    public var id: String
+    package private(set) var identity: TaskIdentity
+    package private(set) var statusCode: UInt8
+
+    /// `invt-…` (kept in ``identity``, as is the instance id).
+    public var id: String { get { identity.id } set { identity.id = newValue } }
     /// `ins-…`, `lhins-…` or a managed instance id.
-    public var instanceId: String
+    public var instanceId: String { get { identity.instanceId } set { identity.instanceId = newValue } }
+
     /// The status TAT reported (unknown values are carried through).
-    public var status: TaskStatus
+    public var status: TaskStatus {
+        get { TaskStatus(code: statusCode) }
+        set { statusCode = newValue.code }
+    }
 
     /// Creates a task observation.
     public init(id: String, instanceId: String, status: TaskStatus) {
-        self.id = id
-        self.instanceId = instanceId
-        self.status = status
+        self.identity = TaskIdentity(id: id, instanceId: instanceId)
+        self.statusCode = status.code
     }
 }

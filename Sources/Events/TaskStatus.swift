@@ -42,6 +42,17 @@ public struct TaskStatus: RawRepresentable, Hashable, Sendable, Codable, CustomS
     /// Whether the value is one of the documented ones.
     public var isKnown: Bool { Self.known.contains(self) }
 
+    /// The byte the snapshot keeps for each status.
+    package static let codes = StatusCode(known: known.map(\.rawValue))
+
+    /// The status in one byte (see ``StatusCode``).
+    package var code: UInt8 { Self.codes.code(rawValue) }
+
+    /// The status a byte from ``code`` stands for.
+    package init(code: UInt8) {
+        self = Self.codes.isKnown(code) ? Self.known[Int(code)] : Self(rawValue: Self.codes.raw(code))
+    }
+
     /// Whether the task will not change any more. Unknown values count as non-terminal.
     public var isTerminal: Bool {
         switch self {
@@ -50,14 +61,17 @@ public struct TaskStatus: RawRepresentable, Hashable, Sendable, Codable, CustomS
         }
     }
 
-    /// Whether the task ended badly enough that its exit code, error and output tail are worth
-    /// fetching: FAILED, TIMEOUT, TASK_TIMEOUT, START_FAILED and DELIVER_FAILED.
-    public var needsDetails: Bool {
+    /// Whether the task ended badly: FAILED, TIMEOUT, TASK_TIMEOUT, START_FAILED and DELIVER_FAILED.
+    public var isFailure: Bool {
         switch self {
         case .failed, .timeout, .taskTimeout, .startFailed, .deliverFailed: true
         default: false
         }
     }
+
+    /// Whether the task ended badly enough (``isFailure``) that its exit code, error and output tail
+    /// are worth fetching.
+    public var needsDetails: Bool { isFailure }
 
     /// Whether the task is waiting to be delivered or being delivered (stuck detection uses a fixed
     /// limit for these rather than the command timeout).

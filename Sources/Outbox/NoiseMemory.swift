@@ -40,5 +40,13 @@ public struct InMemoryNoiseMemory: NoiseMemory, Hashable {
         }
     }
 
-    private static func key(_ rule: String, _ groupKey: String) -> String { rule + "\u{1F}" + groupKey }
+    /// The key of a throttle window: rule, unit separator, group key (built with one allocation).
+    package static func key(_ rule: String, _ groupKey: String) -> String {
+        var key = ""
+        key.reserveCapacity(rule.utf8.count + 1 + groupKey.utf8.count)
+        key += rule
+        key += "\u{1F}"
+        key += groupKey
+        return key
+    }
 }

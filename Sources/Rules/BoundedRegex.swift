@@ -1,4 +1,5 @@
 import CRE2
+import Events
 
 /// A regular expression that cannot stall matching: it runs on RE2, whose automata match in time
 /// linear in the input (no backtracking, so no pattern is catastrophic), with the pattern bounded
@@ -101,7 +102,7 @@ struct BoundedRegex: Sendable {
 
     /// Whether the (capped) text contains a match.
     func matches(_ text: String) -> Bool {
-        if !requiredPrefix.isEmpty, !text.utf8.starts(with: requiredPrefix.utf8) { return false }
+        if !requiredPrefix.isEmpty, !text.utf8.hasPrefix(requiredPrefix.utf8) { return false }
         var capped = Truncation.prefix(text, maxBytes: Self.maxInputBytes)
         return capped.withUTF8 { buffer in
             buffer.withMemoryRebound(to: CChar.self) {

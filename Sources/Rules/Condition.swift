@@ -46,11 +46,23 @@ indirect enum Condition: Sendable {
     }
 
     /// Text that `field` must start with for the condition to hold, when the condition says so at
-    /// its top level (an `all` part that is an equality, a glob or an anchored regex). Used to skip
-    /// rules that cannot match; `nil` when there is no such requirement.
+    /// its top level (an `all` part that is an equality, a glob or an anchored regex, or an `any`
+    /// whose every branch requires a prefix: then the start they share). Used to skip rules that
+    /// cannot match; `nil` when there is no such requirement.
     func requiredPrefix(of path: String) -> String? {
         switch self {
         case .all(let children): return children.lazy.compactMap { $0.requiredPrefix(of: path) }.first
+        case .any(let children) where !children.isEmpty:
+            var shared: String.UnicodeScalarView?
+            for child in children {
+                guard let prefix = child.requiredPrefix(of: path) else { return nil }
+                guard let sofar = shared else {
+                    shared = prefix.unicodeScalars
+                    continue
+                }
+                shared = String.UnicodeScalarView(zip(sofar, prefix.unicodeScalars).prefix { $0 == $1 }.map(\.0))
+            }
+            return shared.map(String.init).flatMap { $0.isEmpty ? nil : $0 }
         case .field(let field, let test) where field.path == path: return test.requiredPrefix
         default: return nil
         }

@@ -7,11 +7,16 @@ enum DefaultText {
         Headline.emoji(events[0], isRecovery: isRecovery) + " " + Headline.title(events: events, isRecovery: isRecovery)
     }
 
+    /// The default body. `title`: the default title of these events when the caller already has it.
     static func body(
-        _ events: [Event], isRecovery: Bool, presentation: Presentation = Presentation(markup: .plain)
+        _ events: [Event], isRecovery: Bool, presentation: Presentation = Presentation(markup: .plain),
+        title: String? = nil
     ) -> String {
         let event = events[0]
-        var text = title(events, isRecovery: isRecovery) + "\n"
+        var text = ""
+        text.reserveCapacity(512)
+        text += title ?? Self.title(events, isRecovery: isRecovery)
+        text += "\n"
         if isRecovery {
             header(event, into: &text, stuck: false)
         } else if events.count > 1 {

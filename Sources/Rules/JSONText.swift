@@ -24,11 +24,11 @@ enum JSONText {
 
     private static func write(_ value: Value, into out: inout [UInt8]) {
         switch value {
-        case .null: out += Array("null".utf8)
-        case .bool(let flag): out += flag ? Array("true".utf8) : Array("false".utf8)
-        case .int(let number): out += Array(String(number).utf8)
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let flag): out.append(contentsOf: flag ? "true".utf8 : "false".utf8)
+        case .int(let number): out.append(contentsOf: String(number).utf8)
         case .double(let number):
-            out += number.isFinite ? Array("\(number)".utf8) : Array("null".utf8)
+            out.append(contentsOf: number.isFinite ? "\(number)".utf8 : "null".utf8)
         case .string(let text):
             out.append(UInt8(ascii: "\""))
             appendEscaped(text, into: &out)
@@ -47,7 +47,8 @@ enum JSONText {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
                 out.append(UInt8(ascii: "\""))
                 appendEscaped(key, into: &out)
-                out += Array("\":".utf8)
+                out.append(UInt8(ascii: "\""))
+                out.append(UInt8(ascii: ":"))
                 write(member, into: &out)
             }
             out.append(UInt8(ascii: "}"))
@@ -56,27 +57,36 @@ enum JSONText {
 
     private static let hex = Array("0123456789abcdef".utf8)
 
-    /// Appends the JSON string escape of `text` (without quotes).
+    /// Whether `byte` must be escaped inside a JSON string.
+    @inline(__always)
+    private static func needsEscape(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == 0x7F || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
+    }
+
+    /// Appends the JSON string escape of `text` (without quotes): runs of bytes that need no escape
+    /// are copied whole, each escape is appended byte by byte (nothing allocated but `out`'s growth).
     static func appendEscaped(_ text: String, into out: inout [UInt8]) {
-        // Most text needs no escape: copy it in one go.
-        if !text.utf8.contains(where: {
-            $0 < 0x20 || $0 == 0x7F || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\")
-        }) {
-            out.append(contentsOf: text.utf8)
-            return
-        }
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
-            case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
-            case 0x0A: out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
-            case 0x0D: out += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
-            case 0x09: out += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
-            case 0x00..<0x20, 0x7F:
-                out += [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")]
-                out += [hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
-            default: out.append(byte)
+        var text = text
+        text.withUTF8 { bytes in
+            var start = 0
+            for index in bytes.indices where needsEscape(bytes[index]) {
+                if start < index { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index])) }
+                start = index + 1
+                out.append(UInt8(ascii: "\\"))
+                switch bytes[index] {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"): out.append(bytes[index])
+                case 0x0A: out.append(UInt8(ascii: "n"))
+                case 0x0D: out.append(UInt8(ascii: "r"))
+                case 0x09: out.append(UInt8(ascii: "t"))
+                default:
+                    out.append(UInt8(ascii: "u"))
+                    out.append(UInt8(ascii: "0"))
+                    out.append(UInt8(ascii: "0"))
+                    out.append(hex[Int(bytes[index] >> 4)])
+                    out.append(hex[Int(bytes[index] & 0x0F)])
+                }
             }
+            if start < bytes.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...])) }
         }
     }
 

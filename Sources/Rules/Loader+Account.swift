@@ -1,3 +1,5 @@
+import Events
+
 extension Loader {
     static let accountKeys = ["name", "regions", "credentials", "endpoint"]
     /// The keys each credential source reads (besides `source`).

@@ -31,6 +31,9 @@ public enum Presets {
 
     typealias Value = JSONText.Value
 
+    /// ``Event/encoder``, made once (an encoder only reads its options while encoding).
+    private static let eventEncoder = Event.encoder
+
     static func payload(platform: Platform, format: String?, text: Renderer.Text, events: [Event], isRecovery: Bool)
         -> Value
     {
@@ -175,9 +178,8 @@ public enum Presets {
             return .object([("embeds", .array([.object(embed)])), ("allowed_mentions", noMentions)])
         default:
             // Generic webhook, format "event": the versioned envelope with the events' documented JSON.
-            let encoder = Event.encoder
             let encoded: [Value] = events.map { event in
-                (try? encoder.encode(event)).map { .raw(Array($0)) } ?? .null
+                (try? eventEncoder.encode(event)).map { .raw(Array($0)) } ?? .null
             }
             return .object([
                 ("version", .int(1)),
@@ -245,7 +247,7 @@ public enum Presets {
     /// body starts with the very bytes of the title, up to a character boundary) is decided on
     /// UTF-8 bytes; anything else falls back to the character-wise comparison.
     static func prefixEnd(_ prefix: String, in text: String) -> String.Index? {
-        if text.utf8.starts(with: prefix.utf8) {
+        if text.utf8.hasPrefix(prefix.utf8) {
             let end = text.utf8.index(text.utf8.startIndex, offsetBy: prefix.utf8.count)
             if let boundary = String.Index(end, within: text) { return boundary }
         }

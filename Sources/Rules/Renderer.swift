@@ -69,16 +69,20 @@ struct Renderer: Sendable {
             presentation: presentation)
         // Without overrides the defaults are produced natively (same text as the Mustache defaults).
         let title: String
+        var defaultTitle: String?
         if let template = receiver.templates.title ?? rule?.templates.title {
             title = oneLine(template.render(context))
         } else {
-            title = oneLine(DefaultText.title(events, isRecovery: isRecovery))
+            let standard = DefaultText.title(events, isRecovery: isRecovery)
+            defaultTitle = standard
+            title = oneLine(standard)
         }
         let body: String
         if let template = receiver.templates.body ?? rule?.templates.body {
             body = tidy(template.render(context))
         } else {
-            body = DefaultText.body(events, isRecovery: isRecovery, presentation: presentation)
+            // The default body starts with the default title: reuse it when it was just built.
+            body = DefaultText.body(events, isRecovery: isRecovery, presentation: presentation, title: defaultTitle)
         }
         return Text(title: title, body: body, context: context)
     }
@@ -93,10 +97,12 @@ struct Renderer: Sendable {
         return (oneLine(defaultTitle.render(context)), tidy(body.render(context)))
     }
 
-    static func render(rule: Rule?, receiver config: ReceiverConfig, events: [Event], isRecovery: Bool)
-        throws(RenderError)
-        -> RenderedMessage
-    {
+    /// The message for `events`. `headers`: the receiver's request headers as
+    /// ``requestHeaders(_:)`` makes them, when the caller keeps them (default: made here).
+    static func render(
+        rule: Rule?, receiver config: ReceiverConfig, headers: [String: String]? = nil, events: [Event],
+        isRecovery: Bool
+    ) throws(RenderError) -> RenderedMessage {
         guard !events.isEmpty else { throw .noEvents }
         let receiver = config.receiver
         if !config.missingReferences.isEmpty { throw .unresolved(receiver.name, config.missingReferences) }
@@ -123,13 +129,21 @@ struct Renderer: Sendable {
                     isRecovery: isRecovery)
             )
         }
+        return .webhook(
+            WebhookMessage(
+                platform: receiver.platform, method: receiver.method, url: url,
+                headers: headers ?? requestHeaders(receiver), body: body)
+        )
+    }
+
+    /// The headers a webhook request to `receiver` carries: its own, plus a JSON `Content-Type`
+    /// unless it sets one.
+    static func requestHeaders(_ receiver: Receiver) -> [String: String] {
         var headers = receiver.headers
         if !headers.keys.contains(where: { $0.lowercased() == "content-type" }) {
             headers["Content-Type"] = "application/json; charset=utf-8"
         }
-        return .webhook(
-            WebhookMessage(platform: receiver.platform, method: receiver.method, url: url, headers: headers, body: body)
-        )
+        return headers
     }
 
     /// The title as one line: line breaks become spaces, surrounding space trimmed.
@@ -138,8 +152,9 @@ struct Renderer: Sendable {
         // bytes 0x0A–0x0D, U+0085 (C2 85) and U+2028/U+2029 (E2 80 A8/A9): text with none of the
         // bytes 0x0A–0x0D, 0x85, 0xA8, 0xA9 has none (other text takes the character-wise path).
         let utf8 = text.utf8
+        func breaks(_ byte: UInt8) -> Bool { (0x0A...0x0D).contains(byte) || byte == 0x85 || byte == 0xA8 || byte == 0xA9 }
         if let first = utf8.first, let last = utf8.last, first != 0x20, first != 0x09, last != 0x20, last != 0x09,
-            !utf8.contains(where: { (0x0A...0x0D).contains($0) || $0 == 0x85 || $0 == 0xA8 || $0 == 0xA9 })
+            !(utf8.withContiguousStorageIfAvailable { $0.contains(where: breaks) } ?? utf8.contains(where: breaks))
         {
             return text
         }
@@ -175,10 +190,14 @@ struct Renderer: Sendable {
 
     /// Whether ``tidy(_:)`` would leave `text` as it is (one pass over the bytes, no allocation).
     private static func isTidy(_ text: String) -> Bool {
+        text.utf8.withContiguousStorageIfAvailable(isTidy) ?? isTidy(text.utf8)
+    }
+
+    private static func isTidy(_ bytes: some Sequence<UInt8>) -> Bool {
         var previous: UInt8 = 0
         var beforePrevious: UInt8 = 0
         var atStart = true
-        for byte in text.utf8 {
+        for byte in bytes {
             if byte == 0x0D { return false }
             if byte == 0x0A {
                 if atStart || previous == 0x20 || previous == 0x09 { return false }  // blank first line, trailing space

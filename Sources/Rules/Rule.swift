@@ -98,8 +98,17 @@ public struct Rule: Sendable {
 
     /// ``recoveryKey(for:)`` from a prefix made by ``recoveryKeyPrefix(rule:taskLevel:)``.
     static func recoveryKey(prefix: String, _ recovery: Recovery, _ event: Event) -> String? {
+        var key = ""
+        return recoveryKey(prefix: prefix, recovery, event, into: &key) ? key : nil
+    }
+
+    /// ``recoveryKey(prefix:_:_:)`` written into `key`, whose storage is reused (the engine looks up
+    /// every recovery rule's key for each success without allocating); false when there is no key.
+    static func recoveryKey(prefix: String, _ recovery: Recovery, _ event: Event, into key: inout String) -> Bool {
         let separator = "\u{1F}"
-        var key = prefix
+        key.removeAll(keepingCapacity: true)
+        key.reserveCapacity(prefix.utf8.count + 48)
+        key += prefix
         var anyValue = false
         for field in recovery.fields {
             var value = field.text(event) ?? ""
@@ -107,9 +116,10 @@ public struct Rule: Sendable {
                 value = event.invocation.commandId ?? ""
             }
             anyValue = anyValue || !value.isEmpty
-            key += separator + value
+            key += separator
+            key += value
         }
-        return anyValue ? key : nil
+        return anyValue
     }
 
     static let defaultRecoveryKey = ["invocation.commandName"]

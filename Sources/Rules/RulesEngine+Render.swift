@@ -11,9 +11,10 @@ extension RulesEngine {
     public func render(rule: String, receiver: String, events: [Event], isRecovery: Bool) throws(RenderError)
         -> RenderedMessage
     {
-        guard let config = ruleSet.receiverConfigs[receiver] else { throw .unknownReceiver(receiver) }
+        guard let target = renderTargets[receiver] else { throw .unknownReceiver(receiver) }
         return try withRule(named: rule) { rule throws(RenderError) in
-            try Renderer.render(rule: rule, receiver: config, events: events, isRecovery: isRecovery)
+            try Renderer.render(
+                rule: rule, receiver: target.config, headers: target.headers, events: events, isRecovery: isRecovery)
         }
     }
 

@@ -17,6 +17,20 @@ public struct RulesEngine: Sendable {
     private let index: CommandIndex
     /// Positions in ``entries`` by rule name (rendering looks rules up by the name in a dispatch).
     private let positions: [String: Int]
+    /// The receivers as rendering reads them, by name: shared, with their request headers made once
+    /// per rules load rather than per message.
+    let renderTargets: [String: RenderTarget]
+
+    /// A receiver's configuration and the headers of its webhook requests.
+    final class RenderTarget: Sendable {
+        let config: ReceiverConfig
+        let headers: [String: String]
+
+        init(_ config: ReceiverConfig) {
+            self.config = config
+            self.headers = Renderer.requestHeaders(config.receiver)
+        }
+    }
 
     /// What evaluation reads of a rule, held apart: reading a field of a `Rule` stored in a class
     /// copies the whole rule (a retain per field) on this path, reading these does not.
@@ -56,9 +70,15 @@ public struct RulesEngine: Sendable {
         var hasRecovery: Bool { recovery != nil }
 
         func recoveryKey(for event: Event) -> String? {
-            guard let recovery else { return nil }
+            var key = ""
+            return recoveryKey(for: event, into: &key) ? key : nil
+        }
+
+        /// Writes the recovery key of `event` into `key` (reusing its storage); false when there is none.
+        func recoveryKey(for event: Event, into key: inout String) -> Bool {
+            guard let recovery else { return false }
             let prefix = event.type.isTaskLevel ? recoveryPrefixes.task : recoveryPrefixes.invocation
-            return Rule.recoveryKey(prefix: prefix, recovery, event)
+            return Rule.recoveryKey(prefix: prefix, recovery, event, into: &key)
         }
 
         /// The active mute window at `now`, if any (most rules have none).
@@ -77,6 +97,7 @@ public struct RulesEngine: Sendable {
         self.secrets = SecretSet(receivers: ruleSet.receivers.values)
         self.entries = ruleSet.rules.map(Entry.init)
         self.index = CommandIndex(rules: ruleSet.rules)
+        self.renderTargets = ruleSet.receiverConfigs.mapValues(RenderTarget.init)
         self.positions = Dictionary(
             ruleSet.rules.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
     }
@@ -99,16 +120,31 @@ public struct RulesEngine: Sendable {
     /// - Parameter explain: Also trace rules that did not match, with the reason (slower; for
     ///   `tattle test-rule`). Default false: only rules that matched or recovered are traced.
     public func evaluate(_ event: Event, now: Date, memory: some NoiseMemory, explain: Bool = false) -> Evaluation {
+        let isSuccess = StatusClass.isSuccess(event)
+        // Explanations visit every rule; otherwise only those that can match the command name (and,
+        // for a success, every rule with recovery).
+        if explain || !index.isUseful {
+            let every = entries.indices.lazy.map { CommandIndex.Candidate(position: $0, recoveryOnly: false) }
+            return evaluate(event, isSuccess: isSuccess, visiting: every, now: now, memory: memory, explain: explain)
+        }
+        return index.withCandidates(for: event, isSuccess: isSuccess) { candidates in
+            evaluate(event, isSuccess: isSuccess, visiting: candidates, now: now, memory: memory, explain: false)
+        }
+    }
+
+    private func evaluate(
+        _ event: Event, isSuccess: Bool, visiting candidates: some Sequence<CommandIndex.Candidate>, now: Date,
+        memory: some NoiseMemory, explain: Bool
+    ) -> Evaluation {
         var evaluation = Evaluation()
         var sentTo: [String] = []
         var stoppedBy: String?
-        let isSuccess = StatusClass.isSuccess(event)
         var isFailure: Bool?
+        // Recovery keys are looked up in this one buffer: no string is allocated per rule and event.
+        var scratch = ""
 
-        // Explanations visit every rule; otherwise only those that can match the command name.
-        let positions = explain || !index.isUseful ? Array(entries.indices) : index.candidates(for: event)
-        for position in positions {
-            let entry = entries[position]
+        for candidate in candidates {
+            let entry = entries[candidate.position]
             guard entry.enabled else {
                 if explain { evaluation.trace.append(RuleTrace(rule: entry.name, outcome: .disabled)) }
                 continue
@@ -120,7 +156,10 @@ public struct RulesEngine: Sendable {
                 if !entry.matcher.matches(event) { continue }
                 matched = true
             }
-            if isSuccess, entry.hasRecovery, let key = entry.recoveryKey(for: event), memory.isFailing(key: key) {
+            if isSuccess, entry.hasRecovery, entry.recoveryKey(for: event, into: &scratch),
+                memory.isFailing(key: scratch)
+            {
+                let key = scratch
                 evaluation.updates.append(.failing(key: key, false))
                 if let window = entry.activeMute(now) {
                     evaluation.trace.append(RuleTrace(rule: entry.name, outcome: .recoveryMuted(window: window.name)))
@@ -134,6 +173,8 @@ public struct RulesEngine: Sendable {
                 evaluation.trace.append(trace)
                 continue
             }
+            // Filed under a prefix the command name lacks: it was visited for the check above only.
+            if candidate.recoveryOnly { continue }
             if let stoppedBy {
                 if explain {
                     evaluation.trace.append(RuleTrace(rule: entry.name, outcome: .skipped(afterRule: stoppedBy)))
@@ -225,7 +266,7 @@ struct OverlayNoiseMemory<Base: NoiseMemory>: NoiseMemory {
     var failing: [String: Bool] = [:]
 
     func lastNotified(rule: String, groupKey: String) -> Date? {
-        notified[rule + "\u{1F}" + groupKey] ?? base.lastNotified(rule: rule, groupKey: groupKey)
+        notified[InMemoryNoiseMemory.key(rule, groupKey)] ?? base.lastNotified(rule: rule, groupKey: groupKey)
     }
 
     func isFailing(key: String) -> Bool { failing[key] ?? base.isFailing(key: key) }
@@ -233,7 +274,7 @@ struct OverlayNoiseMemory<Base: NoiseMemory>: NoiseMemory {
     mutating func apply(_ updates: [NoiseUpdate]) {
         for update in updates {
             switch update {
-            case .notified(let rule, let groupKey, let at): notified[rule + "\u{1F}" + groupKey] = at
+            case .notified(let rule, let groupKey, let at): notified[InMemoryNoiseMemory.key(rule, groupKey)] = at
             case .failing(let key, let flag): failing[key] = flag
             }
         }

@@ -8,8 +8,9 @@ extension SecretSet {
 
     /// The parts of `url` that may be credentials: the whole URL, path and query after the host,
     /// userinfo and its pieces, values of ``credentialQueryNames``, and path or query pieces of ``minimumDerivedLength`` or more
-    /// characters that are long (16+) or hold a digit (so words such as `webhook` stay readable).
-    public static func credentialParts(of url: String) -> Set<String> {
+    /// characters that are long (16+) or hold a digit (so words such as `webhook` stay readable) —
+    /// or, with `everyPiece`, all of them (for text Tattle did not write, such as libcurl's errors).
+    public static func credentialParts(of url: String, everyPiece: Bool = false) -> Set<String> {
         var parts: Set<String> = [url]
         var rest = Substring(url)
         if let separator = rest.firstRange(of: "://") { rest = rest[separator.upperBound...] }
@@ -27,7 +28,7 @@ extension SecretSet {
         }
         let pieces = tail.split(whereSeparator: { "/?&=#;".contains($0) })
         for piece in pieces
-        where piece.count >= minimumDerivedLength && (piece.count >= 16 || piece.contains(where: \.isNumber)) {
+        where piece.count >= minimumDerivedLength && (everyPiece || piece.count >= 16 || piece.contains(where: \.isNumber)) {
             parts.insert(String(piece))
             if let decoded = String(piece).removingPercentEncoding { parts.insert(decoded) }
         }

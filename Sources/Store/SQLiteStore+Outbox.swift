@@ -68,23 +68,22 @@ extension SQLiteStore: OutboxStore {
     }
 
     /// Applies `set` to the rows (in flight or pending) that no other claimer holds, and ends their
-    /// lease; a `sentPayload` is stored with them in the same statement. One statement per batch.
+    /// lease; a `sentPayload` is stored with them in the same statement. One statement per batch;
+    /// statements of concurrent deliveries share a transaction (``SettleQueue``).
     private func settle(
         _ ids: [Int64], set: String, _ values: StatementArguments, stamp: Double? = nil, sentPayload: String? = nil
     ) async throws {
         guard !ids.isEmpty else { return }
         let stamp = stamp ?? configuration.now().unixSeconds
-        let claimer = configuration.claimer
-        try await write { db in
-            try db.cachedStatement(
-                sql: """
-                    UPDATE outbox SET \(set), sent_payload = coalesce(?, sent_payload),
-                        claimed_until = NULL, claimed_by = NULL, updated_at = ?
-                    WHERE id IN (SELECT value FROM json_each(?)) AND state IN ('in_flight', 'pending')
-                        AND (state <> 'in_flight' OR claimed_by IS NULL OR claimed_by = ?)
-                    """
-            ).execute(arguments: values + [sentPayload, stamp, Self.jsonArray(ids), claimer])
-        }
+        let statement = SettleQueue.Statement(
+            sql: """
+                UPDATE outbox SET \(set), sent_payload = coalesce(?, sent_payload),
+                    claimed_until = NULL, claimed_by = NULL, updated_at = ?
+                WHERE id IN (SELECT value FROM json_each(?)) AND state IN ('in_flight', 'pending')
+                    AND (state <> 'in_flight' OR claimed_by IS NULL OR claimed_by = ?)
+                """,
+            arguments: values + [sentPayload, stamp, Self.jsonArray(ids), configuration.claimer])
+        try await settleQueue.run(statement) { updates in try await self.write(updates) }
     }
 
     @discardableResult

@@ -1,7 +1,7 @@
 import Events
 import Foundation
 import GRDB
-import Rules
+import Outbox
 import Synchronization
 
 extension SQLiteStore: SilenceStore {

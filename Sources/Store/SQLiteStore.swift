@@ -62,6 +62,9 @@ public final class SQLiteStore: Sendable {
     let configuration: Configuration
     /// Compiled silences, reused across commits while the active set stays the same.
     let silenceCache = SilenceCache()
+    /// Delivery state writes waiting for the writer, written together (shared by ``withClaimer(_:)``
+    /// views of the same database).
+    let settleQueue: SettleQueue
     /// The database file, or `nil` for an in-memory store.
     public let fileURL: URL?
 
@@ -83,6 +86,7 @@ public final class SQLiteStore: Sendable {
         self.writer = pool
         self.configuration = configuration
         self.fileURL = file
+        self.settleQueue = SettleQueue()
     }
 
     /// A store in memory, for tests: same schema and behaviour, gone when released.
@@ -92,10 +96,14 @@ public final class SQLiteStore: Sendable {
         return SQLiteStore(writer: queue, configuration: configuration)
     }
 
-    private init(writer: any DatabaseWriter, configuration: Configuration, fileURL: URL? = nil) {
+    private init(
+        writer: any DatabaseWriter, configuration: Configuration, fileURL: URL? = nil,
+        settleQueue: SettleQueue = SettleQueue()
+    ) {
         self.writer = writer
         self.configuration = configuration
         self.fileURL = fileURL
+        self.settleQueue = settleQueue
     }
 
     /// The same database seen by another outbox claimer (another worker pool; in tests, a second
@@ -103,7 +111,7 @@ public final class SQLiteStore: Sendable {
     public func withClaimer(_ claimer: String) -> SQLiteStore {
         var configuration = configuration
         configuration.claimer = claimer
-        return SQLiteStore(writer: writer, configuration: configuration, fileURL: fileURL)
+        return SQLiteStore(writer: writer, configuration: configuration, fileURL: fileURL, settleQueue: settleQueue)
     }
 
     /// Closes the database connections. Later calls throw. Uncommitted work does not exist here:

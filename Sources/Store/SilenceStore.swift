@@ -1,5 +1,5 @@
 import Foundation
-import Rules
+import Outbox
 
 /// The silences half of the state database: what `tattle silence`, the admin API and the status
 /// page use. The SQLite implementation is ``SQLiteStore``; its ``StateStore/commit(_:)`` applies the

@@ -68,41 +68,62 @@ public struct APIClient: Sendable {
         service: String, action: String, version: String, region: String?, body: some Encodable,
         as type: R.Type
     ) async throws -> R {
-        let response = try await call(service: service, action: action, version: version, region: region, body: body)
-        return try response.decode(type, action: action)
+        let parsed = try await call(
+            service: service, action: action, version: version, region: region,
+            bodyBytes: try Self.encode(body, action: action), as: type)
+        switch parsed.payload {
+        case .success(let value): return value
+        case .failure(let error):
+            throw ResponseParser.undecodable(R.self, error, response: parsed.response, action: action)
+        }
     }
 
     /// Calls `action` and returns the raw successful response (after API errors have been thrown).
     public func call(
         service: String, action: String, version: String, region: String?, body: some Encodable
     ) async throws -> APIResponse {
-        let bytes: [UInt8]
-        do {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            bytes = Array(try encoder.encode(body))
-        } catch {
-            throw ClientError(
-                code: .encodingFailed, message: "could not encode the \(action) body: \(error)", isRetryable: false,
-                action: action)
-        }
-        return try await call(service: service, action: action, version: version, region: region, bodyBytes: bytes)
+        try await call(
+            service: service, action: action, version: version, region: region,
+            bodyBytes: try Self.encode(body, action: action))
     }
 
     /// Calls `action` with a body given as bytes, sent and hashed exactly as given.
     public func call(
         service: String, action: String, version: String, region: String?, bodyBytes: [UInt8]
     ) async throws -> APIResponse {
+        try await call(
+            service: service, action: action, version: version, region: region, bodyBytes: bodyBytes,
+            as: ResponseParser.Ignored.self
+        ).response
+    }
+
+    /// The body as sent: `JSONEncoder` with sorted keys.
+    static func encode(_ body: some Encodable, action: String) throws -> [UInt8] {
+        do {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            return Array(try encoder.encode(body))
+        } catch {
+            throw ClientError(
+                code: .encodingFailed, message: "could not encode the \(action) body: \(error)", isRetryable: false,
+                action: action)
+        }
+    }
+
+    /// Calls `action` with retries; the response's envelope and payload are decoded in one pass.
+    func call<R: Decodable>(
+        service: String, action: String, version: String, region: String?, bodyBytes: [UInt8], as type: R.Type
+    ) async throws -> ResponseParser.Parsed<R> {
         let policy = configuration.retry
         var attempt = 1
         while true {
             try Task.checkCancellation()
             do {
                 if let limiter { try await limiter.acquire(action) }
-                var response = try await attemptOnce(
-                    service: service, action: action, version: version, region: region, body: bodyBytes)
-                response.attempts = attempt
-                return response
+                var parsed = try await attemptOnce(
+                    service: service, action: action, version: version, region: region, body: bodyBytes, as: type)
+                parsed.response.attempts = attempt
+                return parsed
             } catch {
                 if error is CancellationError || Task.isCancelled { throw CancellationError() }
                 guard RetryPolicy.isRetryable(error), attempt < policy.maxAttempts else {
@@ -149,9 +170,10 @@ public struct APIClient: Sendable {
             method: "POST", url: endpoint.url, headers: headers, body: body, timeout: configuration.timeout)
     }
 
-    private func attemptOnce(
-        service: String, action: String, version: String, region: String?, body: [UInt8], resigned: Bool = false
-    ) async throws -> APIResponse {
+    private func attemptOnce<R: Decodable>(
+        service: String, action: String, version: String, region: String?, body: [UInt8], as type: R.Type,
+        resigned: Bool = false
+    ) async throws -> ResponseParser.Parsed<R> {
         let credentials = try await credentialProvider.current()
         let timestamp = Int64((now().timeIntervalSince1970 + clockSkew.correction).rounded(.down))
         let request = makeRequest(
@@ -168,7 +190,7 @@ public struct APIClient: Sendable {
         }
         let corrected = clockSkew.observe(dateHeader: response.header("Date"), localNow: now(), logger: logger)
         do {
-            return try ResponseParser.parse(response, action: action)
+            return try ResponseParser.parse(response, action: action, as: type)
         } catch let error as APIError where error.code == "AuthFailure.TokenFailure" {
             // Temporary credentials revoked or expired early: fetch new ones for the next call.
             await credentialProvider.invalidate(secretId: credentials.secretId)
@@ -176,7 +198,8 @@ public struct APIClient: Sendable {
         } catch let error as APIError where error.code == "AuthFailure.SignatureExpire" && corrected && !resigned {
             // Refused for a skewed clock that this very answer revealed: sign once more, corrected.
             return try await attemptOnce(
-                service: service, action: action, version: version, region: region, body: body, resigned: true)
+                service: service, action: action, version: version, region: region, body: body, as: type,
+                resigned: true)
         }
     }
 }

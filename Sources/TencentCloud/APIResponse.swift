@@ -19,38 +19,13 @@ public struct APIResponse: Sendable, Hashable {
         self.attempts = attempts
     }
 
-    /// Decodes the object inside `Response` as `R`.
+    /// Decodes the object inside `Response` as `R` (``APIClient`` decodes its typed calls in the same
+    /// pass as the envelope; this is for a raw response kept for later).
     /// - Throws: `ClientError` `.malformedResponse` naming the failing field path and quoting an excerpt.
     public func decode<R: Decodable>(_ type: R.Type, action: String? = nil) throws(ClientError) -> R {
-        do {
-            return try JSONDecoder().decode(Envelope<R>.self, from: Data(body)).response
-        } catch {
-            throw ClientError(
-                code: .malformedResponse,
-                message: "\(action ?? "response") did not decode as \(R.self): \(Self.describe(error)); body: "
-                    + ClientError.excerpt(body),
-                httpStatus: httpStatus, requestId: requestId.isEmpty ? nil : requestId, isRetryable: false,
-                action: action)
-        }
-    }
-
-    private struct Envelope<R: Decodable>: Decodable {
-        var response: R
-        enum CodingKeys: String, CodingKey { case response = "Response" }
-    }
-
-    private static func describe(_ error: any Error) -> String {
-        guard let error = error as? DecodingError else { return "\(error)" }
-        func path(_ context: DecodingError.Context) -> String {
-            context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
-        }
-        switch error {
-        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
-            return "\(path(context)): \(context.debugDescription)"
-        case .keyNotFound(let key, let context):
-            return "\(path(context)).\(key.stringValue) is missing"
-        @unknown default:
-            return "\(error)"
+        switch ResponseParser.payload(type, in: body) {
+        case .success(let value): return value
+        case .failure(let error): throw ResponseParser.undecodable(R.self, error, response: self, action: action)
         }
     }
 }

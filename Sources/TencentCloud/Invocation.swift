@@ -3,7 +3,7 @@ import Foundation
 /// One TAT execution activity (`inv-…`), as returned by `DescribeInvocations` (API 2020-10-28).
 ///
 /// Every field is optional: a missing or null field decodes as nil. Statuses stay raw strings so an
-/// unknown value decodes fine (see `TATStatus` for the known ones). Wire keys are PascalCase.
+/// unknown value decodes fine (Events' `InvocationStatus` and `TaskStatus` are the one table of known ones). Wire keys are PascalCase.
 public struct Invocation: Codable, Sendable, Hashable {
     /// `inv-xxxxxxxx`.
     public var invocationId: String?
@@ -110,7 +110,7 @@ public struct Invocation: Codable, Sendable, Hashable {
 public struct InvocationTaskBasicInfo: Codable, Sendable, Hashable {
     /// `invt-…`.
     public var invocationTaskId: String?
-    /// A task status (see `TATStatus.taskStatuses`), raw.
+    /// A task status (the known ones: Events' `TaskStatus`), raw.
     public var taskStatus: String?
     /// The instance the task runs on (`ins-…`, `lhins-…`, `mi-…`).
     public var instanceId: String?

@@ -75,15 +75,18 @@ public struct SecurityTokenService: Sendable {
         configuration.retry.maxAttempts = 2
         let client = APIClient(
             credentialProvider: caller, configuration: configuration, transport: transport, now: now)
-        let response: APIResponse
+        let parsed: ResponseParser.Parsed<AssumedRoleResponse>
         do {
-            response = try await client.call(
+            parsed = try await client.call(
                 service: Self.service, action: "AssumeRole", version: Self.version, region: region,
-                body: Body(roleArn: roleArn, roleSessionName: sessionName, durationSeconds: durationSeconds))
+                bodyBytes: try APIClient.encode(
+                    Body(roleArn: roleArn, roleSessionName: sessionName, durationSeconds: durationSeconds),
+                    action: "AssumeRole"),
+                as: AssumedRoleResponse.self)
         } catch {
             throw Self.failure("AssumeRole of \(roleArn)", error)
         }
-        return try Self.credentials(in: response.body, action: "AssumeRole of \(roleArn)")
+        return try Self.credentials(in: parsed.payload, action: "AssumeRole of \(roleArn)")
     }
 
     /// `AssumeRoleWithWebIdentity`, unsigned: temporary credentials of `roleArn` for an OIDC token.
@@ -124,15 +127,16 @@ public struct SecurityTokenService: Sendable {
                 HTTPHeader("X-TC-RequestClient", "tattle/\(APIClient.Configuration.tattleVersion)"),
             ],
             body: Array(body), timeout: timeout)
-        let response: APIResponse
+        let parsed: ResponseParser.Parsed<AssumedRoleResponse>
         do {
-            response = try ResponseParser.parse(try await transport.execute(request), action: what)
+            parsed = try ResponseParser.parse(
+                try await transport.execute(request), action: what, as: AssumedRoleResponse.self)
         } catch let error as CurlError {
             throw CredentialError(.unavailable, "\(what): STS at \(endpoint.hostHeader) unreachable: \(error.message)")
         } catch {
             throw Self.failure(what, error)
         }
-        return try Self.credentials(in: response.body, action: what)
+        return try Self.credentials(in: parsed.payload, action: what)
     }
 
     /// Maps a call failure to a `CredentialError` that says what to fix.
@@ -155,12 +159,10 @@ public struct SecurityTokenService: Sendable {
     }
 
     /// The credentials in an STS answer. Errors never quote the body: it holds secrets.
-    static func credentials(in body: [UInt8], action: String) throws(CredentialError) -> ExpiringCredentials {
-        struct Envelope: Decodable {
-            var response: AssumedRoleResponse
-            enum CodingKeys: String, CodingKey { case response = "Response" }
-        }
-        guard let answer = try? JSONDecoder().decode(Envelope.self, from: Data(body)).response else {
+    static func credentials(
+        in payload: Result<AssumedRoleResponse, any Error>, action: String
+    ) throws(CredentialError) -> ExpiringCredentials {
+        guard case .success(let answer) = payload else {
             throw CredentialError(.unavailable, "\(action): the STS answer has no Credentials and ExpiredTime")
         }
         return answer.credentials.credentials(expiringAt: answer.expiredTime)

@@ -13,6 +13,16 @@ struct CycleReading {
 
     /// Whether `id` was returned at all, well-formed or not.
     func saw(_ id: String) -> Bool { observed[id] != nil || quarantined.contains(id) }
+
+    /// Adds what a listing read beside this reading (discovery, beside the refresh by id). Where
+    /// both observed an invocation, this reading's observation stands: the two answers are about as
+    /// old, and the refresh's is the one the cycle's early enrichment was chosen from.
+    mutating func absorb(_ listing: CycleReading) {
+        observed.merge(listing.observed) { byId, _ in byId }
+        absent.formUnion(listing.absent)
+        quarantined.formUnion(listing.quarantined)
+        malformedRows += listing.malformedRows
+    }
 }
 
 /// One `DescribeInvocations` page, split into good rows and quarantined ones.

@@ -1,23 +1,53 @@
 import Events
+import Foundation
 import Logging
 import TencentCloud
 
 extension RegionPoller {
+    /// Task details fetched ahead of the cycle's diff, and every id asked for (refused ones included,
+    /// so they are not asked for twice).
+    struct Prefetch: Sendable {
+        var details: [String: TaskDetails] = [:]
+        var asked: Set<String> = []
+    }
+
+    /// (a) of a cycle with its enrichment: refreshes `ids`, then at once fetches the details of the
+    /// tasks whose changes the refresh shows (the diff of the refreshed invocations alone picks them).
+    func refreshAndPrefetch(ids: [String], previous: [String: InvocationState], now: Date) async throws
+        -> (CycleReading, Prefetch)
+    {
+        var reading = CycleReading()
+        try await refresh(ids: ids, into: &reading)
+        guard !reading.observed.isEmpty else { return (reading, Prefetch()) }
+        let early = differ.diff(
+            previous: previous, observed: Array(reading.observed.values), tombstones: tombstones, now: now,
+            region: region)
+        var prefetch = Prefetch()
+        try await fetchDetails(early.taskIdsNeedingDetails, events: early.events, into: &prefetch)
+        return (reading, prefetch)
+    }
+
     /// (e) Fetches `DescribeInvocationTasks` (100 ids per call, output shown) for the tasks whose
     /// events need details and merges exit code, error, dropped bytes and the output tail into the
     /// events. A transient failure fails the cycle; a permanent API refusal (e.g. the task is gone)
     /// splits the batch until the refused id is isolated, so only its events go without details.
-    func enrich(_ diff: inout Diff) async throws {
-        let ids = diff.taskIdsNeedingDetails
-        guard !ids.isEmpty else { return }
-        var details: [String: TaskDetails] = [:]
+    /// Ids in `prefetched` were asked for already this cycle: their details are used as they are.
+    func enrich(_ diff: inout Diff, prefetched: Prefetch = Prefetch()) async throws {
+        var prefetch = prefetched
+        let ids = diff.taskIdsNeedingDetails.filter { !prefetch.asked.contains($0) }
+        try await fetchDetails(ids, events: diff.events, into: &prefetch)
+        diff.enrich(with: prefetch.details)
+    }
+
+    /// Fetches the details of `ids`, 100 per call, into `prefetch`.
+    private func fetchDetails(_ ids: [String], events: [Event], into prefetch: inout Prefetch) async throws {
+        prefetch.asked.formUnion(ids)
         var start = 0
         while start < ids.count {
             let batch = Array(ids[start..<min(start + Self.pageSize, ids.count)])
             start += Self.pageSize
-            try await fetchDetails(batch, events: diff.events, into: &details)
+            try await fetchDetails(batch, events: events, into: &prefetch.details)
         }
-        diff.enrich(with: details)
     }
 
     private func fetchDetails(_ batch: [String], events: [Event], into details: inout [String: TaskDetails])

@@ -135,14 +135,13 @@ public actor RegionPoller {
             }
         }
         let previous = snapshot ?? [:]
-        var reading = CycleReading()
 
         // (a) Refresh everything still moving, and every id missing from the last look, by id.
         let active = previous.values.filter { state in
             !state.status.isTerminal || state.tasks.contains { !$0.status.isTerminal }
         }.map(\.id)
         let recheck = absentOnce.filter { previous[$0] != nil }
-        try await refresh(ids: Array(Set(active).union(recheck)).sorted(), into: &reading)
+        let refreshIds = Array(Set(active).union(recheck)).sorted()
 
         // (b) Discover new invocations, or (c) list everything when a full resync is due or the
         // listing has no usable order.
@@ -150,18 +149,23 @@ public actor RegionPoller {
             resyncRequested
             || lastFullResync.map { now >= $0.addingTimeInterval(configuration.fullResyncInterval.seconds) }
                 ?? true
+        // The refresh, which is what sees a running invocation change, and discovery read at the
+        // same time; the refresh's failed tasks are enriched as soon as it answers. So the change a
+        // cycle detects waits for neither discovery nor its pages.
+        async let refreshing = refreshAndPrefetch(ids: refreshIds, previous: previous, now: now)
         var nextResume: DiscoveryResume?
         var requestResync = false
         var head: PageRead?
+        var discovered = CycleReading()
         if !fullListing {
-            let (found, firstPage) = try await discover(tracked: previous, resume: discoveryResume, into: &reading)
+            let (found, firstPage) = try await discover(tracked: previous, resume: discoveryResume, into: &discovered)
             if let discovery = found {
                 nextResume = discovery.resume
                 noteOrder(discovery.order)
                 // More invocations exist than Tattle knows of, yet paging reached known ground: paging
                 // raced with the listing. A full listing next cycle settles it.
                 let knownCount =
-                    previous.count + reading.observed.keys.filter { previous[$0] == nil }.count
+                    previous.count + discovered.observed.keys.filter { previous[$0] == nil }.count
                     + lastListingMalformed
                 if nextResume == nil, discovery.totalCount > knownCount { requestResync = true }
             } else {
@@ -174,6 +178,8 @@ public actor RegionPoller {
                 head = firstPage
             }
         }
+        var (reading, prefetched) = try await refreshing
+        reading.absorb(discovered)
         var listedCompletely = false
         if fullListing {
             listedCompletely = try await listAll(after: head, into: &reading)
@@ -192,7 +198,7 @@ public actor RegionPoller {
             tombstones: tombstones, now: now, region: region)
         let expired = tombstones.values.filter { $0.removedAt < expiry }.map(\.id)
         if !expired.isEmpty { diff.forgottenTombstones = Array(Set(diff.forgottenTombstones).union(expired)).sorted() }
-        try await enrich(&diff)
+        try await enrich(&diff, prefetched: prefetched)
         diff.attribute(toAccount: unit.account, scopesIds: !unit.isDefaultAccount)
         try await sink.commit(region: unit.key, diff: diff, baseline: false)
 

@@ -83,11 +83,4 @@ enum DifferBenchmark {
         }
         return (best * 1000, bestCPU * 1000, result)
     }
-
-    /// CPU time of the calling thread (the figure least disturbed by other processes on a shared box).
-    private static func threadCPUSeconds() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
-    }
 }

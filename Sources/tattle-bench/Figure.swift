@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// One measured figure, printed next to its baseline from the same run and its target.
 struct Figure: Codable, Sendable {
     /// What was measured, e.g. "DescribeInvocations calls per steady cycle".
@@ -64,11 +68,29 @@ func percentile(_ values: [Double], _ p: Double) -> Double {
 }
 
 /// Resident set size of this process in megabytes (VmRSS from /proc).
-func residentMegabytes() -> Double {
+func residentMegabytes() -> Double { statusMegabytes("VmRSS:") }
+
+/// One `/proc/self/status` memory line in megabytes (`VmRSS:`, `RssAnon:`, `RssFile:`…).
+func statusMegabytes(_ field: String) -> Double {
     guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
-    for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
+    for line in status.split(separator: "\n") where line.hasPrefix(field) {
         let kilobytes = line.split(separator: " ").compactMap { Double($0) }.first ?? 0
         return kilobytes / 1024
     }
     return 0
+}
+
+/// CPU time of the calling thread (the figure least disturbed by other processes on a shared box).
+func threadCPUSeconds() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+}
+
+/// CPU time (user + system) of the whole process so far.
+func processCPUSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
 }

@@ -12,35 +12,55 @@ import Timekeeping
 /// CurlTransport POSTs to a local FlyingFox sink, markDelivered — next to raw libcurl multi
 /// throughput (CurlClient, the same number of concurrent POSTs of the same body) to the same sink
 /// in the same run. Receiver: rateLimit 100,000/s, maxConcurrency 64; CurlClient allows 64
-/// connections per host for both.
+/// connections per host for both. Rounds alternate raw and outbox so load on the shared machine
+/// hits both alike; the figures are the medians, the ratio the median of the rounds' ratios.
 enum OutboxScenario {
     static let concurrency = 64
 
-    static func run(rows: Int = 3000) async throws -> [Figure] {
+    static func run(rows: Int = 2000, rounds: Int = 5) async throws -> [Figure] {
         let sink = try WebhookSink(recordArrivals: false)
         let port = try await sink.start()
         let curl = CurlClient(configuration: .init(maxConnectionsPerHost: concurrency))
         defer { Task { await sink.stop() } }
 
-        // Warm both paths (connections, template caches), then measure raw first and outbox second.
+        // Warm both paths (connections, template caches).
         _ = try await outbox(rows: 200, port: port, curl: curl, sink: sink)
         let sampleBody = try sampleMessage(port: port)
         _ = try await raw(requests: 200, body: sampleBody, port: port, curl: curl)
-        let rawRate = try await raw(requests: rows, body: sampleBody, port: port, curl: curl)
-        let result = try await outbox(rows: rows, port: port, curl: curl, sink: sink)
-        let ratio = result.rate / rawRate
+        var rawRates: [Double] = []
+        var results: [(rate: Double, delivered: Int, commitMs: Double)] = []
+        var rawCPU: [Double] = []
+        var outboxCPU: [Double] = []
+        for _ in 0..<rounds {
+            var cpu = processCPUSeconds()
+            rawRates.append(try await raw(requests: rows, body: sampleBody, port: port, curl: curl))
+            rawCPU.append((processCPUSeconds() - cpu) / Double(rows) * 1e6)
+            cpu = processCPUSeconds()
+            results.append(try await outbox(rows: rows, port: port, curl: curl, sink: sink))
+            outboxCPU.append((processCPUSeconds() - cpu) / Double(rows) * 1e6)
+        }
+        let rawRate = percentile(rawRates, 50)
+        let rate = percentile(results.map(\.rate), 50)
+        let ratio = percentile(zip(results, rawRates).map { $0.rate / $1 }, 50)
+        let delivered = results.map(\.delivered).reduce(0, +)
+        let all = delivered == rows * rounds
+        let spread = zip(results, rawRates).map { String(format: "%.2f", $0.rate / $1) }.joined(separator: ", ")
         return [
             Figure(
-                name: "deliveries/s through the outbox (\(rows) rows)", value: result.rate, unit: "/s",
+                name: "deliveries/s through the outbox (\(rows) rows)", value: rate, unit: "/s",
                 baseline: rawRate, baselineName: "raw libcurl multi POSTs", target: "≥ 0.5× raw",
-                met: ratio >= 0.5 && result.delivered == rows,
+                met: ratio >= 0.5 && all,
                 note: String(
-                    format: "%.2f× raw; %d/%d delivered; commit of the rows %.0f ms (not counted); "
-                        + "%d concurrent, body %d bytes", ratio, result.delivered, rows, result.commitMs,
-                    concurrency, sampleBody.count)),
+                    format: "median of %d alternating rounds; %d/%d delivered; commit of the rows %.0f ms (not "
+                        + "counted); %d concurrent, body %d bytes", rounds, delivered, rows * rounds,
+                    percentile(results.map(\.commitMs), 50), concurrency, sampleBody.count)),
             Figure(
                 name: "outbox / raw throughput", value: ratio, unit: "×", baseline: 1,
-                baselineName: "raw libcurl multi POSTs", target: "≥ 0.5", met: ratio >= 0.5),
+                baselineName: "raw libcurl multi POSTs", target: "≥ 0.5", met: ratio >= 0.5 && all,
+                note: String(
+                    format: "median of the rounds' ratios: %@; CPU of the whole process (sink included) per "
+                        + "delivery: %.0f µs through the outbox, %.0f µs raw (medians)", spread,
+                    percentile(outboxCPU, 50), percentile(rawCPU, 50))),
         ]
     }
 

@@ -1,3 +1,4 @@
+import Secrets
 import Testing
 
 @testable import Curl
@@ -34,7 +35,7 @@ struct RedactorTests {
             #expect(!scrubbed.contains(secret), "\(secret) survived: \(scrubbed)")
         }
         #expect(scrubbed.contains("host hooks.example.com"))
-        #expect(scrubbed.contains(Redactor.placeholder))
+        #expect(scrubbed.contains(SecretSet.placeholder))
     }
 
     @Test("Ordinary text without secrets is left as it is")

@@ -1,6 +1,8 @@
 import Foundation
+import InMemoryLogging
 import Logging
 import Rules
+import TestSupport
 import Testing
 
 @testable import TattleApp
@@ -69,13 +71,13 @@ struct ConfigMapReloadTests {
     /// Starts a reloader on `file`; returns the holder, its log and the task to cancel.
     static func start(
         _ file: String, recheck: Duration = .seconds(3600)
-    ) throws -> (RulesHolder, LogLines, Task<Void, any Error>) {
+    ) throws -> (RulesHolder, InMemoryLogHandler, Task<Void, any Error>) {
         let (ruleSet, _) = RuleSet.load(data: try Data(contentsOf: URL(fileURLWithPath: file)))
         let holder = RulesHolder(engine: RulesEngine(ruleSet: try #require(ruleSet)))
-        let lines = LogLines()
+        let lines = InMemoryLogHandler.capturingAll()
         var reloader = RulesReloader(
             file: URL(fileURLWithPath: file), holder: holder,
-            logger: Logger(label: "test.rules") { _ in LogLinesHandler(lines: lines) })
+            logger: Logger(label: "test.rules") { _ in lines })
         reloader.recheckInterval = recheck
         reloader.settleDelay = .milliseconds(20)
         let task = Task { try await reloader.run() }
@@ -83,8 +85,8 @@ struct ConfigMapReloadTests {
     }
 
     /// Waits until the reloader's watches are in place.
-    static func watching(_ lines: LogLines) async throws {
-        try await eventually { lines.all.contains { $0.hasPrefix("watching the rules for changes") } }
+    static func watching(_ lines: InMemoryLogHandler) async throws {
+        try await eventually { lines.messages.contains { $0.hasPrefix("watching the rules for changes") } }
     }
 
     /// Waits (bounded by the suite's time limit) until `condition` holds.
@@ -102,7 +104,7 @@ struct ConfigMapReloadTests {
 
         try volume.update(["rules.json": Self.rules("v2")])
         try await Self.eventually { holder.current.ruleSet.rules.map(\.name) == ["v2"] }
-        #expect(lines.all.contains { $0.hasPrefix("rules reloaded (file change)") })
+        #expect(lines.messages.contains { $0.hasPrefix("rules reloaded (file change)") })
 
         // Same content swapped in again (a kubelet resync), then a real change: exactly one more reload.
         try volume.update(["rules.json": Self.rules("v2")])
@@ -111,7 +113,7 @@ struct ConfigMapReloadTests {
         // Once a later change is in, every earlier event has been handled: count the reloads then.
         try volume.update(["rules.json": Self.rules("v4")])
         try await Self.eventually { holder.current.ruleSet.rules.map(\.name) == ["v4"] }
-        #expect(lines.all.filter { $0.hasPrefix("rules reloaded") }.count == 3)
+        #expect(lines.messages.filter { $0.hasPrefix("rules reloaded") }.count == 3)
     }
 
     @Test("a rotated ${file:} secret from a Secret volume is read again")
@@ -129,7 +131,7 @@ struct ConfigMapReloadTests {
 
         try secret.update(["webhook-url": "https://hooks.example.com/new\n"])
         try await Self.eventually { holder.current.ruleSet.receivers["hook"]?.url == "https://hooks.example.com/new" }
-        #expect(lines.all.contains { $0.hasPrefix("rules reloaded (file change)") })
+        #expect(lines.messages.contains { $0.hasPrefix("rules reloaded (file change)") })
     }
 
     @Test("a change no event reports is found by the periodic check")
@@ -155,7 +157,7 @@ struct ConfigMapReloadTests {
         try handle.write(contentsOf: Data(Self.rules("v2").utf8))
         try handle.close()
         try await Self.eventually { holder.current.ruleSet.rules.map(\.name) == ["v2"] }
-        #expect(lines.all.contains { $0.hasPrefix("rules reloaded (periodic check)") })
+        #expect(lines.messages.contains { $0.hasPrefix("rules reloaded (periodic check)") })
     }
 
     @Test("${file:} references are found in the rules text")

@@ -1,8 +1,9 @@
 import Curl
 import Foundation
+import InMemoryLogging
 import Logging
 import Prometheus
-import Synchronization
+import TestSupport
 import Testing
 
 @testable import TattleApp
@@ -45,8 +46,8 @@ struct OperationsTests {
 
     @Test("--listen with port 0 logs the port actually bound", .timeLimit(.minutes(1)))
     func listenOnPortZeroLogsTheBoundPort() async throws {
-        let lines = CapturedLines()
-        let logger = Logger(label: "test") { _ in CapturingHandler(lines: lines) }
+        let logs = InMemoryLogHandler.capturingAll()
+        let logger = Logger(label: "test") { _ in logs }
         let server = StatusServer(
             host: "127.0.0.1", port: 0, readiness: Readiness(pollInterval: 1, databaseWritable: { true }),
             registry: PrometheusCollectorRegistry(), logger: logger)
@@ -54,13 +55,13 @@ struct OperationsTests {
         defer { running.cancel() }
         var port: Int?
         for _ in 0..<500 where port == nil {
-            if let line = lines.all.first(where: { $0.hasPrefix("status endpoint listening") }) {
-                port = line.split(separator: ":").last.flatMap { Int($0) }
+            if let line = logs.entries.first(where: { $0.message.description == "status endpoint listening" }) {
+                port = line.metadata["address"]?.description.split(separator: ":").last.flatMap { Int($0) }
             } else {
                 try await Task.sleep(for: .milliseconds(10))
             }
         }
-        let bound = try #require(port, "no listening line in \(lines.all)")
+        let bound = try #require(port, "no listening line in \(logs.lines)")
         #expect(bound > 0)
         let response = try await CurlClient().execute(HTTPRequest(url: "http://127.0.0.1:\(bound)/healthz"))
         #expect(response.status == 200 && response.bodyText == "ok\n")
@@ -89,32 +90,5 @@ struct OperationsTests {
     @Test("a bad listen address says what to fix")
     func badListenAddress() {
         #expect(throws: ConfigurationError.self) { try StatusServer.parseAddress("127.0.0.1:http") }
-    }
-}
-
-/// Log lines (`message address=…`) kept by ``CapturingHandler``.
-final class CapturedLines: Sendable {
-    private let lines = Mutex<[String]>([])
-    var all: [String] { lines.withLock { $0 } }
-    func append(_ line: String) { lines.withLock { $0.append(line) } }
-}
-
-/// A log handler that records each message with its `address` metadata.
-struct CapturingHandler: LogHandler {
-    let lines: CapturedLines
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .trace
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(
-        level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String,
-        function: String, line: UInt
-    ) {
-        let address = metadata?["address"].map { " address=\($0)" } ?? ""
-        lines.append("\(message)\(address)")
     }
 }

@@ -2,12 +2,14 @@ import Curl
 import Delivery
 import Events
 import Foundation
+import InMemoryLogging
 import Logging
 import Metrics
 import Outbox
 import Rules
 import Store
 @testable import TattleApp
+import TestSupport
 import Testing
 
 /// The reloader and the held rows of receivers a reload removed: the log line counts them.
@@ -53,8 +55,8 @@ struct ReloadHeldTests {
         try await dispatcher.deliverDue()
         #expect(try await store.stats(now: Date()).held == 2)
 
-        let lines = LogLines()
-        let logger = Logger(label: "test") { _ in LogLinesHandler(lines: lines) }
+        let logs = InMemoryLogHandler.capturingAll()
+        let logger = Logger(label: "test") { _ in logs }
         let reloader = RulesReloader(
             file: file, holder: holder, logger: logger, afterApply: { await Daemon.heldLine(dispatcher.reconcileHeld()) })
         await reloader.reload(trigger: "SIGHUP", success: Gauge(label: "t1"), timestamp: Gauge(label: "t2"))
@@ -62,7 +64,7 @@ struct ReloadHeldTests {
         await reloader.reload(trigger: "file change", success: Gauge(label: "t1"), timestamp: Gauge(label: "t2"))
 
         #expect(
-            lines.all == [
+            logs.messages == [
                 "rules reloaded (SIGHUP): 1 rules, 1 receivers; 2 deliveries held for receivers not in the rules file, 0 resumed",
                 "rules reloaded (file change): 1 rules, 1 receivers; 0 deliveries held for receivers not in the rules file, 2 resumed",
             ])

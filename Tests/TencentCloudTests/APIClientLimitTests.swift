@@ -1,4 +1,5 @@
 import Curl
+import InMemoryLogging
 import Logging
 import TestSupport
 import Testing
@@ -38,8 +39,8 @@ struct APIClientLimitTests {
 
     @Test("debug logs of failures and retries never contain the secret key or token")
     func logsAreClean() async throws {
-        let sink = CapturingLogHandler.Sink()
-        var logger = Logger(label: "test") { _ in CapturingLogHandler(sink: sink) }
+        let sink = InMemoryLogHandler.capturingAll()
+        var logger = Logger(label: "test") { _ in sink }
         logger.logLevel = .trace
         let transport = ScriptedTransport(
             [.respond(status: 200, body: Fixtures.error("InternalError")), .respond(status: 502, body: "bad")],

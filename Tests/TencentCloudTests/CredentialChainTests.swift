@@ -1,6 +1,8 @@
 import Foundation
+import InMemoryLogging
 import TATSimulator
 import TencentCloud
+import TestSupport
 import Testing
 
 /// Each credential source against the simulator's metadata service, STS and TAT endpoint on loopback.

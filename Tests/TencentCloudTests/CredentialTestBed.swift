@@ -1,9 +1,11 @@
 import Curl
 import Foundation
+import InMemoryLogging
 import Logging
 import Synchronization
 import TATSimulator
 import TencentCloud
+import TestSupport
 import Testing
 
 /// A wall clock tests move by hand: the simulator judges expiry and signatures by it, the client
@@ -21,7 +23,7 @@ struct CredentialTestBed {
     let simulator: TATSimulator
     let clock: ManualWallClock
     let endpoint: Endpoint
-    let logs = CapturingLogHandler.Sink()
+    let logs = InMemoryLogHandler.capturingAll()
 
     static func start(_ services: @escaping @Sendable (inout CredentialServices) -> Void = { _ in })
         async throws -> CredentialTestBed
@@ -42,7 +44,7 @@ struct CredentialTestBed {
     }
 
     var logger: Logger {
-        var logger = Logger(label: "test.credentials") { [logs] _ in CapturingLogHandler(sink: logs) }
+        var logger = Logger(label: "test.credentials") { [logs] _ in logs }
         logger.logLevel = .trace
         return logger
     }

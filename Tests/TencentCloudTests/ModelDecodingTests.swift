@@ -1,3 +1,4 @@
+import Events
 import Foundation
 import Testing
 
@@ -104,20 +105,20 @@ struct ModelDecodingTests {
 
     @Test(
         "every invocation status decodes, known and unknown",
-        arguments: TATStatus.invocationStatuses.sorted() + ["SOMETHING_NEW", "success"])
+        arguments: InvocationStatus.known.map(\.rawValue).sorted() + ["SOMETHING_NEW", "success"])
     func invocationStatus(_ status: String) throws {
         let json = #"{"InvocationId":"inv-1","InvocationStatus":"\#(status)"}"#
         let invocation = try JSONDecoder().decode(Invocation.self, from: Data(json.utf8))
         #expect(invocation.invocationStatus == status)
         #expect(
-            TATStatus.isTerminalInvocation(status)
+            InvocationStatus(rawValue: status).isTerminal
                 == ["SUCCESS", "TIMEOUT", "FAILED", "CANCELLED", "PARTIAL_FAILED", "PARTIAL_CANCELLED"].contains(
                     status.uppercased()))
     }
 
     @Test(
         "every task status decodes, known and unknown",
-        arguments: TATStatus.taskStatuses.sorted() + ["SOMETHING_NEW"])
+        arguments: TaskStatus.known.map(\.rawValue).sorted() + ["SOMETHING_NEW"])
     func taskStatus(_ status: String) throws {
         let json = #"{"InvocationTaskId":"invt-1","TaskStatus":"\#(status)"}"#
         let task = try JSONDecoder().decode(InvocationTask.self, from: Data(json.utf8))
@@ -125,7 +126,7 @@ struct ModelDecodingTests {
         let basic = try JSONDecoder().decode(InvocationTaskBasicInfo.self, from: Data(json.utf8))
         #expect(basic.taskStatus == status)
         #expect(
-            TATStatus.isTerminalTask(status) == ![
+            TaskStatus(rawValue: status).isTerminal == ![
                 "PENDING", "DELIVERING", "DELIVER_DELAYED", "RUNNING", "CANCELLING", "SOMETHING_NEW",
             ].contains(status))
     }

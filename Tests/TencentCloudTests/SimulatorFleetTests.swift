@@ -1,3 +1,4 @@
+import Events
 import Foundation
 import TATSimulator
 import TencentCloud
@@ -169,7 +170,7 @@ struct SimulatorFleetTests {
             #expect(newest.allSatisfy { $0 == "RUNNING" })
             let oldest = try await caller.invocations(#"{"Limit":100,"Offset":9950}"#)
             #expect(
-                oldest.invocationSet.compactMap(\.invocationStatus).allSatisfy { TATStatus.isTerminalInvocation($0) })
+                oldest.invocationSet.compactMap(\.invocationStatus).allSatisfy { InvocationStatus(rawValue: $0).isTerminal })
             let created = all.invocationSet.compactMap(\.createdTime)
             #expect(created == created.sorted(by: >))
         }

@@ -1,5 +1,6 @@
 import FlyingFox
 import Foundation
+import Outbox
 import Rules
 import Store
 

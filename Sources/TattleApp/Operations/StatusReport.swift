@@ -1,6 +1,7 @@
 import Coordination
 import Events
 import Foundation
+import Outbox
 import Rules
 import Store
 

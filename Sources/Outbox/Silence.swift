@@ -42,10 +42,6 @@ public struct Silence: Codable, Sendable, Hashable, Identifiable {
         return String(repeating: "0", count: 16 - hex.count) + hex
     }
 
-    /// The seconds a duration such as `30m`, `2h`, `1h30m` or `1d` stands for (the rules file's
-    /// duration syntax), or `nil` when `text` is not one. For `--for`.
-    public static func parseDuration(_ text: String) -> Double? { DurationText.seconds(text) }
-
     /// Whether the silence applies at `date`: `startsAt <= date < endsAt`.
     public func isActive(at date: Date) -> Bool { startsAt <= date && date < endsAt }
 
@@ -118,7 +114,7 @@ public struct SilenceMatcher: Codable, Sendable, Hashable, CustomStringConvertib
 }
 
 /// Silences compiled for matching many events: what the store checks each committed notification
-/// against, and what `tattle test-rule` reports.
+/// against (inside the commit transaction), and what `tattle test-rule` reports.
 public struct SilenceSet: Sendable {
     private let compiled: [(silence: Silence, tests: [Test])]
 

@@ -1,15 +1,14 @@
-import Events
 import Foundation
 
 /// A value read from an event by a field path.
-enum FieldValue: Sendable, Hashable {
+package enum FieldValue: Sendable, Hashable {
     case missing
     case string(String)
     case number(Double)
     case bool(Bool)
 
     /// The value as text (for grouping keys, globs and regexes); `nil` when missing.
-    var text: String? {
+    package var text: String? {
         switch self {
         case .missing: nil
         case .string(let value): value
@@ -20,7 +19,7 @@ enum FieldValue: Sendable, Hashable {
     }
 
     /// The value as a number, when it is one or a string that reads as one.
-    var number: Double? {
+    package var number: Double? {
         switch self {
         case .number(let value): value
         case .string(let value): Double(value)
@@ -29,25 +28,19 @@ enum FieldValue: Sendable, Hashable {
     }
 }
 
-/// An event behind a reference (kept for callers that hold one; matching takes the event itself).
-final class EventRef: Sendable {
-    let event: Event
-    init(_ event: Event) { self.event = event }
-}
-
 /// A compiled field path over the event's JSON form (`invocation.commandName`, `task.exitCode`,
 /// `invocation.taskCounts.FAILED`), plus a few derived fields (see `docs/rules.md`).
 ///
 /// The path compiles to a ``Key``; reading is one `switch` over the event (no closure call, no
 /// string built for string fields).
-struct EventField: Sendable {
+package struct EventField: Sendable {
     /// The path as written.
-    let path: String
+    package let path: String
     /// Which value the path reads.
-    let key: Key
+    package let key: Key
 
     /// The fields a path can name.
-    enum Key: Sendable, Hashable {
+    package enum Key: Sendable, Hashable {
         case version, id, type, region, account, detectedAt, previousStatus, status, isFailure, isTerminal
         case invocation, invocationId, commandId, commandName, description, instanceKind, source, username
         case createdTime, startTime, endTime, timeout, invocationStatus, instanceCount
@@ -60,7 +53,7 @@ struct EventField: Sendable {
     }
 
     /// Compiles `path`, or returns `nil` when no event field has that path.
-    init?(_ path: String) {
+    package init?(_ path: String) {
         self.path = path
         if let key = Self.table[path] {
             self.key = key
@@ -75,10 +68,10 @@ struct EventField: Sendable {
     }
 
     /// Every static path, for "did you mean" suggestions and the docs.
-    static var knownPaths: [String] { table.keys.sorted() + ["invocation.taskCounts.<STATUS>"] }
+    package static var knownPaths: [String] { table.keys.sorted() + ["invocation.taskCounts.<STATUS>"] }
 
     /// The field's value in `event`.
-    func read(_ event: Event) -> FieldValue {
+    package func read(_ event: Event) -> FieldValue {
         switch key {
         case .version: return .number(Double(event.version))
         case .type: return .string(event.type.rawValue)
@@ -112,7 +105,7 @@ struct EventField: Sendable {
     }
 
     /// The field's value as text (``FieldValue/text``), read directly for string fields.
-    func text(_ event: Event) -> String? {
+    package func text(_ event: Event) -> String? {
         switch key {
         case .id, .region, .account, .previousStatus, .status, .type, .invocationId, .commandId, .commandName,
             .description,
@@ -179,32 +172,32 @@ struct EventField: Sendable {
     ]
 }
 
-/// How statuses are classed for recovery, `isFailure` and the default templates.
-enum StatusClass {
+/// How statuses are classed for recovery, `isFailure` and the default templates: the one status
+/// table (``InvocationStatus`` and ``TaskStatus``) read for the event's level.
+package enum StatusClass {
+    // Event statuses are the upper-case raw values; look them up directly (no status built per event).
+    private static let failing = (
+        invocation: Set(InvocationStatus.known.filter(\.isFailure).map(\.rawValue)),
+        task: Set(TaskStatus.known.filter(\.isFailure).map(\.rawValue))
+    )
+    private static let terminal = (
+        invocation: Set(InvocationStatus.known.filter(\.isTerminal).map(\.rawValue)),
+        task: Set(TaskStatus.known.filter(\.isTerminal).map(\.rawValue))
+    )
+
     /// Whether the event reports a failed, timed-out or (for stuck events) stuck state.
-    static func isFailure(_ event: Event) -> Bool {
+    package static func isFailure(_ event: Event) -> Bool {
         if event.type == .invocationStuck || event.type == .taskStuck { return true }
-        // Event statuses are the upper-case raw values; compare directly (no allocation).
-        switch event.status {
-        case "FAILED", "TIMEOUT": return true
-        case "PARTIAL_FAILED": return !event.type.isTaskLevel
-        case "TASK_TIMEOUT", "START_FAILED", "DELIVER_FAILED": return event.type.isTaskLevel
-        default: return false
-        }
+        return (event.type.isTaskLevel ? failing.task : failing.invocation).contains(event.status)
     }
 
     /// Whether the event's status is final.
-    static func isTerminal(_ event: Event) -> Bool {
-        switch event.status {
-        case "SUCCESS", "FAILED", "TIMEOUT", "CANCELLED": return true
-        case "PARTIAL_FAILED", "PARTIAL_CANCELLED": return !event.type.isTaskLevel
-        case "TASK_TIMEOUT", "START_FAILED", "DELIVER_FAILED", "TERMINATED": return event.type.isTaskLevel
-        default: return false
-        }
+    package static func isTerminal(_ event: Event) -> Bool {
+        (event.type.isTaskLevel ? terminal.task : terminal.invocation).contains(event.status)
     }
 
     /// Whether the event reports success (what clears a recorded failure).
-    static func isSuccess(_ event: Event) -> Bool {
+    package static func isSuccess(_ event: Event) -> Bool {
         (event.type == .invocationStatusChanged || event.type == .taskStatusChanged) && event.status == "SUCCESS"
     }
 }

@@ -1,10 +1,11 @@
 /// A shell-style pattern: `*` any run of characters, `?` one character, `\` escapes. Matching is
 /// linear-time in practice (the classic two-pointer algorithm, no backtracking explosion).
-struct Glob: Sendable, Hashable {
-    let pattern: String
+package struct Glob: Sendable, Hashable {
+    /// The pattern as written.
+    package let pattern: String
     private let kind: Kind
     /// The literal text every match starts with (empty when the pattern starts with `*` or `?`).
-    let literalPrefix: String
+    package let literalPrefix: String
 
     private enum Kind: Sendable, Hashable {
         case exact(String)
@@ -20,7 +21,8 @@ struct Glob: Sendable, Hashable {
         case star
     }
 
-    init(_ pattern: String) {
+    /// Compiles `pattern`.
+    package init(_ pattern: String) {
         self.pattern = pattern
         var tokens: [Token] = []
         var escaped = false
@@ -68,12 +70,13 @@ struct Glob: Sendable, Hashable {
         }
     }
 
-    func matches(_ text: String) -> Bool {
+    /// Whether `text` matches the whole pattern.
+    package func matches(_ text: String) -> Bool {
         switch kind {
         // Literal forms compare UTF-8 bytes (no Unicode normalisation: fast, and exact like the rest).
-        case .exact(let literal): return text.utf8.elementsEqual(literal.utf8)
-        case .prefix(let literal): return text.utf8.starts(with: literal.utf8)
-        case .suffix(let literal): return text.utf8.reversed().starts(with: literal.utf8.reversed())
+        case .exact(let literal): return text.utf8.count == literal.utf8.count && text.utf8.hasPrefix(literal.utf8)
+        case .prefix(let literal): return text.utf8.hasPrefix(literal.utf8)
+        case .suffix(let literal): return text.utf8.hasSuffix(literal.utf8)
         case .contains(let literal): return literal.isEmpty || text.utf8.firstRange(of: literal.utf8) != nil
         case .general(let tokens): return Self.match(tokens, Array(text.unicodeScalars))
         }
