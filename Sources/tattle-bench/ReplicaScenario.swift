@@ -29,8 +29,8 @@ enum ReplicaScenario {
         let failover = try await measureFailover(postgres, kills: kills)
         let one = try await callsPerCycle(postgres, replicas: 1)
         let three = try await callsPerCycle(postgres, replicas: 3)
-        let p50 = percentile(failover, 0.5)
-        let p99 = percentile(failover, 0.99)
+        let p50 = percentile(failover, 50)
+        let p99 = percentile(failover, 99)
         let bound = interval * 3 + interval + interval
         return [
             Figure(
