@@ -87,7 +87,9 @@ public final class Readiness: Sendable {
             ("database", problem == nil, problem ?? "state database writable"),
         ]
         if let ownership = ownership?() {
-            if ownership.units.isEmpty, ownership.problem == nil, ownership.renewedAt != nil {
+            if ownership.units.isEmpty, ownership.problem == nil,
+                let renewed = ownership.renewedAt, now.timeIntervalSince(renewed) <= leaseTTL
+            {
                 checks[1] = ("poll", true, "owns no watch unit now (the other replicas poll them)")
             }
             checks.append(Self.leases(ownership, now: now, ttl: leaseTTL))
