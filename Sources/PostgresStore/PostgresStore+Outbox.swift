@@ -82,8 +82,7 @@ extension PostgresStore: OutboxStore {
         let setsExcerpt = settlement.excerpt != nil
         let error = settlement.error ?? nil
         let excerpt = settlement.excerpt ?? nil
-        try await transaction { connection in
-            try await connection.query(
+        try await execute(
                 """
                 UPDATE outbox SET state = \(settlement.state.rawValue),
                     attempts = attempts + \(settlement.countsAttempt ? 1 : 0),
@@ -95,8 +94,7 @@ extension PostgresStore: OutboxStore {
                     claimed_until = NULL, claimed_by = NULL, updated_at = \(stamp)
                 WHERE id = ANY(\(ids)) AND state IN ('in_flight', 'pending')
                     AND (state <> 'in_flight' OR claimed_by IS NULL OR claimed_by = \(claimer))
-                """, logger: self.logger)
-        }
+                """)
     }
 
     /// Returns to pending the in-flight rows this claimer holds and those whose lease lapsed. Unlike
@@ -171,9 +169,11 @@ extension PostgresStore: OutboxStore {
         }
     }
 
-    /// Runs one data-changing statement in its own transaction and returns how many rows it changed.
+    /// Runs one data-changing statement on its own and returns how many rows it changed.
     func count(_ statement: PostgresQuery) async throws -> Int {
-        try await transaction { connection in try await self.changedRows(statement, connection) }
+        var counted = statement
+        counted.sql = "\(statement.sql) RETURNING 1"
+        return try await execute(counted).rows
     }
 
     /// Runs one data-changing statement (`UPDATE`/`DELETE`, without `RETURNING`) in the caller's

@@ -30,6 +30,26 @@ extension PostgresStore {
         }
     }
 
+    /// Runs one statement on its own (autocommit: atomic without `BEGIN`/`COMMIT`, two round trips
+    /// fewer than ``transaction(_:)``), with the same retry of transient conflicts and error mapping.
+    @discardableResult
+    func execute(_ statement: PostgresQuery) async throws -> PostgresQueryCount {
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                return try await read { connection in
+                    var rows = 0
+                    for try await _ in try await connection.query(statement, logger: self.logger) { rows += 1 }
+                    return PostgresQueryCount(rows: rows)
+                }
+            } catch {
+                if attempt < 3, Self.isTransient(error) { continue }
+                throw error
+            }
+        }
+    }
+
     /// Runs `body` on one pooled connection outside a transaction (reads: one statement each).
     func read<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         do {
@@ -61,6 +81,7 @@ extension PostgresStore {
 
     /// Whether `error` is a deadlock or serialization failure, which heal by running again.
     static func isTransient(_ error: any Error) -> Bool {
+        if let error = error as? PostgresError { return error.sqlState == "40P01" || error.sqlState == "40001" }
         guard let error = underlying(error) as? PSQLError, error.code == .server else { return false }
         let state = error.serverInfo?[.sqlState]
         return state == "40P01" || state == "40001"
@@ -117,4 +138,9 @@ public struct PostgresError: Error, Sendable, Hashable, CustomStringConvertible 
     public var description: String {
         "PostgreSQL error \(sqlState): \(message)" + (detail.map { " (\($0))" } ?? "")
     }
+}
+
+/// How many rows a statement run by ``PostgresStore/execute(_:)`` returned.
+struct PostgresQueryCount: Sendable {
+    var rows: Int
 }
