@@ -126,7 +126,7 @@ let package = Package(
         .target(
             name: "PostgresStore",
             dependencies: [
-                "Events", "Outbox", "Rules", "Store",
+                "Events", "Outbox", "Store",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

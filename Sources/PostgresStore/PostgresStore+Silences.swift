@@ -2,7 +2,6 @@ import Events
 import Foundation
 import Outbox
 import PostgresNIO
-import Rules
 import Store
 
 extension PostgresStore: SilenceStore {
