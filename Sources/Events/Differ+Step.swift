@@ -57,47 +57,49 @@ extension Differ {
         let info = Self.info(observation, state: state)
         var events: [Event] = []
         if !sameStatus {
-            let previous = before?.status.rawValue
+            let previous = before?.status
             events.append(
                 Event(
                     id: EventID.make(
                         type: .invocationStatusChanged, region: region, invocationId: state.id, taskId: nil,
-                        previousStatus: previous, status: state.status.rawValue),
-                    type: .invocationStatusChanged, region: region, detectedAt: now, previousStatus: previous,
-                    status: state.status.rawValue, invocation: info))
+                        previousStatus: previous?.rawValue, status: state.status.rawValue),
+                    type: .invocationStatusChanged, region: region, detectedAt: now,
+                    previousStatus: previous.map(EventStatus.invocation), status: .invocation(state.status),
+                    invocation: info))
         }
         if let invocationStuck {
-            let status = state.status.rawValue
+            let status = EventStatus.invocation(state.status)
             events.append(
                 Event(
                     id: EventID.make(
                         type: .invocationStuck, region: region, invocationId: state.id, taskId: nil,
-                        previousStatus: status, status: status),
+                        previousStatus: status.rawValue, status: status.rawValue),
                     type: .invocationStuck, region: region, detectedAt: now, previousStatus: status, status: status,
                     invocation: info, stuck: invocationStuck))
         }
         var changes = taskEvents.makeIterator()
         var nextChange = changes.next()
         for task in state.tasks {
-            let taskInfo = TaskInfo(id: task.id, instanceId: task.instanceId, status: task.status.rawValue)
+            let taskInfo = TaskInfo(id: task.id, instanceId: task.instanceId, status: task.status)
             if let change = nextChange, change.task.id == task.id {
-                let previous = change.previous?.rawValue
+                let previous = change.previous
                 events.append(
                     Event(
                         id: EventID.make(
                             type: .taskStatusChanged, region: region, invocationId: state.id, taskId: task.id,
-                            previousStatus: previous, status: task.status.rawValue),
-                        type: .taskStatusChanged, region: region, detectedAt: now, previousStatus: previous,
-                        status: task.status.rawValue, invocation: info, task: taskInfo))
+                            previousStatus: previous?.rawValue, status: task.status.rawValue),
+                        type: .taskStatusChanged, region: region, detectedAt: now,
+                        previousStatus: previous.map(EventStatus.task), status: .task(task.status), invocation: info,
+                        task: taskInfo))
                 nextChange = changes.next()
             }
             if let stuck = stuckTasks[task.id] {
-                let status = task.status.rawValue
+                let status = EventStatus.task(task.status)
                 events.append(
                     Event(
                         id: EventID.make(
                             type: .taskStuck, region: region, invocationId: state.id, taskId: task.id,
-                            previousStatus: status, status: status),
+                            previousStatus: status.rawValue, status: status.rawValue),
                         type: .taskStuck, region: region, detectedAt: now, previousStatus: status, status: status,
                         invocation: info, task: taskInfo, stuck: stuck))
             }
@@ -114,12 +116,12 @@ extension Differ {
 
     /// The invocation's metadata with task counts, and the failed instances when terminal.
     static func info(_ observation: ObservedInvocation, state: InvocationState) -> InvocationInfo {
-        var counts: [String: Int] = [:]
-        for task in state.tasks { counts[task.status.rawValue, default: 0] += 1 }
+        var counts: [TaskStatus: Int] = [:]
+        for task in state.tasks { counts[task.status, default: 0] += 1 }
         var failed: [InstanceOutcome]?
         if state.status.isTerminal {
             failed = state.tasks.filter { $0.status != .success }.map {
-                InstanceOutcome(instanceId: $0.instanceId, taskId: $0.id, status: $0.status.rawValue)
+                InstanceOutcome(instanceId: $0.instanceId, taskId: $0.id, status: $0.status)
             }
         }
         return InvocationInfo(
@@ -127,7 +129,7 @@ extension Differ {
             description: observation.description, instanceKind: observation.instanceKind,
             source: observation.source, username: observation.username, createdTime: observation.createdTime,
             startTime: observation.startTime, endTime: observation.endTime, timeout: observation.timeout,
-            status: observation.status.rawValue, taskCounts: counts, instanceCount: state.tasks.count,
+            status: observation.status, taskCounts: counts, instanceCount: state.tasks.count,
             failedInstances: failed)
     }
 }

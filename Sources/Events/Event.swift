@@ -12,17 +12,24 @@ public struct Event: Codable, Sendable, Hashable, Identifiable {
     public var version: Int
     /// Deterministic id: the same change detected twice has the same id (see ``EventID``).
     public var id: String
-    /// What happened.
-    public var type: EventType
+    /// What happened. Also the level of ``status`` and ``previousStatus`` (task or invocation).
+    public var type: EventType {
+        didSet { level() }
+    }
     /// Tencent Cloud region the invocation lives in, e.g. `ap-guangzhou`.
     public var region: String
     /// When Tattle noticed the change (not when TAT made it).
     public var detectedAt: Date
     /// Status before the change; `nil` when the invocation or task was first seen in this status.
     /// For stuck events, equal to ``status``.
-    public var previousStatus: String?
-    /// Status after the change (the raw TAT value, upper case; unknown values are carried through).
-    public var status: String
+    public var previousStatus: EventStatus? {
+        didSet { level() }
+    }
+    /// Status after the change (the raw TAT value, upper case; unknown values are carried through),
+    /// an ``EventStatus/task(_:)`` for task events and an ``EventStatus/invocation(_:)`` otherwise.
+    public var status: EventStatus {
+        didSet { level() }
+    }
     /// The invocation the event belongs to, with its metadata and task counts.
     public var invocation: InvocationInfo
     /// The task, for `task.*` events.
@@ -36,7 +43,7 @@ public struct Event: Codable, Sendable, Hashable, Identifiable {
 
     /// Creates an event; ``version`` is always ``schemaVersion``.
     public init(
-        id: String, type: EventType, region: String, detectedAt: Date, previousStatus: String?, status: String,
+        id: String, type: EventType, region: String, detectedAt: Date, previousStatus: EventStatus?, status: EventStatus,
         invocation: InvocationInfo, task: TaskInfo? = nil, stuck: StuckInfo? = nil, account: String? = nil
     ) {
         self.version = Self.schemaVersion
@@ -44,12 +51,39 @@ public struct Event: Codable, Sendable, Hashable, Identifiable {
         self.type = type
         self.region = region
         self.detectedAt = detectedAt
-        self.previousStatus = previousStatus
-        self.status = status
+        self.previousStatus = previousStatus?.leveled(for: type)
+        self.status = status.leveled(for: type)
         self.invocation = invocation
         self.task = task
         self.stuck = stuck
         self.account = account
+    }
+
+    /// Decodes the wire form; the statuses take the level of the decoded `type`.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.version = try container.decode(Int.self, forKey: .version)
+        self.id = try container.decode(String.self, forKey: .id)
+        let type = try container.decode(EventType.self, forKey: .type)
+        self.type = type
+        self.region = try container.decode(String.self, forKey: .region)
+        self.detectedAt = try container.decode(Date.self, forKey: .detectedAt)
+        self.previousStatus = try container.decodeIfPresent(String.self, forKey: .previousStatus)
+            .map { EventStatus(rawValue: $0, for: type) }
+        self.status = EventStatus(rawValue: try container.decode(String.self, forKey: .status), for: type)
+        self.invocation = try container.decode(InvocationInfo.self, forKey: .invocation)
+        self.task = try container.decodeIfPresent(TaskInfo.self, forKey: .task)
+        self.stuck = try container.decodeIfPresent(StuckInfo.self, forKey: .stuck)
+        self.account = try container.decodeIfPresent(String.self, forKey: .account)
+    }
+
+    /// Keeps the statuses at the level of ``type`` after any of the three changes; it sets a status
+    /// only when the level differs, so the observers it calls again stop at once.
+    private mutating func level() {
+        if status.isTaskLevel != type.isTaskLevel { status = status.leveled(for: type) }
+        if let previous = previousStatus, previous.isTaskLevel != type.isTaskLevel {
+            previousStatus = previous.leveled(for: type)
+        }
     }
 }
 

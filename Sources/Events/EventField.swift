@@ -49,7 +49,7 @@ package struct EventField: Sendable {
         case omittedBytes, taskStartTime, taskEndTime, taskDuration
         case stuck, stuckSince, stuckSeconds, stuckLimit
         /// `invocation.taskCounts.<STATUS>`.
-        case taskCount(String)
+        case taskCount(TaskStatus)
     }
 
     /// Compiles `path`, or returns `nil` when no event field has that path.
@@ -61,7 +61,7 @@ package struct EventField: Sendable {
         }
         let countsPrefix = "invocation.taskCounts."
         if path.hasPrefix(countsPrefix), path.count > countsPrefix.count {
-            self.key = .taskCount(String(path.dropFirst(countsPrefix.count)))
+            self.key = .taskCount(TaskStatus(rawValue: String(path.dropFirst(countsPrefix.count))))
             return
         }
         return nil
@@ -123,8 +123,8 @@ package struct EventField: Sendable {
         case .type: event.type.rawValue
         case .region: event.region
         case .account: event.account
-        case .previousStatus: event.previousStatus
-        case .status: event.status
+        case .previousStatus: event.previousStatus?.rawValue
+        case .status: event.status.rawValue
         case .invocationId: event.invocation.id
         case .commandId: event.invocation.commandId
         case .commandName: event.invocation.commandName
@@ -132,10 +132,10 @@ package struct EventField: Sendable {
         case .instanceKind: event.invocation.instanceKind
         case .source: event.invocation.source
         case .username: event.invocation.username
-        case .invocationStatus: event.invocation.status
+        case .invocationStatus: event.invocation.status.rawValue
         case .taskId: event.task?.id
         case .instanceId: event.task?.instanceId
-        case .taskStatus: event.task?.status
+        case .taskStatus: event.task?.status.rawValue
         case .errorInfo: event.task?.errorInfo
         case .outputText: event.task?.output?.text
         default: nil
@@ -173,28 +173,15 @@ package struct EventField: Sendable {
 }
 
 /// How statuses are classed for recovery, `isFailure` and the default templates: the one status
-/// table (``InvocationStatus`` and ``TaskStatus``) read for the event's level.
+/// table (``InvocationStatus`` and ``TaskStatus``) read through the event's typed ``EventStatus``.
 package enum StatusClass {
-    // Event statuses are the upper-case raw values; look them up directly (no status built per event).
-    private static let failing = (
-        invocation: Set(InvocationStatus.known.filter(\.isFailure).map(\.rawValue)),
-        task: Set(TaskStatus.known.filter(\.isFailure).map(\.rawValue))
-    )
-    private static let terminal = (
-        invocation: Set(InvocationStatus.known.filter(\.isTerminal).map(\.rawValue)),
-        task: Set(TaskStatus.known.filter(\.isTerminal).map(\.rawValue))
-    )
-
     /// Whether the event reports a failed, timed-out or (for stuck events) stuck state.
     package static func isFailure(_ event: Event) -> Bool {
-        if event.type == .invocationStuck || event.type == .taskStuck { return true }
-        return (event.type.isTaskLevel ? failing.task : failing.invocation).contains(event.status)
+        event.type == .invocationStuck || event.type == .taskStuck || event.status.isFailure
     }
 
     /// Whether the event's status is final.
-    package static func isTerminal(_ event: Event) -> Bool {
-        (event.type.isTaskLevel ? terminal.task : terminal.invocation).contains(event.status)
-    }
+    package static func isTerminal(_ event: Event) -> Bool { event.status.isTerminal }
 
     /// Whether the event reports success (what clears a recorded failure).
     package static func isSuccess(_ event: Event) -> Bool {

@@ -20,9 +20,9 @@ public struct InvocationInfo: Codable, Sendable, Hashable {
     /// The command timeout in seconds.
     public var timeout: Int?
     /// The invocation's current status.
-    public var status: String
-    /// Number of tasks in each status, keyed by the raw status value.
-    public var taskCounts: [String: Int]
+    public var status: InvocationStatus
+    /// Number of tasks in each status (a JSON object keyed by the raw status value).
+    public var taskCounts: [TaskStatus: Int]
     /// Number of instances (tasks) in the invocation.
     public var instanceCount: Int
     /// On a terminal status: every instance whose task did not succeed. `nil` while non-terminal.
@@ -31,8 +31,8 @@ public struct InvocationInfo: Codable, Sendable, Hashable {
     public init(
         id: String, commandId: String? = nil, commandName: String? = nil, description: String? = nil,
         instanceKind: String? = nil, source: String? = nil, username: String? = nil, createdTime: Date? = nil,
-        startTime: Date? = nil, endTime: Date? = nil, timeout: Int? = nil, status: String,
-        taskCounts: [String: Int] = [:], instanceCount: Int = 0, failedInstances: [InstanceOutcome]? = nil
+        startTime: Date? = nil, endTime: Date? = nil, timeout: Int? = nil, status: InvocationStatus,
+        taskCounts: [TaskStatus: Int] = [:], instanceCount: Int = 0, failedInstances: [InstanceOutcome]? = nil
     ) {
         self.id = id
         self.commandId = commandId
@@ -56,7 +56,7 @@ public struct InvocationInfo: Codable, Sendable, Hashable {
 public struct InstanceOutcome: Codable, Sendable, Hashable {
     public var instanceId: String
     public var taskId: String
-    public var status: String
+    public var status: TaskStatus
     /// Exit code when the details were fetched.
     public var exitCode: Int?
     /// TAT's error message for the task (`ErrorInfo`), when the details were fetched and it has one.
@@ -69,7 +69,7 @@ public struct InstanceOutcome: Codable, Sendable, Hashable {
     public static let detailedCount = 10
 
     public init(
-        instanceId: String, taskId: String, status: String, exitCode: Int? = nil, errorInfo: String? = nil,
+        instanceId: String, taskId: String, status: TaskStatus, exitCode: Int? = nil, errorInfo: String? = nil,
         output: OutputTail? = nil
     ) {
         self.instanceId = instanceId

@@ -4,7 +4,7 @@
 /// time (`PARTIAL_CANCELLED` is one), and a status Tattle does not know yet must be carried through
 /// to events and rules, never dropped or fatal. Values are normalised to upper case on creation
 /// because the official examples mix cases.
-public struct InvocationStatus: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
+public struct InvocationStatus: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible, ExpressibleByStringLiteral {
     /// The upper-cased wire value.
     public let rawValue: String
 
@@ -21,6 +21,9 @@ public struct InvocationStatus: RawRepresentable, Hashable, Sendable, Codable, C
     }
 
     public var description: String { rawValue }
+
+    /// A literal is a wire value, e.g. `"FAILED"`.
+    public init(stringLiteral value: String) { self.init(rawValue: value) }
 
     public static let pending = Self(rawValue: "PENDING")
     public static let running = Self(rawValue: "RUNNING")

@@ -35,11 +35,11 @@ extension Diff {
     public var taskIdsNeedingDetails: [String] {
         var ids = Set<String>()
         for event in events where event.type == .taskStatusChanged {
-            if let task = event.task, TaskStatus(rawValue: task.status).needsDetails { ids.insert(task.id) }
+            if let task = event.task, task.status.needsDetails { ids.insert(task.id) }
         }
         for event in events where event.type == .invocationStatusChanged {
             for outcome in event.invocation.failedInstances ?? []
-            where TaskStatus(rawValue: outcome.status).needsDetails {
+            where outcome.status.needsDetails {
                 ids.insert(outcome.taskId)
             }
         }

@@ -7,7 +7,7 @@ public struct TaskInfo: Codable, Sendable, Hashable {
     /// `ins-…` (CVM), `lhins-…` (Lighthouse) or a managed instance id.
     public var instanceId: String
     /// The task's current status.
-    public var status: String
+    public var status: TaskStatus
     /// Present when the task ended badly (FAILED, TIMEOUT, TASK_TIMEOUT, START_FAILED,
     /// DELIVER_FAILED) and the details could be fetched.
     public var exitCode: Int?
@@ -21,7 +21,7 @@ public struct TaskInfo: Codable, Sendable, Hashable {
     public var endTime: Date?
 
     public init(
-        id: String, instanceId: String, status: String, exitCode: Int? = nil, errorInfo: String? = nil,
+        id: String, instanceId: String, status: TaskStatus, exitCode: Int? = nil, errorInfo: String? = nil,
         dropped: Int? = nil, output: OutputTail? = nil, startTime: Date? = nil, endTime: Date? = nil
     ) {
         self.id = id

@@ -1,7 +1,7 @@
 /// The status of one instance's task within an invocation.
 ///
 /// Like ``InvocationStatus`` a struct over the raw, upper-cased string so unknown values survive.
-public struct TaskStatus: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
+public struct TaskStatus: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible, ExpressibleByStringLiteral, CodingKeyRepresentable {
     /// The upper-cased wire value.
     public let rawValue: String
 
@@ -18,6 +18,21 @@ public struct TaskStatus: RawRepresentable, Hashable, Sendable, Codable, CustomS
     }
 
     public var description: String { rawValue }
+
+    /// A literal is a wire value, e.g. `"FAILED"`.
+    public init(stringLiteral value: String) { self.init(rawValue: value) }
+
+    /// As a dictionary key (``InvocationInfo/taskCounts``) the status is its wire value.
+    public var codingKey: any CodingKey { Key(stringValue: rawValue) }
+
+    public init?<T: CodingKey>(codingKey: T) { self.init(rawValue: codingKey.stringValue) }
+
+    private struct Key: CodingKey {
+        let stringValue: String
+        init(stringValue: String) { self.stringValue = stringValue }
+        var intValue: Int? { nil }
+        init?(intValue: Int) { return nil }
+    }
 
     public static let pending = Self(rawValue: "PENDING")
     public static let delivering = Self(rawValue: "DELIVERING")

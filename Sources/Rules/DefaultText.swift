@@ -59,7 +59,7 @@ enum DefaultText {
         text += "Command: " + Headline.commandName(event)
         if let id = event.invocation.commandId { text += " (\(id))" }
         text += "\nInvocation: \(event.invocation.id) · Region: \(event.region)\n"
-        text += "Status: " + (event.previousStatus.map { "\($0) → \(event.status)" } ?? event.status)
+        text += "Status: " + (event.previousStatus.map { "\($0) → \(event.status)" } ?? event.status.rawValue)
         if stuck, let info = event.stuck {
             text += " for \(DurationText.format(info.seconds)) (limit \(DurationText.format(info.limitSeconds)))"
         }

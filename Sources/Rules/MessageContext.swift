@@ -63,9 +63,9 @@ struct EventContext: MustacheParent {
         case "region": return event.region
         case "account": return event.account
         case "detectedAt": return Format.date(event.detectedAt)
-        case "previousStatus": return event.previousStatus
-        case "status": return event.status
-        case "statusTransition": return event.previousStatus.map { "\($0) → \(event.status)" } ?? event.status
+        case "previousStatus": return event.previousStatus?.rawValue
+        case "status": return event.status.rawValue
+        case "statusTransition": return event.previousStatus.map { "\($0) → \(event.status)" } ?? event.status.rawValue
         case "invocation": return InvocationContext(invocation: event.invocation, presentation: presentation)
         case "task": return event.task.map { TaskContext(task: $0, presentation: presentation) }
         case "stuck": return event.stuck.map(StuckContext.init)
@@ -99,7 +99,7 @@ struct EventContext: MustacheParent {
         if let task = event.task {
             return [
                 InstanceContext(
-                    instanceId: task.instanceId, taskId: task.id, status: task.status, exitCode: task.exitCode,
+                    instanceId: task.instanceId, taskId: task.id, status: task.status.rawValue, exitCode: task.exitCode,
                     errorInfo: presentation.error(task.errorInfo))
             ]
         }
@@ -167,7 +167,7 @@ struct InstanceContext: MustacheParent {
 
     init(_ outcome: InstanceOutcome, _ presentation: Presentation) {
         self.init(
-            instanceId: outcome.instanceId, taskId: outcome.taskId, status: outcome.status,
+            instanceId: outcome.instanceId, taskId: outcome.taskId, status: outcome.status.rawValue,
             exitCode: outcome.exitCode, errorInfo: presentation.error(outcome.errorInfo))
         if let shown = outcome.output.flatMap(presentation.show) {
             outputTail = shown.text
@@ -216,8 +216,8 @@ struct InvocationContext: MustacheParent {
         case "startTime": invocation.startTime.map(Format.date)
         case "endTime": invocation.endTime.map(Format.date)
         case "timeout": invocation.timeout
-        case "status": invocation.status
-        case "taskCounts": invocation.taskCounts
+        case "status": invocation.status.rawValue
+        case "taskCounts": Dictionary(uniqueKeysWithValues: invocation.taskCounts.map { ($0.key.rawValue, $0.value) })
         case "instanceCount": invocation.instanceCount
         case "failedInstances":
             invocation.failedInstances.map { list in list.map { InstanceContext($0, presentation) } }
@@ -240,7 +240,7 @@ struct TaskContext: MustacheParent {
         switch name {
         case "id": task.id
         case "instanceId": task.instanceId
-        case "status": task.status
+        case "status": task.status.rawValue
         case "exitCode": task.exitCode
         case "errorInfo": presentation.error(task.errorInfo)
         case "dropped": task.dropped

@@ -137,8 +137,8 @@ struct DeliveryListing: Encodable {
         account = row.event.account
         invocationId = row.event.invocation.id
         taskId = row.event.task?.id
-        previousStatus = row.event.previousStatus
-        status = row.event.status
+        previousStatus = row.event.previousStatus?.rawValue
+        status = row.event.status.rawValue
         isRecovery = row.dispatch.isRecovery
         attempts = row.attempts
         nextAttemptAt = row.nextAttemptAt

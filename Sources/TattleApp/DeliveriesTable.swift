@@ -46,7 +46,7 @@ enum DeliveriesTable {
     /// `invocation.status_changed inv-1 RUNNING→FAILED`, with the task id for task events.
     static func describeEvent(_ event: Event) -> String {
         let subject = event.task.map { "\(event.invocation.id)/\($0.id)" } ?? event.invocation.id
-        let change = event.previousStatus.map { "\($0)→\(event.status)" } ?? event.status
+        let change = event.previousStatus.map { "\($0)→\(event.status)" } ?? event.status.rawValue
         return "\(event.type.rawValue) \(subject) \(change)"
     }
 

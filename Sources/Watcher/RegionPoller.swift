@@ -259,12 +259,12 @@ public actor RegionPoller {
 
     private func record(_ diff: Diff) {
         for event in diff.events {
-            metrics.event(type: event.type.rawValue, status: event.status)
+            metrics.event(type: event.type.rawValue, status: event.status.rawValue)
             var metadata: Logger.Metadata = [
                 "invocation_id": .string(event.invocation.id), "event_id": .string(event.id),
-                "type": .string(event.type.rawValue), "status": .string(event.status),
+                "type": .string(event.type.rawValue), "status": .string(event.status.rawValue),
             ]
-            if let previous = event.previousStatus { metadata["previous_status"] = .string(previous) }
+            if let previous = event.previousStatus { metadata["previous_status"] = .string(previous.rawValue) }
             if let task = event.task { metadata["task_id"] = .string(task.id) }
             logger.info("event", metadata: metadata)
         }

@@ -165,7 +165,7 @@ enum RulesScenario {
             let task =
                 taskLevel
                 ? TaskInfo(
-                    id: "invt-\(index)", instanceId: "ins-\(index % 50)", status: status,
+                    id: "invt-\(index)", instanceId: "ins-\(index % 50)", status: TaskStatus(rawValue: status),
                     exitCode: status == "FAILED" ? 1 : nil,
                     errorInfo: status == "FAILED" ? "exit status 1" : nil,
                     output: status == "FAILED"
@@ -178,10 +178,10 @@ enum RulesScenario {
                     previousStatus: "PENDING", status: status),
                 type: type, region: index % 3 == 0 ? "ap-shanghai" : "ap-guangzhou",
                 detectedAt: Date(timeIntervalSince1970: 1_795_000_000),
-                previousStatus: "PENDING", status: status,
+                previousStatus: "PENDING", status: EventStatus(rawValue: status, for: type),
                 invocation: InvocationInfo(
-                    id: invocationId, commandId: "cmd-\(index % 120)", commandName: command, status: status,
-                    taskCounts: [status: 3], instanceCount: 3
+                    id: invocationId, commandId: "cmd-\(index % 120)", commandName: command, status: InvocationStatus(rawValue: status),
+                    taskCounts: [TaskStatus(rawValue: status): 3], instanceCount: 3
                 ),
                 task: task
             )

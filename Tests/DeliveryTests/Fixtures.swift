@@ -12,8 +12,8 @@ enum Fixtures {
     static func event(_ n: Int, status: String = "FAILED") -> Event {
         Event(
             id: "evt_\(n)", type: .invocationStatusChanged, region: "ap-guangzhou", detectedAt: epoch,
-            previousStatus: "RUNNING", status: status,
-            invocation: InvocationInfo(id: "inv-\(n)", commandName: "deploy", status: status))
+            previousStatus: "RUNNING", status: EventStatus(rawValue: status, for: .invocationStatusChanged),
+            invocation: InvocationInfo(id: "inv-\(n)", commandName: "deploy", status: InvocationStatus(rawValue: status)))
     }
 
     static func row(

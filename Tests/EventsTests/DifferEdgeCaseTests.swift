@@ -18,7 +18,7 @@ struct DifferEdgeCaseTests {
         let first = try #require(diff.events.first)
         #expect(first.type == .invocationStatusChanged)
         #expect(first.previousStatus == nil)
-        #expect(first.status == status.rawValue)
+        #expect(first.status.rawValue == status.rawValue)
         // The PENDING task is first-seen noise; the SUCCESS one is reported.
         #expect(diff.events.dropFirst().map(\.task?.id) == ["invt-0002"])
         #expect(diff.events.dropFirst().map(\.previousStatus) == [nil])

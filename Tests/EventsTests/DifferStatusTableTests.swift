@@ -21,8 +21,8 @@ struct DifferStatusTableTests {
         }
         let event = try #require(diff.events.only)
         #expect(event.type == .invocationStatusChanged)
-        #expect(event.previousStatus == previous.rawValue)
-        #expect(event.status == current.rawValue)
+        #expect(event.previousStatus?.rawValue == previous.rawValue)
+        #expect(event.status.rawValue == current.rawValue)
         #expect(event.invocation.taskCounts == ["RUNNING": 1])
         #expect(event.invocation.instanceCount == 1)
         #expect((event.invocation.failedInstances != nil) == current.isTerminal)
@@ -44,8 +44,8 @@ struct DifferStatusTableTests {
         }
         let event = try #require(diff.events.only)
         #expect(event.type == .taskStatusChanged)
-        #expect(event.previousStatus == previous.rawValue)
-        #expect(event.status == current.rawValue)
+        #expect(event.previousStatus?.rawValue == previous.rawValue)
+        #expect(event.status.rawValue == current.rawValue)
         #expect(event.task?.id == "invt-0001")
         #expect(event.task?.instanceId == "ins-0001")
         #expect(event.invocation.status == "RUNNING")

@@ -39,8 +39,8 @@ struct StuckTests {
         #expect(diff.events.map(\.type) == (c.fires ? [.taskStuck] : []))
         if c.fires {
             let event = try #require(diff.events.first)
-            #expect(event.previousStatus == c.status.rawValue)
-            #expect(event.status == c.status.rawValue)
+            #expect(event.previousStatus?.rawValue == c.status.rawValue)
+            #expect(event.status.rawValue == c.status.rawValue)
             #expect(event.stuck?.seconds == c.elapsed)
             #expect(event.stuck?.since == Fixture.t0)
             #expect(diff.upserts.first?.tasks.first?.stuckFired == true)

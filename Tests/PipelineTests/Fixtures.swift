@@ -35,8 +35,9 @@ func failure(
         previousStatus: "RUNNING", status: status)
     let event = Event(
         id: id, type: .invocationStatusChanged, region: region, detectedAt: t0, previousStatus: "RUNNING",
-        status: status,
-        invocation: InvocationInfo(id: invocationId, commandName: command, status: status, instanceCount: 1))
+        status: EventStatus(rawValue: status, for: .invocationStatusChanged),
+        invocation: InvocationInfo(
+            id: invocationId, commandName: command, status: InvocationStatus(rawValue: status), instanceCount: 1))
     let state = InvocationState(
         id: invocationId, status: InvocationStatus(rawValue: status), statusSince: t0, timeout: 60,
         createdTime: t0.addingTimeInterval(-30), tasks: [])

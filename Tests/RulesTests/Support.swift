@@ -34,15 +34,17 @@ enum Support {
         type: EventType = .invocationStatusChanged, status: String = "FAILED", previous: String? = "RUNNING",
         command: String = "deploy-web", commandId: String = "cmd-1", invocationId: String = "inv-1",
         region: String = "ap-guangzhou", task: TaskInfo? = nil, stuck: StuckInfo? = nil,
-        taskCounts: [String: Int] = ["FAILED": 1, "SUCCESS": 2], description: String? = nil
+        taskCounts: [TaskStatus: Int] = ["FAILED": 1, "SUCCESS": 2], description: String? = nil
     ) -> Event {
         let id = EventID.make(
             type: type, region: region, invocationId: invocationId, taskId: task?.id, previousStatus: previous,
             status: status)
         return Event(
-            id: id, type: type, region: region, detectedAt: t0, previousStatus: previous, status: status,
+            id: id, type: type, region: region, detectedAt: t0,
+            previousStatus: previous.map { EventStatus(rawValue: $0, for: type) }, status: EventStatus(rawValue: status, for: type),
             invocation: InvocationInfo(
-                id: invocationId, commandId: commandId, commandName: command, description: description, status: status,
+                id: invocationId, commandId: commandId, commandName: command, description: description,
+                status: InvocationStatus(rawValue: status),
                 taskCounts: taskCounts, instanceCount: 3
             ),
             task: task, stuck: stuck

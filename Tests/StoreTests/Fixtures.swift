@@ -10,8 +10,9 @@ let t0 = Date(timeIntervalSince1970: 1_764_400_000)
 func event(_ id: String, invocation: String = "inv-1", status: String = "FAILED", at: Date = t0) -> Event {
     Event(
         id: id, type: .invocationStatusChanged, region: "ap-guangzhou", detectedAt: at, previousStatus: "RUNNING",
-        status: status,
-        invocation: InvocationInfo(id: invocation, commandName: "deploy", status: status, instanceCount: 2))
+        status: EventStatus(rawValue: status, for: .invocationStatusChanged),
+        invocation: InvocationInfo(
+            id: invocation, commandName: "deploy", status: InvocationStatus(rawValue: status), instanceCount: 2))
 }
 
 func dispatch(

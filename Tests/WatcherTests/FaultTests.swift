@@ -34,7 +34,7 @@ struct FaultTests {
             #expect(failures > 0, "the faults did reach the watcher")
 
             // Every task's events form one unbroken chain ending at the simulator's final status.
-            var last: [String: String] = [:]
+            var last: [String: EventStatus] = [:]
             for event in h.log.events where event.type == .taskStatusChanged {
                 let id = try #require(event.task?.id)
                 if let previous = last[id] {
@@ -47,13 +47,13 @@ struct FaultTests {
             for handle in handles {
                 for task in handle.taskIds {
                     let status = try #require(await h.simulator.taskStatus(taskId: task))
-                    #expect(last[task] == status.rawValue)
+                    #expect(last[task]?.rawValue == status.rawValue)
                 }
                 let invocation = h.log.events.filter {
                     $0.type == .invocationStatusChanged && $0.invocation.id == handle.invocationId
                 }
                 #expect(invocation.first?.previousStatus == nil)
-                #expect(invocation.last?.status == (await h.simulator.invocationStatus(handle.invocationId))?.rawValue)
+                #expect(invocation.last?.status.rawValue == (await h.simulator.invocationStatus(handle.invocationId))?.rawValue)
                 for (earlier, later) in zip(invocation, invocation.dropFirst()) {
                     #expect(later.previousStatus == earlier.status)
                 }

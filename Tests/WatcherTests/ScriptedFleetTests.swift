@@ -52,7 +52,7 @@ struct ScriptedFleetTests {
             #expect(failure.task?.exitCode == 3)
             #expect(failure.task?.output?.text == "step 1\nboom: disk full\n")
             #expect(failure.invocation.commandName == "deploy-web")
-            let end = try #require(h.log.events.first { $0.type == .invocationStatusChanged && $0.status == final })
+            let end = try #require(h.log.events.first { $0.type == .invocationStatusChanged && $0.status.rawValue == final })
             #expect(end.invocation.failedInstances?.map(\.taskId) == [bad])
             #expect(end.invocation.failedInstances?.first?.exitCode == 3)
             #expect(end.invocation.taskCounts == ["SUCCESS": 1, "FAILED": 1])

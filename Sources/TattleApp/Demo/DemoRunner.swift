@@ -59,7 +59,7 @@ public struct DemoRunner: Sendable {
         let daemon = Daemon(options: options, environment: environment) { events in
             for event in events {
                 counts.withLock { $0[event.type.rawValue, default: 0] += 1 }
-                guard event.type == .invocationStatusChanged || event.task.map({ TaskStatus(rawValue: $0.status).needsDetails }) == true
+                guard event.type == .invocationStatusChanged || event.task.map({ $0.status.needsDetails }) == true
                 else { continue }
                 var line = "  → \(event.type) \(event.invocation.commandName ?? event.invocation.id) "
                 line += "\(event.previousStatus ?? "new") → \(event.status)"

@@ -172,8 +172,8 @@ enum StatusPage {
         let bad =
             ["FAILED", "PARTIAL_FAILED", "TIMEOUT", "CANCELLED", "PARTIAL_CANCELLED"].contains(event.status)
             || event.type.rawValue.hasSuffix("stuck")
-        let new = "<span class=\"\(bad ? "bad" : event.status == "SUCCESS" ? "ok" : "")\">\(h(event.status))</span>"
-        return (event.previousStatus.map { h($0) + " → " } ?? "") + new
+        let new = "<span class=\"\(bad ? "bad" : event.status == "SUCCESS" ? "ok" : "")\">\(h(event.status.rawValue))</span>"
+        return (event.previousStatus.map { h($0.rawValue) + " → " } ?? "") + new
     }
 
     /// The task's instance, or the failed instances of an invocation, or its instance count.
