@@ -185,6 +185,6 @@ package enum StatusClass {
 
     /// Whether the event reports success (what clears a recorded failure).
     package static func isSuccess(_ event: Event) -> Bool {
-        (event.type == .invocationStatusChanged || event.type == .taskStatusChanged) && event.status == "SUCCESS"
+        (event.type == .invocationStatusChanged || event.type == .taskStatusChanged) && event.status.isSuccess
     }
 }

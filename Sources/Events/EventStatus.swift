@@ -49,6 +49,14 @@ public enum EventStatus: Hashable, Sendable, Encodable, CustomStringConvertible,
         }
     }
 
+    /// Whether the status is `SUCCESS`.
+    public var isSuccess: Bool {
+        switch self {
+        case .invocation(let status): status == .success
+        case .task(let status): status == .success
+        }
+    }
+
     /// Whether the status is a failure at its level.
     public var isFailure: Bool {
         switch self {

@@ -101,7 +101,7 @@ public actor RulesCommitSink: CycleSink {
         for event in diff.events {
             let receivers = evaluation.dispatches.filter { $0.eventId == event.id }.map(\.receiver)
             logger.info(
-                "event \(event.type) \(event.previousStatus ?? "new") → \(event.status)",
+                "event \(event.type) \(event.previousStatus?.rawValue ?? "new") → \(event.status)",
                 metadata: [
                     "invocation_id": "\(event.invocation.id)", "event_id": "\(event.id)", "region": "\(event.region)",
                     "account": "\(event.account ?? WatchUnit.defaultAccount)",

@@ -13,7 +13,7 @@ enum Headline {
     static func emoji(_ event: Event, isRecovery: Bool) -> String {
         if isRecovery { return "✅" }
         if event.type == .invocationStuck || event.type == .taskStuck { return "⏳" }
-        switch event.status {
+        switch event.status.rawValue {
         case "SUCCESS": return "✅"
         case "FAILED", "START_FAILED", "DELIVER_FAILED", "PARTIAL_FAILED": return "❌"
         case "TIMEOUT", "TASK_TIMEOUT": return "⏰"

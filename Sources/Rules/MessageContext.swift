@@ -122,9 +122,8 @@ struct EventContext: MustacheParent {
         if event.type.isTaskLevel { return StatusClass.isFailure(event) ? 1 : 0 }
         if let failed = event.invocation.failedInstances { return failed.count }
         return event.invocation.taskCounts.reduce(0) { total, entry in
-            ["FAILED", "TIMEOUT", "TASK_TIMEOUT", "START_FAILED", "DELIVER_FAILED", "CANCELLED", "TERMINATED"].contains(
-                entry.key)
-                ? total + entry.value : total
+            // FAILED, TIMEOUT, TASK_TIMEOUT, START_FAILED, DELIVER_FAILED, CANCELLED and TERMINATED.
+            entry.key.isFailure || entry.key == .cancelled || entry.key == .terminated ? total + entry.value : total
         }
     }
 }

@@ -268,7 +268,7 @@ public enum Presets {
     /// Discord embed colour: red for failures, amber for stuck, green for success and recovery.
     static func color(events: [Event], isRecovery: Bool) -> Int {
         guard let event = events.first else { return 0x99AAB5 }
-        if isRecovery || event.status == "SUCCESS" { return 0x2EB67D }
+        if isRecovery || event.status.isSuccess { return 0x2EB67D }
         if event.stuck != nil { return 0xECB22E }
         return StatusClass.isFailure(event) ? 0xE01E5A : 0x99AAB5
     }

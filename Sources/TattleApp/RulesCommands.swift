@@ -72,7 +72,7 @@ public enum RulesCommands {
         let evaluation = engine.evaluate(event, now: at, memory: memory, explain: true)
 
         text +=
-            "Event \(event.id): \(event.type) \(event.previousStatus ?? "∅") → \(event.status) (\(event.unitLabel)) at \(at.formatted(.iso8601))\n\n"
+            "Event \(event.id): \(event.type) \(event.previousStatus?.rawValue ?? "∅") → \(event.status) (\(event.unitLabel)) at \(at.formatted(.iso8601))\n\n"
         for trace in evaluation.trace { text += "  " + trace.description + "\n" }
         if evaluation.dispatches.isEmpty {
             text += "\nNo receiver would be notified.\n"

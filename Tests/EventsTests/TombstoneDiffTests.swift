@@ -26,7 +26,7 @@ struct TombstoneDiffTests {
         let diff = differ.diff(
             previous: [:], observed: [back], tombstones: ["inv-0001": tombstone], now: later, region: Fixture.region)
         #expect(
-            diff.events.map { "\($0.type.rawValue) \($0.task?.id ?? "-") \($0.previousStatus ?? "nil")→\($0.status)" }
+            diff.events.map { "\($0.type.rawValue) \($0.task?.id ?? "-") \($0.previousStatus?.rawValue ?? "nil")→\($0.status)" }
                 == ["invocation.status_changed - RUNNING→SUCCESS", "task.status_changed invt-0001 RUNNING→SUCCESS"])
         #expect(diff.forgottenTombstones == ["inv-0001"])
         #expect(diff.upserts.map(\.id) == ["inv-0001"])

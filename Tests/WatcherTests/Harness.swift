@@ -116,6 +116,6 @@ struct Harness {
 extension Event {
     /// `type task-or-dash previous→status`, for readable expectations.
     var line: String {
-        "\(type.rawValue) \(task?.id ?? "-") \(previousStatus ?? "nil")→\(status)"
+        "\(type.rawValue) \(task?.id ?? "-") \(previousStatus?.rawValue ?? "nil")→\(status)"
     }
 }

@@ -62,7 +62,7 @@ public struct DemoRunner: Sendable {
                 guard event.type == .invocationStatusChanged || event.task.map({ $0.status.needsDetails }) == true
                 else { continue }
                 var line = "  → \(event.type) \(event.invocation.commandName ?? event.invocation.id) "
-                line += "\(event.previousStatus ?? "new") → \(event.status)"
+                line += "\(event.previousStatus?.rawValue ?? "new") → \(event.status)"
                 if let task = event.task {
                     line += " on \(task.instanceId)" + (task.exitCode.map { " (exit \($0))" } ?? "")
                 }

@@ -170,9 +170,9 @@ enum StatusPage {
     /// `RUNNING → FAILED`, coloured by the new status.
     static func statusChange(_ event: Event) -> String {
         let bad =
-            ["FAILED", "PARTIAL_FAILED", "TIMEOUT", "CANCELLED", "PARTIAL_CANCELLED"].contains(event.status)
+            ["FAILED", "PARTIAL_FAILED", "TIMEOUT", "CANCELLED", "PARTIAL_CANCELLED"].contains(event.status.rawValue)
             || event.type.rawValue.hasSuffix("stuck")
-        let new = "<span class=\"\(bad ? "bad" : event.status == "SUCCESS" ? "ok" : "")\">\(h(event.status.rawValue))</span>"
+        let new = "<span class=\"\(bad ? "bad" : event.status.isSuccess ? "ok" : "")\">\(h(event.status.rawValue))</span>"
         return (event.previousStatus.map { h($0.rawValue) + " → " } ?? "") + new
     }
 
