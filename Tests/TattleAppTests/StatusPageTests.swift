@@ -104,7 +104,12 @@ struct StatusPageTests {
                 try await daemon.waitUntilReady()
                 await runScriptedFleet()
                 await simulator.advance(by: .milliseconds(1200))
-                try await Task.sleep(for: .milliseconds(700))
+                // Let the daemon see the fleet running (two listings that arrived after the advance),
+                // so the failures are changes with a previous status, however loaded the machine.
+                let listed = await simulator.calls.filter { $0.action == "DescribeInvocations" }.count
+                try await eventually("a listing of the running fleet", timeout: .seconds(20)) {
+                    await simulator.calls.filter { $0.action == "DescribeInvocations" }.count >= listed + 2
+                }
                 await simulator.advance(by: .seconds(3))
                 try await eventually("a dead letter", timeout: .seconds(20)) {
                     let dead = try await StatusPageTests.request(daemon, "GET", "/api/v1/deliveries?state=dead")
