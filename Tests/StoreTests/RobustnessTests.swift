@@ -1,6 +1,7 @@
 import Events
 import Foundation
 import GRDB
+import Outbox
 import Rules
 import Store
 import Testing
