@@ -45,7 +45,7 @@ public final class PostgresServer: Sendable {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try Data("\(getpid())\n".utf8).write(to: directory.appendingPathComponent("owner.pid"))
         if getuid() == 0 { try await run("/usr/bin/chown", ["-R", "postgres", directory.path], asServerUser: false) }
-        let server = PostgresServer(port: Int(try FreePort.pick()), directory: directory, durable: durable)
+        var server = PostgresServer(port: Int(try FreePort.pick()), directory: directory, durable: durable)
         try await run(
             binaries.appendingPathComponent("initdb").path,
             [
@@ -53,8 +53,28 @@ public final class PostgresServer: Sendable {
                 "--no-instructions",
             ])
         RunningServers.register(server)
-        try await server.start()
-        return server
+        // A picked port is free when picked, not when the server binds it: with the whole suite
+        // running, a client's ephemeral port can take it in between. Try another port then.
+        for attempt in 1... {
+            do {
+                try await server.start()
+                return server
+            } catch {
+                let log = server.logTail()
+                guard attempt < 3, log.contains("could not bind") || log.contains("Address already in use") else {
+                    throw TestSupportError("\(error)\nserver log:\n\(log)")
+                }
+                server = PostgresServer(port: Int(try FreePort.pick()), directory: directory, durable: durable)
+                RunningServers.register(server)
+            }
+        }
+        fatalError("unreachable")
+    }
+
+    /// The last lines of the server's log (why it did not start).
+    func logTail() -> String {
+        let text = (try? String(contentsOf: directory.appendingPathComponent("server.log"), encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").suffix(15).joined(separator: "\n")
     }
 
     var dataDirectory: String { directory.appendingPathComponent("data").path }
