@@ -35,16 +35,18 @@ public final class PythonServer: Sendable {
         let stderr = Pipe()
         process.standardOutput = stdout
         process.standardError = stderr
-        // At end of file the handler would be called again and again with no data: unset it then.
-        stdout.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            if data.isEmpty { handle.readabilityHandler = nil } else { output.append(stdout: data) }
-        }
-        stderr.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            if data.isEmpty { handle.readabilityHandler = nil } else { output.append(stderr: data) }
-        }
         try process.run()
+        // Each pipe is read by a thread of its own until end of file, not by a `readabilityHandler`:
+        // that is a dispatch source on the descriptor, and a pipe closed while its source is still
+        // registered crashes libdispatch's event loop (seen as SIGSEGV in `_dispatch_event_loop_drain`).
+        let outHandle = stdout.fileHandleForReading
+        let errHandle = stderr.fileHandleForReading
+        Thread.detachNewThread {
+            while case let data = outHandle.availableData, !data.isEmpty { output.append(stdout: data) }
+        }
+        Thread.detachNewThread {
+            while case let data = errHandle.availableData, !data.isEmpty { output.append(stderr: data) }
+        }
         ChildProcesses.register(process.processIdentifier)
 
         let deadline = ContinuousClock.now + timeout
