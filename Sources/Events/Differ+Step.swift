@@ -125,11 +125,8 @@ extension Differ {
             }
         }
         return InvocationInfo(
-            id: observation.id, commandId: observation.commandId, commandName: observation.commandName,
-            description: observation.description, instanceKind: observation.instanceKind,
-            source: observation.source, username: observation.username, createdTime: observation.createdTime,
-            startTime: observation.startTime, endTime: observation.endTime, timeout: observation.timeout,
-            status: observation.status, taskCounts: counts, instanceCount: state.tasks.count,
-            failedInstances: failed)
+            id: observation.id, status: observation.status, metadata: observation.metadata,
+            taskCounts: counts, instanceCount: state.tasks.count, failedInstances: failed
+        )
     }
 }

@@ -1,26 +1,17 @@
 import Foundation
 
 /// The invocation an event belongs to: its metadata as TAT reports it plus derived task counts.
+///
+/// The metadata's fields read as the invocation's own (`event.invocation.commandName`) and are
+/// encoded flat beside ``id`` and ``status``, so the JSON is the documented `invocation` object.
+@dynamicMemberLookup
 public struct InvocationInfo: Codable, Sendable, Hashable {
     /// `inv-…`
     public var id: String
-    /// `cmd-…`; commands sent with RunCommand are temporary.
-    public var commandId: String?
-    public var commandName: String?
-    public var description: String?
-    /// `CVM` or `LIGHTHOUSE`.
-    public var instanceKind: String?
-    /// `USER` (called by a user) or `INVOKER` (scheduled run); upper-cased.
-    public var source: String?
-    /// The OS user the command runs as.
-    public var username: String?
-    public var createdTime: Date?
-    public var startTime: Date?
-    public var endTime: Date?
-    /// The command timeout in seconds.
-    public var timeout: Int?
     /// The invocation's current status.
     public var status: InvocationStatus
+    /// Command, times, timeout and the rest, as the observation carried them.
+    public var metadata: InvocationMetadata
     /// Number of tasks in each status (a JSON object keyed by the raw status value).
     public var taskCounts: [TaskStatus: Int]
     /// Number of instances (tasks) in the invocation.
@@ -29,26 +20,46 @@ public struct InvocationInfo: Codable, Sendable, Hashable {
     public var failedInstances: [InstanceOutcome]?
 
     public init(
-        id: String, commandId: String? = nil, commandName: String? = nil, description: String? = nil,
-        instanceKind: String? = nil, source: String? = nil, username: String? = nil, createdTime: Date? = nil,
-        startTime: Date? = nil, endTime: Date? = nil, timeout: Int? = nil, status: InvocationStatus,
+        id: String, status: InvocationStatus, metadata: InvocationMetadata = InvocationMetadata(),
         taskCounts: [TaskStatus: Int] = [:], instanceCount: Int = 0, failedInstances: [InstanceOutcome]? = nil
     ) {
         self.id = id
-        self.commandId = commandId
-        self.commandName = commandName
-        self.description = description
-        self.instanceKind = instanceKind
-        self.source = source
-        self.username = username
-        self.createdTime = createdTime
-        self.startTime = startTime
-        self.endTime = endTime
-        self.timeout = timeout
         self.status = status
+        self.metadata = metadata
         self.taskCounts = taskCounts
         self.instanceCount = instanceCount
         self.failedInstances = failedInstances
+    }
+
+    /// A metadata field, read and written as the invocation's own.
+    @inlinable
+    public subscript<Value>(dynamicMember field: WritableKeyPath<InvocationMetadata, Value>) -> Value {
+        get { metadata[keyPath: field] }
+        set { metadata[keyPath: field] = newValue }
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case id, status, taskCounts, instanceCount, failedInstances
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.id = try container.decode(String.self, forKey: .id)
+        self.status = try container.decode(InvocationStatus.self, forKey: .status)
+        self.metadata = try InvocationMetadata(from: decoder)
+        self.taskCounts = try container.decode([TaskStatus: Int].self, forKey: .taskCounts)
+        self.instanceCount = try container.decode(Int.self, forKey: .instanceCount)
+        self.failedInstances = try container.decodeIfPresent([InstanceOutcome].self, forKey: .failedInstances)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        try metadata.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(status, forKey: .status)
+        try container.encode(taskCounts, forKey: .taskCounts)
+        try container.encode(instanceCount, forKey: .instanceCount)
+        try container.encodeIfPresent(failedInstances, forKey: .failedInstances)
     }
 }
 

@@ -1,49 +1,36 @@
 import Foundation
 
 /// One invocation as a poll saw it: everything an event needs, free of any API type so that the
-/// differ stays pure. The watcher maps TAT's `Invocation` into this.
+/// differ stays pure. The watcher maps TAT's `Invocation` into this. The metadata's fields read as
+/// the observation's own (`observation.commandName`).
+@dynamicMemberLookup
 public struct ObservedInvocation: Sendable, Hashable {
     /// `inv-…`
     public var id: String
     /// The status TAT reported (unknown values are carried through).
     public var status: InvocationStatus
-    public var commandId: String?
-    public var commandName: String?
-    public var description: String?
-    /// `CVM` or `LIGHTHOUSE`.
-    public var instanceKind: String?
-    /// `USER` or `INVOKER`, upper-cased.
-    public var source: String?
-    public var username: String?
-    public var createdTime: Date?
-    public var startTime: Date?
-    public var endTime: Date?
-    /// The command timeout in seconds (drives the RUNNING stuck limit).
-    public var timeout: Int?
+    /// Command, times, timeout and the rest, as events carry them.
+    public var metadata: InvocationMetadata
     /// One task per instance. The differ is fastest when these are sorted by id (the watcher sorts them),
     /// but any order is accepted.
     public var tasks: [ObservedTask]
 
-    /// Creates an observation; metadata defaults to nil and tasks to none.
+    /// Creates an observation; metadata defaults to none and tasks to none.
     public init(
-        id: String, status: InvocationStatus, commandId: String? = nil, commandName: String? = nil,
-        description: String? = nil, instanceKind: String? = nil, source: String? = nil, username: String? = nil,
-        createdTime: Date? = nil, startTime: Date? = nil, endTime: Date? = nil, timeout: Int? = nil,
+        id: String, status: InvocationStatus, metadata: InvocationMetadata = InvocationMetadata(),
         tasks: [ObservedTask] = []
     ) {
         self.id = id
         self.status = status
-        self.commandId = commandId
-        self.commandName = commandName
-        self.description = description
-        self.instanceKind = instanceKind
-        self.source = source
-        self.username = username
-        self.createdTime = createdTime
-        self.startTime = startTime
-        self.endTime = endTime
-        self.timeout = timeout
+        self.metadata = metadata
         self.tasks = tasks
+    }
+
+    /// A metadata field, read and written as the observation's own.
+    @inlinable
+    public subscript<Value>(dynamicMember field: WritableKeyPath<InvocationMetadata, Value>) -> Value {
+        get { metadata[keyPath: field] }
+        set { metadata[keyPath: field] = newValue }
     }
 }
 

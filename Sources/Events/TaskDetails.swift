@@ -1,15 +1,15 @@
 import Foundation
 
-/// What `DescribeInvocationTasks` adds about a task that ended badly; merged into events by
-/// ``Diff/enrich(with:)``.
-public struct TaskDetails: Sendable, Hashable {
+/// What `DescribeInvocationTasks` adds about a task that ended badly: the watcher maps it once from
+/// the API record, ``Diff/enrich(with:)`` merges it into events, and ``TaskInfo/details`` carries it.
+public struct TaskDetails: Codable, Sendable, Hashable {
     /// The command's exit code.
     public var exitCode: Int?
     /// TAT's error message.
     public var errorInfo: String?
-    /// Output bytes TAT dropped.
+    /// Output bytes TAT itself dropped (its output limit is 24 KB).
     public var dropped: Int?
-    /// The bounded tail of the decoded output.
+    /// The last part of the decoded output, UTF-8 safe and bounded.
     public var output: OutputTail?
     public var startTime: Date?
     public var endTime: Date?
@@ -25,6 +25,16 @@ public struct TaskDetails: Sendable, Hashable {
         self.output = output
         self.startTime = startTime
         self.endTime = endTime
+    }
+
+    /// Takes every field `newer` has, keeping this one's where `newer` has none.
+    public mutating func update(with newer: TaskDetails) {
+        exitCode = newer.exitCode ?? exitCode
+        errorInfo = newer.errorInfo ?? errorInfo
+        dropped = newer.dropped ?? dropped
+        output = newer.output ?? output
+        startTime = newer.startTime ?? startTime
+        endTime = newer.endTime ?? endTime
     }
 }
 
@@ -52,15 +62,8 @@ extension Diff {
     public mutating func enrich(with details: [String: TaskDetails]) {
         guard !details.isEmpty else { return }
         for index in events.indices {
-            if events[index].type == .taskStatusChanged, let task = events[index].task, let found = details[task.id] {
-                var enriched = task
-                enriched.exitCode = found.exitCode ?? task.exitCode
-                enriched.errorInfo = found.errorInfo ?? task.errorInfo
-                enriched.dropped = found.dropped ?? task.dropped
-                enriched.output = found.output ?? task.output
-                enriched.startTime = found.startTime ?? task.startTime
-                enriched.endTime = found.endTime ?? task.endTime
-                events[index].task = enriched
+            if events[index].type == .taskStatusChanged, let id = events[index].task?.id, let found = details[id] {
+                events[index].task?.details.update(with: found)
             }
             if var failed = events[index].invocation.failedInstances {
                 for slot in failed.indices {

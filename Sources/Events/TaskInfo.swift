@@ -1,6 +1,10 @@
 import Foundation
 
 /// One instance's task, carried by `task.*` events.
+///
+/// What `DescribeInvocationTasks` adds (exit code, error, output, times) is its ``details``, whose
+/// fields read as the task's own (`task.exitCode`) and are encoded flat beside ``id`` and ``status``.
+@dynamicMemberLookup
 public struct TaskInfo: Codable, Sendable, Hashable {
     /// `invt-…`
     public var id: String
@@ -9,30 +13,41 @@ public struct TaskInfo: Codable, Sendable, Hashable {
     /// The task's current status.
     public var status: TaskStatus
     /// Present when the task ended badly (FAILED, TIMEOUT, TASK_TIMEOUT, START_FAILED,
-    /// DELIVER_FAILED) and the details could be fetched.
-    public var exitCode: Int?
-    /// TAT's error message for the task, when it has one.
-    public var errorInfo: String?
-    /// Output bytes TAT itself dropped (its output limit is 24 KB).
-    public var dropped: Int?
-    /// The last part of the decoded output, UTF-8 safe and bounded.
-    public var output: OutputTail?
-    public var startTime: Date?
-    public var endTime: Date?
+    /// DELIVER_FAILED) and the details could be fetched; empty otherwise.
+    public var details: TaskDetails
 
-    public init(
-        id: String, instanceId: String, status: TaskStatus, exitCode: Int? = nil, errorInfo: String? = nil,
-        dropped: Int? = nil, output: OutputTail? = nil, startTime: Date? = nil, endTime: Date? = nil
-    ) {
+    public init(id: String, instanceId: String, status: TaskStatus, details: TaskDetails = TaskDetails()) {
         self.id = id
         self.instanceId = instanceId
         self.status = status
-        self.exitCode = exitCode
-        self.errorInfo = errorInfo
-        self.dropped = dropped
-        self.output = output
-        self.startTime = startTime
-        self.endTime = endTime
+        self.details = details
+    }
+
+    /// A details field, read and written as the task's own.
+    @inlinable
+    public subscript<Value>(dynamicMember field: WritableKeyPath<TaskDetails, Value>) -> Value {
+        get { details[keyPath: field] }
+        set { details[keyPath: field] = newValue }
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case id, instanceId, status
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.id = try container.decode(String.self, forKey: .id)
+        self.instanceId = try container.decode(String.self, forKey: .instanceId)
+        self.status = try container.decode(TaskStatus.self, forKey: .status)
+        self.details = try TaskDetails(from: decoder)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        try details.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(instanceId, forKey: .instanceId)
+        try container.encode(status, forKey: .status)
     }
 }
 

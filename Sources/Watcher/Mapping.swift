@@ -21,11 +21,16 @@ enum Mapping {
         }
         tasks.sort { $0.id < $1.id }
         return ObservedInvocation(
-            id: id, status: InvocationStatus(rawValue: status), commandId: invocation.commandId,
-            commandName: invocation.commandName, description: invocation.description,
-            instanceKind: invocation.instanceKind, source: invocation.invocationSource?.uppercased(),
-            username: invocation.username, createdTime: invocation.createdTime, startTime: invocation.startTime,
-            endTime: invocation.endTime, timeout: invocation.timeout, tasks: tasks)
+            id: id, status: InvocationStatus(rawValue: status),
+            metadata: InvocationMetadata(
+                commandId: invocation.commandId, commandName: invocation.commandName,
+                description: invocation.description, instanceKind: invocation.instanceKind,
+                source: invocation.invocationSource?.uppercased(), username: invocation.username,
+                createdTime: invocation.createdTime, startTime: invocation.startTime, endTime: invocation.endTime,
+                timeout: invocation.timeout
+            ),
+            tasks: tasks
+        )
     }
 
     /// What makes `invocation` malformed, for the quarantine log line.

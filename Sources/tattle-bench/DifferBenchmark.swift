@@ -23,8 +23,9 @@ enum DifferBenchmark {
             }.sorted { $0.id < $1.id }
             observed.append(
                 ObservedInvocation(
-                    id: "inv-\(index)", status: index % 2 == 0 ? .running : .success, createdTime: origin,
-                    timeout: 3600, tasks: tasks))
+                    id: "inv-\(index)", status: index % 2 == 0 ? .running : .success,
+                    metadata: InvocationMetadata(createdTime: origin, timeout: 3600), tasks: tasks
+                ))
         }
         let differ = Differ()
         var snapshot: [String: InvocationState] = [:]

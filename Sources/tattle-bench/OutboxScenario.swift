@@ -80,8 +80,10 @@ enum OutboxScenario {
                 id: "evt-\(tag)-\(index)", type: .invocationStatusChanged, region: "ap-guangzhou", detectedAt: now,
                 previousStatus: "RUNNING", status: "FAILED",
                 invocation: InvocationInfo(
-                    id: "inv-\(tag)-\(index)", commandId: "cmd-bench", commandName: "deploy-web", status: "FAILED",
-                    taskCounts: ["FAILED": 1], instanceCount: 1))
+                    id: "inv-\(tag)-\(index)", status: "FAILED",
+                    metadata: InvocationMetadata(commandId: "cmd-bench", commandName: "deploy-web"),
+                    taskCounts: ["FAILED": 1], instanceCount: 1
+                ))
         }
     }
 

@@ -166,10 +166,11 @@ enum RulesScenario {
                 taskLevel
                 ? TaskInfo(
                     id: "invt-\(index)", instanceId: "ins-\(index % 50)", status: TaskStatus(rawValue: status),
-                    exitCode: status == "FAILED" ? 1 : nil,
-                    errorInfo: status == "FAILED" ? "exit status 1" : nil,
-                    output: status == "FAILED"
+                    details: TaskDetails(
+                        exitCode: status == "FAILED" ? 1 : nil, errorInfo: status == "FAILED" ? "exit status 1" : nil,
+                        output: status == "FAILED"
                         ? OutputTail(text: "step 1\nstep 2\nerror: something broke\n", omittedBytes: 0) : nil
+                    )
                 ) : nil
             let type: EventType = taskLevel ? .taskStatusChanged : .invocationStatusChanged
             return Event(
@@ -180,7 +181,8 @@ enum RulesScenario {
                 detectedAt: Date(timeIntervalSince1970: 1_795_000_000),
                 previousStatus: "PENDING", status: EventStatus(rawValue: status, for: type),
                 invocation: InvocationInfo(
-                    id: invocationId, commandId: "cmd-\(index % 120)", commandName: command, status: InvocationStatus(rawValue: status),
+                    id: invocationId, status: InvocationStatus(rawValue: status),
+                    metadata: InvocationMetadata(commandId: "cmd-\(index % 120)", commandName: command),
                     taskCounts: [TaskStatus(rawValue: status): 3], instanceCount: 3
                 ),
                 task: task

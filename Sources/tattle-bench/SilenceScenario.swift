@@ -83,7 +83,10 @@ enum SilenceScenario {
                 let event = Event(
                     id: "evt-\(index)", type: .invocationStatusChanged, region: "ap-guangzhou", detectedAt: start,
                     previousStatus: "RUNNING", status: "FAILED",
-                    invocation: InvocationInfo(id: "inv-\(index)", commandName: "bench-\(index % 10)", status: "FAILED")
+                    invocation: InvocationInfo(
+                        id: "inv-\(index)", status: "FAILED",
+                        metadata: InvocationMetadata(commandName: "bench-\(index % 10)")
+                    )
                 )
                 try await store.commit(
                     CycleCommit(

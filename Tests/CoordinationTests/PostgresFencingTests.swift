@@ -43,7 +43,10 @@ struct PostgresFencingTests {
             previousStatus: "RUNNING", status: "FAILED")
         let event = Event(
             id: id, type: .invocationStatusChanged, region: "ap-guangzhou", detectedAt: date, previousStatus: "RUNNING",
-            status: "FAILED", invocation: InvocationInfo(id: invocation, commandName: "deploy", status: "FAILED", instanceCount: 1),
+            status: "FAILED", invocation: InvocationInfo(
+                id: invocation, status: "FAILED", metadata: InvocationMetadata(commandName: "deploy"),
+                instanceCount: 1
+            ),
             account: "prod")
         return Diff(
             events: [event],

@@ -42,10 +42,14 @@ struct DigestSplitTests {
         Event(
             id: "evt_\(n)", type: .taskStatusChanged, region: "ap-shanghai", detectedAt: Fixtures.epoch,
             previousStatus: "RUNNING", status: "FAILED",
-            invocation: InvocationInfo(id: "inv-\(n)", commandName: "部署-订单服务-\(n)", status: "FAILED", instanceCount: 1),
+            invocation: InvocationInfo(
+                id: "inv-\(n)", status: "FAILED", metadata: InvocationMetadata(commandName: "部署-订单服务-\(n)"),
+                instanceCount: 1
+            ),
             task: TaskInfo(
-                id: "invt-\(n)", instanceId: "ins-\(n)", status: "FAILED", exitCode: 1,
-                errorInfo: "部署失败：镜像拉取错误，连接被拒绝（第\(n)次）"))
+                id: "invt-\(n)", instanceId: "ins-\(n)", status: "FAILED",
+                details: TaskDetails(exitCode: 1, errorInfo: "部署失败：镜像拉取错误，连接被拒绝（第\(n)次）")
+            ))
     }
 
     static func rows(_ count: Int, receiver: String) -> [OutboxRow] {

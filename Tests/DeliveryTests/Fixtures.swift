@@ -13,7 +13,10 @@ enum Fixtures {
         Event(
             id: "evt_\(n)", type: .invocationStatusChanged, region: "ap-guangzhou", detectedAt: epoch,
             previousStatus: "RUNNING", status: EventStatus(rawValue: status, for: .invocationStatusChanged),
-            invocation: InvocationInfo(id: "inv-\(n)", commandName: "deploy", status: InvocationStatus(rawValue: status)))
+            invocation: InvocationInfo(
+                id: "inv-\(n)", status: InvocationStatus(rawValue: status),
+                metadata: InvocationMetadata(commandName: "deploy")
+            ))
     }
 
     static func row(

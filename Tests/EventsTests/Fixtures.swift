@@ -21,8 +21,13 @@ enum Fixture {
         created: Date = t0, timeout: Int? = 60
     ) -> ObservedInvocation {
         ObservedInvocation(
-            id: id, status: status, commandId: "cmd-1", commandName: "deploy", instanceKind: "CVM", source: "USER",
-            createdTime: created, timeout: timeout, tasks: tasks)
+            id: id, status: status,
+            metadata: InvocationMetadata(
+                commandId: "cmd-1", commandName: "deploy", instanceKind: "CVM", source: "USER", createdTime: created,
+                timeout: timeout
+            ),
+            tasks: tasks
+        )
     }
 
     /// The state the differ would have recorded for `observation` first seen at `at`.

@@ -37,7 +37,9 @@ func failure(
         id: id, type: .invocationStatusChanged, region: region, detectedAt: t0, previousStatus: "RUNNING",
         status: EventStatus(rawValue: status, for: .invocationStatusChanged),
         invocation: InvocationInfo(
-            id: invocationId, commandName: command, status: InvocationStatus(rawValue: status), instanceCount: 1))
+            id: invocationId, status: InvocationStatus(rawValue: status),
+            metadata: InvocationMetadata(commandName: command), instanceCount: 1
+        ))
     let state = InvocationState(
         id: invocationId, status: InvocationStatus(rawValue: status), statusSince: t0, timeout: 60,
         createdTime: t0.addingTimeInterval(-30), tasks: [])

@@ -71,7 +71,7 @@ struct SerialisedCommitTests {
                 type: .invocationStatusChanged, region: region, invocationId: invocation, taskId: nil,
                 previousStatus: "RUNNING", status: "FAILED"),
             type: .invocationStatusChanged, region: region, detectedAt: t0, previousStatus: "RUNNING",
-            status: "FAILED", invocation: InvocationInfo(id: invocation, commandName: "deploy", status: "FAILED"))
+            status: "FAILED", invocation: InvocationInfo(id: invocation, status: "FAILED", metadata: InvocationMetadata(commandName: "deploy")))
         return Diff(
             events: [event],
             upserts: [InvocationState(id: invocation, status: .failed, statusSince: t0)])

@@ -8,8 +8,9 @@ import Testing
     static let taskWithoutError = Support.event(
         type: .taskStatusChanged, status: "TIMEOUT",
         task: TaskInfo(
-            id: "invt-2", instanceId: "ins-2", status: "TIMEOUT", exitCode: 0,
-            output: OutputTail(text: "\n\n", omittedBytes: 0))
+            id: "invt-2", instanceId: "ins-2", status: "TIMEOUT",
+            details: TaskDetails(exitCode: 0, output: OutputTail(text: "\n\n", omittedBytes: 0))
+        )
     )
 
     static let batches: [[Event]] =

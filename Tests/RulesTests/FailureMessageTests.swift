@@ -31,9 +31,11 @@ import Testing
             id: "evt_golden_deploy_web", type: .invocationStatusChanged, region: "ap-guangzhou",
             detectedAt: Support.t0, previousStatus: "RUNNING", status: "PARTIAL_FAILED",
             invocation: InvocationInfo(
-                id: "inv-rel00001", commandId: "cmd-deploy0a", commandName: "deploy-web", status: "PARTIAL_FAILED",
+                id: "inv-rel00001", status: "PARTIAL_FAILED",
+                metadata: InvocationMetadata(commandId: "cmd-deploy0a", commandName: "deploy-web"),
                 taskCounts: ["SUCCESS": total - failed, "FAILED": failed], instanceCount: total,
-                failedInstances: instances))
+                failedInstances: instances
+            ))
     }
 
     static func text(_ type: String, _ format: String?, _ path: [String], _ event: Event) throws -> String {

@@ -8,8 +8,11 @@ import Testing
     static let failedTask = Support.event(
         type: .taskStatusChanged, status: "FAILED", command: "deploy-web",
         task: TaskInfo(
-            id: "invt-1", instanceId: "ins-1", status: "FAILED", exitCode: 2, errorInfo: "boom",
-            output: OutputTail(text: "line1\nerror: disk full\n", omittedBytes: 0))
+            id: "invt-1", instanceId: "ins-1", status: "FAILED",
+            details: TaskDetails(
+                exitCode: 2, errorInfo: "boom", output: OutputTail(text: "line1\nerror: disk full\n", omittedBytes: 0)
+            )
+        )
     )
 
     /// (match object, expected) against ``failedTask``.

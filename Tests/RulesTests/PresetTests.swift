@@ -13,8 +13,10 @@ import Testing
         return Support.event(
             type: .taskStatusChanged, status: "FAILED", command: "deploy-\"web\"\\{{x}}",
             task: TaskInfo(
-                id: "invt-1", instanceId: "ins-1", status: "FAILED", exitCode: 1, errorInfo: hostile,
-                output: OutputTail(text: hostile + "\n" + cjk, omittedBytes: 10)
+                id: "invt-1", instanceId: "ins-1", status: "FAILED",
+                details: TaskDetails(
+                    exitCode: 1, errorInfo: hostile, output: OutputTail(text: hostile + "\n" + cjk, omittedBytes: 10)
+                )
             ),
             description: hostile
         )
@@ -189,8 +191,9 @@ import Testing
         let event = Support.event(
             type: .taskStatusChanged, status: "FAILED",
             task: TaskInfo(
-                id: "invt-9", instanceId: "ins-9", status: "FAILED", exitCode: 137, errorInfo: "killed",
-                output: OutputTail(text: "oom\n", omittedBytes: 0))
+                id: "invt-9", instanceId: "ins-9", status: "FAILED",
+                details: TaskDetails(exitCode: 137, errorInfo: "killed", output: OutputTail(text: "oom\n", omittedBytes: 0))
+            )
         )
         let engine = try Self.engine(type: "slack")
         let text = try engine.renderText(rule: "r", receiver: "x", events: [event], isRecovery: false)

@@ -43,8 +43,8 @@ enum Support {
             id: id, type: type, region: region, detectedAt: t0,
             previousStatus: previous.map { EventStatus(rawValue: $0, for: type) }, status: EventStatus(rawValue: status, for: type),
             invocation: InvocationInfo(
-                id: invocationId, commandId: commandId, commandName: command, description: description,
-                status: InvocationStatus(rawValue: status),
+                id: invocationId, status: InvocationStatus(rawValue: status),
+                metadata: InvocationMetadata(commandId: commandId, commandName: command, description: description),
                 taskCounts: taskCounts, instanceCount: 3
             ),
             task: task, stuck: stuck

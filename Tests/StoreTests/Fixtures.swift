@@ -12,7 +12,9 @@ func event(_ id: String, invocation: String = "inv-1", status: String = "FAILED"
         id: id, type: .invocationStatusChanged, region: "ap-guangzhou", detectedAt: at, previousStatus: "RUNNING",
         status: EventStatus(rawValue: status, for: .invocationStatusChanged),
         invocation: InvocationInfo(
-            id: invocation, commandName: "deploy", status: InvocationStatus(rawValue: status), instanceCount: 2))
+            id: invocation, status: InvocationStatus(rawValue: status),
+            metadata: InvocationMetadata(commandName: "deploy"), instanceCount: 2
+        ))
 }
 
 func dispatch(

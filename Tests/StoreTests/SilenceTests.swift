@@ -169,7 +169,7 @@ struct SilenceTests {
     @Test("A matcher tests the value as text: globs, negation, numbers, absent fields")
     func matching() throws {
         var failed = event("evt-1", command: "deploy-web")
-        failed.task = TaskInfo(id: "invt-1", instanceId: "ins-7", status: "FAILED", exitCode: 3)
+        failed.task = TaskInfo(id: "invt-1", instanceId: "ins-7", status: "FAILED", details: TaskDetails(exitCode: 3))
         let cases: [(String, Bool)] = [
             ("invocation.commandName=deploy-web", true), ("invocation.commandName=deploy-*", true),
             ("invocation.commandName=deploy", false), ("invocation.commandName!=deploy-web", false),

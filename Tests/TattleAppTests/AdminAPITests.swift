@@ -494,7 +494,9 @@ struct StatusPageUnitTests {
         let event = Event(
             id: "evt-1", type: .invocationStatusChanged, region: "ap-guangzhou", detectedAt: at,
             previousStatus: "RUNNING", status: "FAILED",
-            invocation: InvocationInfo(id: "inv-1", commandName: "deploy", status: "FAILED", instanceCount: 1))
+            invocation: InvocationInfo(
+                id: "inv-1", status: "FAILED", metadata: InvocationMetadata(commandName: "deploy"), instanceCount: 1
+            ))
         let quiet = Event(
             id: "evt-2", type: .invocationStatusChanged, region: "ap-guangzhou", detectedAt: at, previousStatus: nil,
             status: "RUNNING", invocation: InvocationInfo(id: "inv-2", status: "RUNNING", instanceCount: 1))

@@ -112,7 +112,7 @@ import Testing
             """
         let file = FileManager.default.temporaryDirectory.appendingPathComponent(
             "tattle-staging-event-\(UUID().uuidString).json")
-        FileManager.default.createFile(atPath: file.path, contents: Data(event.utf8))
+        _ = FileManager.default.createFile(atPath: file.path, contents: Data(event.utf8))
         defer { try? FileManager.default.removeItem(at: file) }
         let output = RulesCommands.testRule(
             rulesPath: Self.path("rules.example.json"), eventPath: file.path, resolver: StaticReferenceResolver())

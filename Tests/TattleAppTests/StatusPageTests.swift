@@ -193,7 +193,7 @@ struct StatusPageTests {
         process.arguments = arguments
         // A file, not a pipe: a hung child cannot block the read, the deadline below ends it.
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("tattle-cli-\(UUID()).out")
-        FileManager.default.createFile(atPath: output.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: output) }
         process.standardOutput = try FileHandle(forWritingTo: output)
         process.standardError = FileHandle.nullDevice

@@ -115,7 +115,9 @@ struct ListingOrderTests {
 struct ListingOrderLearningTests {
     static func row(_ id: String, _ seconds: Double?) -> ObservedInvocation {
         ObservedInvocation(
-            id: id, status: .success, createdTime: seconds.map { Date(timeIntervalSince1970: $0) })
+            id: id, status: .success,
+            metadata: InvocationMetadata(createdTime: seconds.map { Date(timeIntervalSince1970: $0) })
+        )
     }
 
     @Test(
