@@ -1,8 +1,10 @@
 import Foundation
 
-/// The text and exit status of `tattle check`: every diagnostic, one per line in the compiler
-/// convention editors and CI annotators read (`FILE:LINE:COL: error: PATH: message`, or
-/// `FILE: warning: PATH: message` when the value could not be located), then a summary line.
+/// The text and exit status of `tattle check`: the diagnostics (the first ``Diagnostic/listLimit``
+/// and a count of the rest in text, every one in JSON), one per line in the compiler convention
+/// editors and CI annotators read (`FILE:LINE:COL: error: PATH: message`, or
+/// `FILE: warning: PATH: message` when the value could not be located), then a summary line that
+/// counts them all.
 public struct CheckReport: Sendable {
     /// How the report is printed.
     public enum Format: String, Sendable, CaseIterable {
@@ -36,7 +38,8 @@ public struct CheckReport: Sendable {
         exitStatus = errors > 0 ? 1 : 0
         switch format {
         case .text:
-            text = (diagnostics.map { $0.compilerLine(file: file) } + [summary]).joined(separator: "\n") + "\n"
+            text =
+                (diagnostics.listed().map { $0.compilerLine(file: file) } + [summary]).joined(separator: "\n") + "\n"
         case .json:
             // Explicit nulls: a tool reads one shape whether or not a value was located or loaded.
             func value(_ number: Int?) -> Any { number.map { $0 as Any } ?? NSNull() }

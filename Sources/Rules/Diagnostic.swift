@@ -44,4 +44,28 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
 extension Array where Element == Diagnostic {
     /// Whether any diagnostic is an error.
     public var containsErrors: Bool { contains { $0.isError } }
+
+    /// The diagnostics to show a person: every one up to `limit`, then one that counts the rest, as
+    /// compilers do, so a generated file with 50,000 copies of one mistake gets a readable report and
+    /// a rejected reload one bounded log line, not 50,000. Errors come first in a load's list, so
+    /// the listed part is the most important one.
+    public func listed(limit: Int = Diagnostic.listLimit) -> [Diagnostic] {
+        guard count > limit else { return self }
+        let rest = self[limit...]
+        let errors = rest.count { $0.isError }
+        let counted =
+            errors == rest.count
+            ? "\(errors) more errors" : errors == 0
+                ? "\(rest.count) more warnings" : "\(errors) more errors and \(rest.count - errors) more warnings"
+        return Array(prefix(limit)) + [
+            Diagnostic(
+                errors > 0 ? .error : .warning, path: "$",
+                message: "\(counted) not listed (the first \(limit) are above); fix these and check again")
+        ]
+    }
+}
+
+extension Diagnostic {
+    /// How many diagnostics ``Swift/Array/listed(limit:)`` shows by default.
+    public static let listLimit = 100
 }

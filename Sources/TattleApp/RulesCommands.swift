@@ -65,7 +65,7 @@ public enum RulesCommands {
             return Output(
                 text: CheckReport(file: rulesPath, diagnostics: diagnostics, ruleSet: nil).text, exitStatus: 1)
         }
-        for diagnostic in diagnostics { text += diagnostic.compilerLine(file: rulesPath) + "\n" }
+        for diagnostic in diagnostics.listed() { text += diagnostic.compilerLine(file: rulesPath) + "\n" }
         let engine = RulesEngine(ruleSet: ruleSet.ignoringMissingReferences())
         let at = now ?? event.detectedAt
         let memory = PreviewMemory(assumeFailing: assumeFailing)

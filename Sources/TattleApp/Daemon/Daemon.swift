@@ -157,11 +157,11 @@ public struct Daemon: Sendable {
                     + "Set --rules or TATTLE_RULES; rules.example.json shows the format.")
         case .success((let loaded, let diagnostics)):
             guard let loaded else {
-                let report = diagnostics.map { "  \($0)" }.joined(separator: "\n")
+                let report = diagnostics.listed().map { "  \($0)" }.joined(separator: "\n")
                 throw ConfigurationError(
                     "the rules file \(options.rulesFile.path) has errors (check it with `tattle check`):\n\(report)")
             }
-            for warning in diagnostics { logger.warning("rules: \(warning)") }
+            for warning in diagnostics.listed() { logger.warning("rules: \(warning)") }
             ruleSet = loaded
         }
         let clients = AccountClients(

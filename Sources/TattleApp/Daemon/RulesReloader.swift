@@ -92,21 +92,22 @@ struct RulesReloader: Service {
             return
         }
         let outcome = holder.reload(data: data)
+        let problems = outcome.diagnostics.listed()
         if outcome.applied {
             success.record(1)
             SecretScrubber.shared.register(holder.current.secrets)
-            status.record(outcome: "applied", trigger: trigger, problems: outcome.diagnostics.map { "\($0)" })
+            status.record(outcome: "applied", trigger: trigger, problems: problems.map { "\($0)" })
             Counter(label: "tattle_rules_reloads_total", dimensions: [("outcome", "applied")]).increment()
             let extra = await afterApply?().map { "; \($0)" } ?? ""
             logger.notice(
                 "rules reloaded (\(trigger)): \(outcome.ruleCount) rules, \(outcome.receiverCount) receivers\(extra)")
-            for warning in outcome.diagnostics { logger.warning("rules: \(warning)") }
+            for warning in problems { logger.warning("rules: \(warning)") }
         } else {
             success.record(0)
-            status.record(outcome: "rejected", trigger: trigger, problems: outcome.diagnostics.map { "\($0)" })
+            status.record(outcome: "rejected", trigger: trigger, problems: problems.map { "\($0)" })
             Counter(label: "tattle_rules_reloads_total", dimensions: [("outcome", "rejected")]).increment()
-            let problems = outcome.diagnostics.map { "\($0)" }.joined(separator: "; ")
-            logger.error("rules reload (\(trigger)) rejected; keeping the previous rules: \(problems)")
+            let joined = problems.map { "\($0)" }.joined(separator: "; ")
+            logger.error("rules reload (\(trigger)) rejected; keeping the previous rules: \(joined)")
         }
     }
 }
