@@ -217,7 +217,7 @@ public struct Daemon: Sendable {
             configuration: watchConfiguration,
             reader: { unit in
                 clients.reader(for: unit).map { client in
-                    let reader: any TATReader = gated ? StoreGatedReader(client, health: health) : client
+                    let reader: any TATReader = gated ? GatedReader.databaseReachable(client, health: health) : client
                     return replication?.guarded(reader, unit: unit) ?? reader
                 }
             },

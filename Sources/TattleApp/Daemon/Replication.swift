@@ -78,10 +78,10 @@ final class Replication: Sendable {
         return { coordinator.ownership.laneNames }
     }
 
-    /// `reader` for `unit`, calling the API only while the unit is owned (see ``OwnedUnitReader``).
+    /// `reader` for `unit`, calling the API only while the unit is owned (see ``GatedReader/owned(_:unit:owns:)``).
     func guarded(_ reader: any TATReader, unit: WatchUnit) -> any TATReader {
         let coordinator = coordinator
-        return OwnedUnitReader(unit: unit.key, base: reader, owns: { coordinator.fence(unit: $0) != nil })
+        return GatedReader.owned(reader, unit: unit.key, owns: { coordinator.fence(unit: $0) != nil })
     }
 
     /// What this replica owns, read without waiting (readiness, the status page).
