@@ -176,7 +176,7 @@ public final class Dispatcher: Sendable {
     private func waitForWork() async {
         var timeout = configuration.idlePollInterval
         do {
-            if let next = try await store.nextDueTime() {
+            if let next = try await store.nextDueTime(receivers: lanes()) {
                 let seconds = next.timeIntervalSince(now())
                 timeout = seconds <= 0 ? configuration.minimumPollInterval : min(timeout, .seconds(seconds))
             }

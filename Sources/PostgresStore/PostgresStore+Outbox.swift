@@ -111,13 +111,17 @@ extension PostgresStore: OutboxStore {
             """)
     }
 
-    public func nextDueTime() async throws -> Date? {
-        try await read { connection in
+    public func nextDueTime(receivers: Set<String>?) async throws -> Date? {
+        guard receivers?.isEmpty != true else { return nil }
+        let lanes = receivers.map { $0.sorted() }
+        return try await read { connection in
             for try await next in try await connection.query(
                 """
                 SELECT least(
-                    (SELECT min(greatest(next_attempt_at, not_before)) FROM outbox WHERE state = 'pending'),
-                    (SELECT min(claimed_until) FROM outbox WHERE state = 'in_flight'))
+                    (SELECT min(greatest(next_attempt_at, not_before)) FROM outbox WHERE state = 'pending'
+                        AND (\(lanes)::text[] IS NULL OR receiver = ANY(\(lanes)::text[]))),
+                    (SELECT min(claimed_until) FROM outbox WHERE state = 'in_flight'
+                        AND (\(lanes)::text[] IS NULL OR receiver = ANY(\(lanes)::text[]))))
                 """, logger: self.logger
             ).decode(Double?.self) {
                 return next.map(Date.init(timeIntervalSince1970:))

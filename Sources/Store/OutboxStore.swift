@@ -155,8 +155,10 @@ public protocol OutboxStore: Sendable {
     func expireHeld(receiver: String, before cutoff: Date, error: String) async throws -> Int
     /// Returns in-flight rows to pending (at start: their worker died with the last process).
     @discardableResult func recoverInFlight() async throws -> Int
-    /// The earliest time a pending row becomes due or an in-flight lease lapses, if any.
-    func nextDueTime() async throws -> Date?
+    /// The earliest time a pending row becomes due or an in-flight lease lapses, if any. With
+    /// `receivers`, only rows of those receivers (the lanes ``claimDue(now:limit:leaseUntil:receivers:)``
+    /// claims), so a replica does not wake for rows only other replicas may claim; `nil` means all.
+    func nextDueTime(receivers: Set<String>?) async throws -> Date?
     /// Rows in the given states, newest first.
     func rows(in states: Set<DeliveryState>, limit: Int) async throws -> [OutboxRow]
     /// Re-queues dead rows (all when `ids` is nil) as pending, due `now`, attempts reset and the age
@@ -193,6 +195,11 @@ extension OutboxStore {
     /// ``claimDue(now:limit:leaseUntil:receivers:)`` over every receiver.
     public func claimDue(now: Date, limit: Int, leaseUntil: Date) async throws -> [OutboxRow] {
         try await claimDue(now: now, limit: limit, leaseUntil: leaseUntil, receivers: nil)
+    }
+
+    /// ``nextDueTime(receivers:)`` over every receiver.
+    public func nextDueTime() async throws -> Date? {
+        try await nextDueTime(receivers: nil)
     }
 
     /// ``claimDue(now:limit:leaseUntil:)`` with a lease of ``defaultLease``.

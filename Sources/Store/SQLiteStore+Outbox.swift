@@ -100,15 +100,20 @@ extension SQLiteStore: OutboxStore {
         }
     }
 
-    public func nextDueTime() async throws -> Date? {
-        try await read { db in
+    public func nextDueTime(receivers: Set<String>?) async throws -> Date? {
+        guard receivers?.isEmpty != true else { return nil }
+        // Without lanes the statement has no receiver term, so both minimums are index look-ups.
+        let lanes = try receivers.map { try Self.jsonArray(names: $0.sorted()) }
+        let lane = lanes == nil ? "" : " AND receiver IN (SELECT value FROM json_each(?1))"
+        return try await read { db in
             try Double.fetchOne(
                 db,
                 sql: """
                     SELECT min(t) FROM (
-                        SELECT min(max(next_attempt_at, not_before)) AS t FROM outbox WHERE state = 'pending'
-                        UNION ALL SELECT min(claimed_until) FROM outbox WHERE state = 'in_flight')
-                    """
+                        SELECT min(max(next_attempt_at, not_before)) AS t FROM outbox WHERE state = 'pending'\(lane)
+                        UNION ALL SELECT min(claimed_until) FROM outbox WHERE state = 'in_flight'\(lane))
+                    """,
+                arguments: lanes.map { [$0] } ?? []
             ).map(Date.init(timeIntervalSince1970:))
         }
     }

@@ -66,7 +66,9 @@ final class FaultyOutbox: OutboxStore {
         try await base.expireHeld(receiver: receiver, before: cutoff, error: error)
     }
     func recoverInFlight() async throws -> Int { try await base.recoverInFlight() }
-    func nextDueTime() async throws -> Date? { try await base.nextDueTime() }
+    func nextDueTime(receivers: Set<String>?) async throws -> Date? {
+        try await base.nextDueTime(receivers: receivers)
+    }
     func rows(in states: Set<DeliveryState>, limit: Int) async throws -> [OutboxRow] {
         try await base.rows(in: states, limit: limit)
     }

@@ -113,8 +113,9 @@ actor InMemoryOutbox: OutboxStore {
         return ids.count
     }
 
-    func nextDueTime() async throws -> Date? {
-        rows.values.filter { $0.state == .pending }.map { max($0.nextAttemptAt, $0.dispatch.notBefore) }.min()
+    func nextDueTime(receivers: Set<String>?) async throws -> Date? {
+        rows.values.filter { $0.state == .pending && receivers?.contains($0.dispatch.receiver) ?? true }
+            .map { max($0.nextAttemptAt, $0.dispatch.notBefore) }.min()
     }
 
     func rows(in states: Set<DeliveryState>, limit: Int) async throws -> [OutboxRow] {

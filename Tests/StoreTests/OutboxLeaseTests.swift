@@ -27,6 +27,29 @@ struct OutboxLeaseTests {
         }
     }
 
+    @Test(
+        "The next due time of some receivers counts only their rows, pending and in flight",
+        arguments: Backend.allCases)
+    func nextDueByLane(_ backend: Backend) async throws {
+        try await backend.withStore { store in
+            try await enqueue(store, ["evt-ops"], to: "ops", notBefore: t0 + 50)
+            try await enqueue(store, ["evt-odd"], to: #"odd "name""#, notBefore: t0 + 10)
+            try await enqueue(store, ["evt-mail"], to: "mail", notBefore: t0 + 5)
+            #expect(try await store.nextDueTime() == t0 + 5)
+            #expect(try await store.nextDueTime(receivers: nil) == t0 + 5)
+            #expect(try await store.nextDueTime(receivers: []) == nil)
+            #expect(try await store.nextDueTime(receivers: ["ops"]) == t0 + 50)
+            #expect(try await store.nextDueTime(receivers: ["ops", #"odd "name""#]) == t0 + 10)
+            #expect(try await store.nextDueTime(receivers: ["nobody"]) == nil)
+            // A lane's in-flight lease counts for that lane only.
+            let mail = try await store.claimDue(now: t0 + 5, limit: 10, leaseUntil: t0 + 20, receivers: ["mail"])
+            #expect(mail.map(\.dispatch.eventId) == ["evt-mail"])
+            #expect(try await store.nextDueTime(receivers: ["mail"]) == t0 + 20)
+            #expect(try await store.nextDueTime(receivers: ["ops"]) == t0 + 50)
+            #expect(try await store.nextDueTime() == t0 + 10)
+        }
+    }
+
     @Test("postpone waits without counting an attempt; scheduleRetry counts one", arguments: Backend.allCases)
     func postponeKeepsAttempts(_ backend: Backend) async throws {
         try await backend.withStore { store in
