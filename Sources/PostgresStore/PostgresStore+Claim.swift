@@ -13,13 +13,11 @@ extension PostgresStore {
     static let rowSource = StoredOutboxRow.source
 
     /// Selects due rows — lapsed leases first, then pending rows by due time — completes their messages
-    /// and groups, and marks them in flight under `claimer`'s lease, in the caller's transaction. Every
-    /// select locks what it returns `FOR UPDATE SKIP LOCKED`: a row another replica is claiming right
-    /// now is skipped, not waited for, and never claimed twice.
-    func claim(
-        now: Double, limit: Int, leaseUntil: Double, claimer: String, stamp: Double, receivers: [String]?,
-        _ connection: PostgresConnection
-    ) async throws -> [StoredOutboxRow] {
+    /// and groups (``Store/OutboxClaim/companions(of:)``), and marks them in flight under the claimer's
+    /// lease, in the caller's transaction. Every select locks what it returns `FOR UPDATE SKIP LOCKED`:
+    /// a row another replica is claiming right now is skipped, not waited for, and never claimed twice.
+    func claim(_ claim: OutboxClaim, _ connection: PostgresConnection) async throws -> [StoredOutboxRow] {
+        let (now, limit, receivers) = (claim.now, claim.limit, claim.receivers)
         var due = try await storedRows(
             connection.query(
                 """
@@ -39,50 +37,42 @@ extension PostgresStore {
                     FOR UPDATE OF o SKIP LOCKED
                     """, logger: logger))
         }
-        var claimed: [StoredOutboxRow] = []
-        var seen = Set<Int64>()
-        for row in due where !seen.contains(row.id) {
-            let members: [StoredOutboxRow]
-            if let message = row.message {
-                members = try await storedRows(
+        var claim = claim
+        for row in due where !claim.contains(row) {
+            let companions: [StoredOutboxRow]
+            switch OutboxClaim.companions(of: row) {
+            case .message(let id):
+                companions = try await storedRows(
                     connection.query(
                         """
                         SELECT \(unescaped: Self.rowColumns) FROM \(unescaped: Self.rowSource)
-                        WHERE o.message_id = \(message.id)
+                        WHERE o.message_id = \(id)
                             AND (o.state = 'pending' OR (o.state = 'in_flight' AND o.claimed_until <= \(now)))
                         ORDER BY o.id FOR UPDATE OF o SKIP LOCKED
                         """, logger: logger))
-            } else if !row.dispatch.groupKey.isEmpty && row.state == DeliveryState.pending.rawValue
-                && row.attempts == 0
-            {
-                // A row already attempted on its own stays a message of its own (its key is fixed).
-                members = try await storedRows(
+            case .group(let receiver, let rule, let groupKey):
+                companions = try await storedRows(
                     connection.query(
                         """
                         SELECT \(unescaped: Self.rowColumns) FROM \(unescaped: Self.rowSource)
                         WHERE o.state = 'pending' AND o.group_key <> '' AND o.message_id IS NULL
-                            AND o.receiver = \(row.dispatch.receiver) AND o.rule = \(row.dispatch.rule)
-                            AND o.group_key = \(row.dispatch.groupKey) AND o.attempts = 0
+                            AND o.receiver = \(receiver) AND o.rule = \(rule) AND o.group_key = \(groupKey)
+                            AND o.attempts = 0
                         ORDER BY o.id FOR UPDATE OF o SKIP LOCKED
                         """, logger: logger))
-            } else {
-                members = []
+            case nil:
+                companions = []
             }
-            if seen.insert(row.id).inserted { claimed.append(row) }
-            for member in members where seen.insert(member.id).inserted { claimed.append(member) }
+            claim.add(row, companions: companions)
         }
-        guard !claimed.isEmpty else { return [] }
+        guard !claim.rows.isEmpty else { return [] }
         try await connection.query(
             """
-            UPDATE outbox SET state = 'in_flight', claimed_until = \(leaseUntil), claimed_by = \(claimer),
-                updated_at = \(stamp)
-            WHERE id = ANY(\(claimed.map(\.id)))
+            UPDATE outbox SET state = 'in_flight', claimed_until = \(claim.leaseUntil), claimed_by = \(claim.claimer),
+                updated_at = \(claim.stamp)
+            WHERE id = ANY(\(claim.rows.map(\.id)))
             """, logger: logger)
-        for index in claimed.indices {
-            claimed[index].state = DeliveryState.inFlight.rawValue
-            claimed[index].claimedUntil = leaseUntil
-        }
-        return claimed
+        return claim.inFlight
     }
 
     /// Reads rows of ``rowColumns``.

@@ -58,8 +58,3 @@ extension PostgresStore {
         }
     }
 }
-
-extension Date {
-    /// Seconds since the Unix epoch, the form every time column holds.
-    var unixSeconds: Double { timeIntervalSince1970 }
-}

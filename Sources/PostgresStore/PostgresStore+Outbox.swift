@@ -9,75 +9,47 @@ extension PostgresStore: OutboxStore {
     public func claimDue(
         now: Date, limit: Int, leaseUntil: Date, receivers: Set<String>?
     ) async throws -> [OutboxRow] {
-        guard limit > 0, receivers?.isEmpty != true else { return [] }
-        let stamp = configuration.now().unixSeconds
-        let claimer = configuration.claimer
-        let lanes = receivers.map { $0.sorted() }
-        let raw = try await transaction { connection in
-            try await self.claim(
-                now: now.unixSeconds, limit: limit, leaseUntil: leaseUntil.unixSeconds, claimer: claimer,
-                stamp: stamp, receivers: lanes, connection)
-        }
+        guard
+            let claim = OutboxClaim(
+                now: now, limit: limit, leaseUntil: leaseUntil, receivers: receivers,
+                claimer: configuration.claimer, stamp: configuration.now())
+        else { return [] }
+        let raw = try await transaction { connection in try await self.claim(claim, connection) }
         return try await claimed(raw)
     }
 
     public func markDelivered(ids: [Int64], at: Date, sentPayload: String?) async throws {
-        try await settle(
-            ids, Settlement(state: .delivered, countsAttempt: true, deliveredAt: at.unixSeconds),
-            stamp: at.unixSeconds, sentPayload: sentPayload)
+        try await settle(ids, .delivered(at: at, sentPayload: sentPayload))
     }
 
     public func scheduleRetry(
         ids: [Int64], at: Date, error: String, responseExcerpt: String?, sentPayload: String?
     ) async throws {
-        try await settle(
-            ids,
-            Settlement(
-                state: .pending, countsAttempt: true, nextAttemptAt: at.unixSeconds,
-                error: .some(error), excerpt: .some(responseExcerpt)),
-            sentPayload: sentPayload)
+        try await settle(ids, .retry(at: at, error: error, responseExcerpt: responseExcerpt, sentPayload: sentPayload))
     }
 
     public func postpone(
         ids: [Int64], until: Date, reason: String, responseExcerpt: String?, sentPayload: String?
     ) async throws {
         try await settle(
-            ids,
-            Settlement(
-                state: .pending, countsAttempt: false, nextAttemptAt: until.unixSeconds, error: .some(reason),
-                excerpt: .some(responseExcerpt)),
-            sentPayload: sentPayload)
+            ids, .postponed(until: until, reason: reason, responseExcerpt: responseExcerpt, sentPayload: sentPayload))
     }
 
     public func markDead(ids: [Int64], error: String, responseExcerpt: String?, sentPayload: String?) async throws {
-        try await settle(
-            ids, Settlement(state: .dead, countsAttempt: true, error: .some(error), excerpt: .some(responseExcerpt)),
-            sentPayload: sentPayload)
+        try await settle(ids, .dead(error: error, responseExcerpt: responseExcerpt, sentPayload: sentPayload))
     }
 
     public func hold(ids: [Int64], reason: String) async throws {
-        try await settle(ids, Settlement(state: .held, countsAttempt: false, error: .some(reason)))
-    }
-
-    /// What a write about claimed rows changes: the new state, whether an attempt counts, and the
-    /// columns it sets (`nil`: left as stored; `.some(nil)`: cleared).
-    struct Settlement {
-        var state: DeliveryState
-        var countsAttempt: Bool
-        var nextAttemptAt: Double?
-        var deliveredAt: Double?
-        var error: String??
-        var excerpt: String??
+        try await settle(ids, .held(reason: reason))
     }
 
     /// Applies `settlement` to the rows (in flight or pending) that no other claimer holds, and ends
-    /// their lease; a `sentPayload` is stored with them in the same statement. One statement per batch.
-    private func settle(
-        _ ids: [Int64], _ settlement: Settlement, stamp: Double? = nil, sentPayload: String? = nil
-    ) async throws {
+    /// their lease. One statement per batch.
+    private func settle(_ ids: [Int64], _ settlement: Settlement) async throws {
         guard !ids.isEmpty else { return }
-        let stamp = stamp ?? configuration.now().unixSeconds
+        let stamp = settlement.stamp ?? configuration.now().unixSeconds
         let claimer = configuration.claimer
+        let sentPayload = settlement.sentPayload
         let setsError = settlement.error != nil
         let setsExcerpt = settlement.excerpt != nil
         let error = settlement.error ?? nil

@@ -32,13 +32,12 @@ extension SQLiteStore {
     static let rowSource = StoredOutboxRow.source
 
     /// Selects due rows — lapsed leases first, then pending rows by due time — completes their
-    /// messages and groups, and marks them in flight under `claimer`'s lease, in the caller's
-    /// transaction. On PostgreSQL the selects become `FOR UPDATE SKIP LOCKED`; the rest is the same.
-    static func claim(
-        now: Double, limit: Int, leaseUntil: Double, claimer: String, stamp: Double, receivers: String?,
-        _ db: Database
-    ) throws -> [RawRow] {
-        // `receivers` is a JSON array of names, or NULL for every receiver.
+    /// messages and groups (``OutboxClaim/companions(of:)``), and marks them in flight under the
+    /// claimer's lease, in the caller's transaction. On PostgreSQL the selects become
+    /// `FOR UPDATE SKIP LOCKED`; the rest is the same. `lanes` is the claim's receivers as a JSON array.
+    static func claim(_ claim: OutboxClaim, lanes: String?, _ db: Database) throws -> [RawRow] {
+        let (now, limit) = (claim.now, claim.limit)
+        // `lanes` is a JSON array of names, or NULL for every receiver.
         let lane = "(?1 IS NULL OR o.receiver IN (SELECT value FROM json_each(?1)))"
 
         var due = try fetchRawRows(
@@ -48,7 +47,7 @@ extension SQLiteStore {
                     WHERE o.state = 'in_flight' AND o.claimed_until <= ?2 AND \(lane)
                     ORDER BY o.claimed_until, o.id LIMIT ?3
                     """),
-            arguments: [receivers, now, limit])
+            arguments: [lanes, now, limit])
         if due.count < limit {
             due += try fetchRawRows(
                 db.cachedStatement(
@@ -57,7 +56,7 @@ extension SQLiteStore {
                         WHERE o.state = 'pending' AND max(o.next_attempt_at, o.not_before) <= ?2 AND \(lane)
                         ORDER BY max(o.next_attempt_at, o.not_before), o.id LIMIT ?3
                         """),
-                arguments: [receivers, now, limit - due.count])
+                arguments: [lanes, now, limit - due.count])
         }
         let messageMembers = try db.cachedStatement(
             sql: """
@@ -72,35 +71,24 @@ extension SQLiteStore {
                     AND o.receiver = ? AND o.rule = ? AND o.group_key = ? AND o.attempts = 0
                 ORDER BY o.id
                 """)
-        var claimed: [RawRow] = []
-        var seen = Set<Int64>()
-        for row in due where !seen.contains(row.id) {
-            let members: [RawRow]
-            if let message = row.message {
-                members = try fetchRawRows(messageMembers, arguments: [message.id, now])
-            } else if !row.dispatch.groupKey.isEmpty && row.state == DeliveryState.pending.rawValue
-                && row.attempts == 0
-            {
-                // A row already attempted on its own stays a message of its own (its key is fixed).
-                members = try fetchRawRows(
-                    groupMembers, arguments: [row.dispatch.receiver, row.dispatch.rule, row.dispatch.groupKey])
-            } else {
-                members = []
+        var claim = claim
+        for row in due where !claim.contains(row) {
+            switch OutboxClaim.companions(of: row) {
+            case .message(let id):
+                claim.add(row, companions: try fetchRawRows(messageMembers, arguments: [id, now]))
+            case .group(let receiver, let rule, let groupKey):
+                claim.add(row, companions: try fetchRawRows(groupMembers, arguments: [receiver, rule, groupKey]))
+            case nil:
+                claim.add(row, companions: [])
             }
-            if seen.insert(row.id).inserted { claimed.append(row) }
-            for member in members where seen.insert(member.id).inserted { claimed.append(member) }
         }
         try db.cachedStatement(
             sql: """
                 UPDATE outbox SET state = 'in_flight', claimed_until = ?, claimed_by = ?, updated_at = ?
                 WHERE id IN (SELECT value FROM json_each(?))
                 """
-        ).execute(arguments: [leaseUntil, claimer, stamp, jsonArray(claimed.map(\.id))])
-        for index in claimed.indices {
-            claimed[index].state = DeliveryState.inFlight.rawValue
-            claimed[index].claimedUntil = leaseUntil
-        }
-        return claimed
+        ).execute(arguments: [claim.leaseUntil, claim.claimer, claim.stamp, jsonArray(claim.rows.map(\.id))])
+        return claim.inFlight
     }
 
     /// Row ids as a JSON array, the one argument `json_each(?)` expands: one statement per batch.

@@ -19,70 +19,69 @@ extension SQLiteStore: OutboxStore {
     public func claimDue(
         now: Date, limit: Int, leaseUntil: Date, receivers: Set<String>?
     ) async throws -> [OutboxRow] {
-        guard limit > 0, receivers?.isEmpty != true else { return [] }
-        let stamp = configuration.now().unixSeconds
-        let claimer = configuration.claimer
-        let lanes = try receivers.map { try Self.jsonArray(names: $0.sorted()) }
-        let raw = try await write { db in
-            try Self.claim(
-                now: now.unixSeconds, limit: limit, leaseUntil: leaseUntil.unixSeconds, claimer: claimer,
-                stamp: stamp, receivers: lanes, db)
-        }
+        guard
+            let claim = OutboxClaim(
+                now: now, limit: limit, leaseUntil: leaseUntil, receivers: receivers,
+                claimer: configuration.claimer, stamp: configuration.now())
+        else { return [] }
+        let lanes = try claim.receivers.map { try Self.jsonArray(names: $0) }
+        let raw = try await write { db in try Self.claim(claim, lanes: lanes, db) }
         return try await claimed(raw)
     }
 
     public func markDelivered(ids: [Int64], at: Date, sentPayload: String?) async throws {
-        let at = at.unixSeconds
-        try await settle(
-            ids, set: "state = 'delivered', attempts = attempts + 1, delivered_at = ?", [at], stamp: at,
-            sentPayload: sentPayload)
+        try await settle(ids, .delivered(at: at, sentPayload: sentPayload))
     }
 
     public func scheduleRetry(
         ids: [Int64], at: Date, error: String, responseExcerpt: String?, sentPayload: String?
     ) async throws {
-        try await settle(
-            ids,
-            set: """
-                state = 'pending', attempts = attempts + 1, next_attempt_at = ?, last_error = ?, response_excerpt = ?
-                """,
-            [at.unixSeconds, error, responseExcerpt], sentPayload: sentPayload)
+        try await settle(ids, .retry(at: at, error: error, responseExcerpt: responseExcerpt, sentPayload: sentPayload))
     }
 
     public func postpone(
         ids: [Int64], until: Date, reason: String, responseExcerpt: String?, sentPayload: String?
     ) async throws {
         try await settle(
-            ids, set: "state = 'pending', next_attempt_at = ?, last_error = ?, response_excerpt = ?",
-            [until.unixSeconds, reason, responseExcerpt], sentPayload: sentPayload)
+            ids, .postponed(until: until, reason: reason, responseExcerpt: responseExcerpt, sentPayload: sentPayload))
     }
 
     public func markDead(ids: [Int64], error: String, responseExcerpt: String?, sentPayload: String?) async throws {
-        try await settle(
-            ids, set: "state = 'dead', attempts = attempts + 1, last_error = ?, response_excerpt = ?",
-            [error, responseExcerpt], sentPayload: sentPayload)
+        try await settle(ids, .dead(error: error, responseExcerpt: responseExcerpt, sentPayload: sentPayload))
     }
 
     public func hold(ids: [Int64], reason: String) async throws {
-        try await settle(ids, set: "state = 'held', last_error = ?", [reason])
+        try await settle(ids, .held(reason: reason))
     }
 
-    /// Applies `set` to the rows (in flight or pending) that no other claimer holds, and ends their
-    /// lease; a `sentPayload` is stored with them in the same statement. One statement per batch;
-    /// statements of concurrent deliveries share a transaction (``SettleQueue``).
-    private func settle(
-        _ ids: [Int64], set: String, _ values: StatementArguments, stamp: Double? = nil, sentPayload: String? = nil
-    ) async throws {
+    /// Applies `settlement` to the rows (in flight or pending) that no other claimer holds, and ends
+    /// their lease. One statement per batch, setting only the columns the settlement sets (so each
+    /// kind of outcome is one cached statement); statements of concurrent deliveries share a
+    /// transaction (``SettleQueue``).
+    private func settle(_ ids: [Int64], _ settlement: Settlement) async throws {
         guard !ids.isEmpty else { return }
-        let stamp = stamp ?? configuration.now().unixSeconds
+        var set = ["state = ?"]
+        var values: StatementArguments = [settlement.state.rawValue]
+        if settlement.countsAttempt { set.append("attempts = attempts + 1") }
+        let assignments: [(column: String, value: (any DatabaseValueConvertible)?)?] = [
+            settlement.nextAttemptAt.map { ("next_attempt_at", $0) },
+            settlement.deliveredAt.map { ("delivered_at", $0) },
+            settlement.error.map { ("last_error", $0) },
+            settlement.excerpt.map { ("response_excerpt", $0) },
+        ]
+        for case let (column, value)? in assignments {
+            set.append("\(column) = ?")
+            values += [value]
+        }
+        let stamp = settlement.stamp ?? configuration.now().unixSeconds
         let statement = SettleQueue.Statement(
             sql: """
-                UPDATE outbox SET \(set), sent_payload = coalesce(?, sent_payload),
+                UPDATE outbox SET \(set.joined(separator: ", ")), sent_payload = coalesce(?, sent_payload),
                     claimed_until = NULL, claimed_by = NULL, updated_at = ?
                 WHERE id IN (SELECT value FROM json_each(?)) AND state IN ('in_flight', 'pending')
                     AND (state <> 'in_flight' OR claimed_by IS NULL OR claimed_by = ?)
                 """,
-            arguments: values + [sentPayload, stamp, Self.jsonArray(ids), configuration.claimer])
+            arguments: values + [settlement.sentPayload, stamp, Self.jsonArray(ids), configuration.claimer])
         try await settleQueue.run(statement) { updates in try await self.write(updates) }
     }
 

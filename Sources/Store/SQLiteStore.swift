@@ -167,6 +167,6 @@ public final class SQLiteStore: Sendable {
 }
 
 extension Date {
-    /// Seconds since the Unix epoch, the form every time column holds.
-    var unixSeconds: Double { timeIntervalSince1970 }
+    /// Seconds since the Unix epoch, the form every time column holds (in both stores).
+    package var unixSeconds: Double { timeIntervalSince1970 }
 }
