@@ -3,6 +3,7 @@ import Foundation
 import MetricsTestKit
 import Store
 import Synchronization
+import TestSupport
 import Testing
 
 /// What a replica's `apply` saw, and what the test tells it about its lanes.
@@ -19,7 +20,7 @@ struct ReplicaUnderTest: Sendable {
     let recorder = Recorder()
 
     init(
-        _ id: String, store: InMemoryLeases, clock: WallClock, units: [String], lanes: [String],
+        _ id: String, store: InMemoryLeases, clock: TestClock, units: [String], lanes: [String],
         metrics: CoordinationMetrics = .init(factory: TestMetrics())
     ) {
         let recorder = recorder
@@ -30,24 +31,17 @@ struct ReplicaUnderTest: Sendable {
             laneIdle: { name in !recorder.busyLanes.withLock { $0.contains(name) } },
             apply: { ownership in
                 let before = recorder.applied.withLock { $0.last?.unitKeys ?? [] }
-                let holdings = store.holdings(.unit, now: clock.now)
+                let holdings = store.holdings(.unit, now: clock.date)
                 for unit in before.subtracting(ownership.unitKeys) {
                     let holder = holdings.first { $0.value.contains(unit) }?.key ?? "nobody"
                     recorder.holderWhenDropped.withLock { $0[unit] = holder }
                 }
                 recorder.applied.withLock { $0.append(ownership) }
             },
-            now: { clock.now }, metrics: metrics)
+            now: { clock.date }, metrics: metrics)
     }
 
     var last: Ownership { recorder.applied.withLock { $0.last ?? Ownership(replica: "") } }
-}
-
-/// A wall clock moved by hand.
-final class WallClock: Sendable {
-    private let date = Mutex(Date(timeIntervalSince1970: 1_800_000_000))
-    var now: Date { date.withLock { $0 } }
-    func advance(_ seconds: TimeInterval) { date.withLock { $0 = $0.addingTimeInterval(seconds) } }
 }
 
 @Suite("Coordinator")
@@ -55,7 +49,7 @@ struct CoordinatorTests {
     static let units = ["a/ap-guangzhou", "a/ap-shanghai", "b/ap-guangzhou", "b/ap-shanghai"]
     static let lanes = ["hook", "mail", "robot"]
     let store = InMemoryLeases()
-    let clock = WallClock()
+    let clock = TestClock()
 
     func replica(_ id: String) -> ReplicaUnderTest {
         ReplicaUnderTest(id, store: store, clock: clock, units: Self.units, lanes: Self.lanes)
@@ -65,12 +59,12 @@ struct CoordinatorTests {
     func rounds(_ replicas: [ReplicaUnderTest], times: Int = 1, step: TimeInterval = 1) async {
         for _ in 0..<times {
             for replica in replicas { await replica.coordinator.round() }
-            clock.advance(step)
+            clock.advance(by: .seconds(step))
         }
     }
 
     func balanced(_ kind: LeaseKind, among replicas: [String], total: Int) -> Bool {
-        let holdings = store.holdings(kind, now: clock.now)
+        let holdings = store.holdings(kind, now: clock.date)
         let counts = replicas.map { holdings[$0]?.count ?? 0 }
         return Set(holdings.keys).isSubset(of: replicas) && counts.reduce(0, +) == total
             && (counts.max() ?? 0) - (counts.min() ?? 0) <= 1
@@ -101,10 +95,10 @@ struct CoordinatorTests {
         let dropped = a.recorder.holderWhenDropped.withLock { $0 }
         #expect(dropped.count == 2 && dropped.values.allSatisfy { $0 == "a" })
         // b took over units a held before: pollable only after the hand-over pause, with a new term.
-        let taken = store.holdings(.unit, now: clock.now)["b"] ?? []
+        let taken = store.holdings(.unit, now: clock.date)["b"] ?? []
         #expect(b.last.unitKeys.isEmpty)
         #expect(b.coordinator.fence(unit: taken.sorted()[0]) == nil)
-        clock.advance(1)
+        clock.advance(by: .seconds(1))
         await rounds([b])
         #expect(b.last.unitKeys == taken)
         #expect(b.last.units.values.allSatisfy { $0.term == 2 })
@@ -135,7 +129,7 @@ struct CoordinatorTests {
     func stolen() async {
         let a = replica("a")
         await rounds([a])
-        store.steal(.unit, name: "a/ap-shanghai", by: "intruder", now: clock.now, ttl: 60)
+        store.steal(.unit, name: "a/ap-shanghai", by: "intruder", now: clock.date, ttl: 60)
         await a.coordinator.round()
         #expect(!a.last.unitKeys.contains("a/ap-shanghai"))
         #expect(a.coordinator.fence(unit: "a/ap-shanghai") == nil)
@@ -176,7 +170,7 @@ struct CoordinatorTests {
         let b = replica("b")
         await rounds([a, b], times: 3)
         await a.coordinator.resign()
-        #expect(store.holdings(.unit, now: clock.now)["a"] == nil)
+        #expect(store.holdings(.unit, now: clock.date)["a"] == nil)
         #expect(a.last.unitKeys.isEmpty)
         await rounds([b])
         #expect(balanced(.unit, among: ["b"], total: 4))
@@ -192,9 +186,9 @@ struct CoordinatorTests {
         await rounds([b, a])
         // a should give up lanes but is still sending on them: not claimed any more, still held.
         #expect(a.last.laneNames.count == 2)
-        #expect(store.holdings(.lane, now: clock.now)["a"]?.count == 3)
+        #expect(store.holdings(.lane, now: clock.date)["a"]?.count == 3)
         await rounds([b, a], times: 4)
-        #expect(store.holdings(.lane, now: clock.now)["a"]?.count == 3)
+        #expect(store.holdings(.lane, now: clock.date)["a"]?.count == 3)
         a.recorder.busyLanes.withLock { $0 = [] }
         await rounds([a, b])
         #expect(balanced(.lane, among: ["a", "b"], total: 3))

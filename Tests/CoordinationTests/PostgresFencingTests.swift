@@ -20,19 +20,19 @@ struct PostgresFencingTests {
          "rules": [{"name": "failures", "match": {"status": "FAILED"}, "receivers": ["hook"]}]}
         """
 
-    static func coordinator(_ id: String, _ store: PostgresStore, _ clock: WallClock) -> Coordinator {
+    static func coordinator(_ id: String, _ store: PostgresStore, _ clock: TestClock) -> Coordinator {
         Coordinator(
             replica: id, configuration: .init(renewInterval: .seconds(1), ttl: .seconds(3), handoverPause: .seconds(1)),
-            store: store, units: { [unit] }, lanes: { ["hook"] }, apply: { _ in }, now: { clock.now },
+            store: store, units: { [unit] }, lanes: { ["hook"] }, apply: { _ in }, now: { clock.date },
             logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
     }
 
-    static func sink(_ store: PostgresStore, _ clock: WallClock, fencing: UnitFencing) throws -> RulesCommitSink {
+    static func sink(_ store: PostgresStore, _ clock: TestClock, fencing: UnitFencing) throws -> RulesCommitSink {
         let (ruleSet, diagnostics) = RuleSet.load(data: Data(rules.utf8))
         let rules = try #require(ruleSet, "\(diagnostics)")
         return RulesCommitSink(
             holder: RulesHolder(engine: RulesEngine(ruleSet: rules)), store: store, memory: InMemoryNoiseMemory(),
-            now: { clock.now }, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
+            now: { clock.date }, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
             committed: {}, fencing: fencing)
     }
 
@@ -56,7 +56,7 @@ struct PostgresFencingTests {
     @Test("a deposed owner's late commit is refused by the term: nothing of it lands, and it gives the unit up")
     func deposedOwnersCommitRefused() async throws {
         try await PostgresServer.shared().withStore { store in
-            let clock = WallClock()
+            let clock = TestClock()
             let a = Self.coordinator("replica-a", store, clock)
             let b = Self.coordinator("replica-b", store, clock)
             await a.round()
@@ -65,20 +65,20 @@ struct PostgresFencingTests {
             // a stalls right after reading its fence (a long pause, a partition): no renewal for
             // longer than the TTL. b takes the lapsed lease under the next term and, after the
             // hand-over pause, commits a cycle.
-            clock.advance(4)
+            clock.advance(by: .seconds(4))
             await b.round()
-            clock.advance(1.5)
+            clock.advance(by: .seconds(1.5))
             await b.round()
             let current = try #require(b.fence(unit: Self.unit))
             #expect(current.term == stale.term + 1)
             let bSink = try Self.sink(
                 store, clock, fencing: UnitFencing(lease: { b.fence(unit: $0) }, refused: { b.fenced($0) }))
-            try await bSink.commit(region: Self.unit, diff: Self.failed("inv-b", at: clock.now), baseline: true)
+            try await bSink.commit(region: Self.unit, diff: Self.failed("inv-b", at: clock.date), baseline: true)
 
             // a wakes and commits with the fence it read before the stall.
             let aSink = try Self.sink(store, clock, fencing: UnitFencing(lease: { _ in stale }, refused: { a.fenced($0) }))
             await #expect(throws: StoreError.fenced(stale)) {
-                try await aSink.commit(region: Self.unit, diff: Self.failed("inv-a", at: clock.now), baseline: false)
+                try await aSink.commit(region: Self.unit, diff: Self.failed("inv-a", at: clock.date), baseline: false)
             }
             // Nothing of a's cycle landed: the snapshot and the outbox are b's alone.
             #expect(try await store.loadSnapshot(region: Self.unit)?.map(\.id) == ["inv-b"])
@@ -95,29 +95,29 @@ struct PostgresFencingTests {
     @Test("replicas on one database split units and lanes evenly and hand them over on join and resign")
     func shareAndHandOver() async throws {
         try await PostgresServer.shared().withStore { store in
-            let clock = WallClock()
+            let clock = TestClock()
             let units = ["a/ap-guangzhou", "a/ap-shanghai", "b/ap-guangzhou", "b/ap-shanghai"]
             func coordinator(_ id: String) -> Coordinator {
                 Coordinator(
                     replica: id, configuration: .init(renewInterval: .seconds(1), ttl: .seconds(3), handoverPause: .seconds(1)),
-                    store: store, units: { units }, lanes: { ["hook", "mail"] }, apply: { _ in }, now: { clock.now },
+                    store: store, units: { units }, lanes: { ["hook", "mail"] }, apply: { _ in }, now: { clock.date },
                     logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
             }
             let replicas = ["r1", "r2", "r3"].map(coordinator)
             for _ in 0..<3 {
                 for replica in replicas { await replica.round() }
-                clock.advance(1)
+                clock.advance(by: .seconds(1))
             }
             let counts = replicas.map { $0.ownership.units.count }
             #expect(counts.reduce(0, +) == 4 && counts.max()! - counts.min()! <= 1)
             #expect(replicas.map { $0.ownership.lanes.count }.reduce(0, +) == 2)
-            let leases = try await store.leases(now: clock.now)
+            let leases = try await store.leases(now: clock.date)
             #expect(Set(leases.filter { $0.kind == .unit }.map(\.name)) == Set(units))
 
             await replicas[0].resign()
             for _ in 0..<2 {
                 for replica in replicas.dropFirst() { await replica.round() }
-                clock.advance(1)
+                clock.advance(by: .seconds(1))
             }
             let after = replicas.dropFirst().map { $0.ownership.units.count }
             #expect(after == [2, 2])

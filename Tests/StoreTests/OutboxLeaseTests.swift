@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 import Outbox
 import Rules
+import TestSupport
 import Testing
 
 @testable import Store
@@ -146,8 +147,8 @@ struct OutboxLeaseTests {
         "Retention: dead letters and noise memory after 30 days, delivered rows after 7, orphan messages too",
         arguments: Backend.allCases)
     func retention(_ backend: Backend) async throws {
-        let clock = Clock()
-        try await backend.withStore(now: { clock.now }) { store in
+        let clock = TestClock(start: t0)
+        try await backend.withStore(now: { clock.date }) { store in
             try await enqueue(store, ["evt-dead", "evt-done"], group: "g")
             try await store.commit(
                 CycleCommit(

@@ -3,6 +3,7 @@ import Foundation
 import Outbox
 import Rules
 import Store
+import TestSupport
 import Testing
 
 @Suite("Outbox")
@@ -126,11 +127,11 @@ struct OutboxTests {
 
     @Test("stats counts every state and the oldest pending or in-flight row's age", arguments: Backend.allCases)
     func stats(_ backend: Backend) async throws {
-        let clock = Clock()
-        try await backend.withStore(now: { clock.now }) { store in
+        let clock = TestClock(start: t0)
+        try await backend.withStore(now: { clock.date }) { store in
             #expect(try await store.stats(now: t0) == OutboxStats())
             try await enqueue(store, ["evt-1", "evt-2"])
-            clock.now = t0 + 20
+            clock.advance(to: t0 + 20)
             try await enqueue(store, ["evt-3", "evt-4"])
             let claimed = try await store.claimDue(now: t0 + 20, limit: 3)
             try await store.markDelivered(ids: [claimed[0].id], at: t0 + 21)
@@ -145,19 +146,19 @@ struct OutboxTests {
         "prune drops old delivered rows and unreferenced events, never pending or dead ones",
         arguments: Backend.allCases)
     func prune(_ backend: Backend) async throws {
-        let clock = Clock()
-        try await backend.withStore(now: { clock.now }) { store in
+        let clock = TestClock(start: t0)
+        try await backend.withStore(now: { clock.date }) { store in
             try await enqueue(store, ["evt-done", "evt-dead", "evt-waiting"])
             try await store.commit(CycleCommit(region: "r", events: [event("evt-unrouted")]))
             let claimed = try await store.claimDue(now: t0, limit: 2)
             try await store.markDelivered(ids: [claimed[0].id], at: t0)
             try await store.markDead(ids: [claimed[1].id], error: "no", responseExcerpt: nil)
-            clock.now = t0 + 8 * 86_400
+            clock.advance(to: t0 + 8 * 86_400)
             try await enqueue(store, ["evt-fresh"])
-            let fresh = try await store.claimDue(now: clock.now, limit: 10)
-            try await store.markDelivered(ids: fresh.map(\.id), at: clock.now)
+            let fresh = try await store.claimDue(now: clock.date, limit: 10)
+            try await store.markDelivered(ids: fresh.map(\.id), at: clock.date)
 
-            let result = try await store.prune(now: clock.now)
+            let result = try await store.prune(now: clock.date)
             #expect(result == SQLiteStore.PruneResult(deliveredRows: 1, events: 2))
             let left = try await store.rows(in: Set(DeliveryState.allCases), limit: 10)
             #expect(Set(left.map(\.dispatch.eventId)) == ["evt-dead", "evt-waiting", "evt-fresh"])
@@ -165,19 +166,7 @@ struct OutboxTests {
             await #expect(throws: StoreError.self) {
                 try await store.commit(CycleCommit(region: "r", dispatches: [dispatch("evt-unrouted")]))
             }
-            #expect(try await store.prune(now: clock.now) == SQLiteStore.PruneResult(deliveredRows: 0, events: 0))
+            #expect(try await store.prune(now: clock.date) == SQLiteStore.PruneResult(deliveredRows: 0, events: 0))
         }
-    }
-}
-
-/// A settable clock for the store's bookkeeping stamps.
-final class Clock: @unchecked Sendable {
-    // Tests set it between awaited calls only; the lock keeps the reads well-defined anyway.
-    private let lock = NSLock()
-    private var value = t0
-
-    var now: Date {
-        get { lock.withLock { value } }
-        set { lock.withLock { value = newValue } }
     }
 }

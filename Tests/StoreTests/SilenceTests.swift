@@ -3,7 +3,7 @@ import Foundation
 import Outbox
 import Rules
 import Store
-import Synchronization
+import TestSupport
 import Testing
 
 @Suite("Silences in the state database")
@@ -95,18 +95,18 @@ struct SilenceTests {
 
     @Test("A silence stops applying when it runs out or is expired, with no restart", arguments: Backend.allCases)
     func expiryWithoutRestart(_ backend: Backend) async throws {
-        let clock = StoreClock(t0)
-        try await backend.withStore(now: { clock.now }) { store in
+        let clock = TestClock(start: t0)
+        try await backend.withStore(now: { clock.date }) { store in
             try await store.addSilence(try silence("s-short", "status=FAILED", from: t0, hours: 1))
             try await store.addSilence(try silence("s-api", "invocation.id=inv-api", from: t0, hours: 10))
 
             try await enqueue(store, ["evt-1"])
-            clock.now = t0 + 3600  // s-short has run out
+            clock.advance(to: t0 + 3600)  // s-short has run out
             try await enqueue(store, ["evt-2"])
             try await store.commit(
                 CycleCommit(
                     region: "r", events: [event("evt-3", invocation: "inv-api")], dispatches: [dispatch("evt-3")]))
-            try await store.expireSilence(id: "s-api", at: clock.now)
+            try await store.expireSilence(id: "s-api", at: clock.date)
             try await store.commit(
                 CycleCommit(
                     region: "r", events: [event("evt-4", invocation: "inv-api")], dispatches: [dispatch("evt-4")]))
@@ -200,14 +200,4 @@ private func event(_ id: String, invocation: String = "inv-1", command: String) 
     var value = event(id, invocation: invocation)
     value.invocation.commandName = command
     return value
-}
-
-/// A settable clock for the store's commit time.
-private final class StoreClock: Sendable {
-    private let value: Mutex<Date>
-    init(_ start: Date) { value = Mutex(start) }
-    var now: Date {
-        get { value.withLock { $0 } }
-        set { value.withLock { $0 = newValue } }
-    }
 }

@@ -84,7 +84,7 @@ struct CredentialChainTests {
 
         // 200 s left: inside the 5-minute window. The call goes on with the current keys at once and
         // a refresh starts behind it.
-        bed.clock.advance(seconds: 3400)
+        bed.clock.advance(by: .seconds(3400))
         #expect(try await bed.call(provider) >= 0)
         await provider.settle()
         let second = try #require(await provider.snapshot)
@@ -92,7 +92,7 @@ struct CredentialChainTests {
         #expect(await provider.refreshCount == 1)
 
         // Past the first credentials' expiry: they are refused, the provider already holds new ones.
-        bed.clock.advance(seconds: 300)
+        bed.clock.advance(by: .seconds(300))
         #expect(await bed.errorCode(signingWith: first.credentials) == "AuthFailure.TokenFailure")
         #expect(try await bed.call(provider) >= 0)
         #expect(await bed.simulator.credentialServicesState.issued.count == 2)
@@ -131,7 +131,7 @@ struct CredentialChainTests {
         // The kubelet rotates the projected token; the old one stops being accepted.
         try "token-two\n".write(to: tokenFile, atomically: true, encoding: .utf8)
         await bed.simulator.configureCredentialServices { $0.webIdentity?.acceptedTokens = ["token-two"] }
-        bed.clock.advance(seconds: 3400)
+        bed.clock.advance(by: .seconds(3400))
         #expect(try await bed.call(provider) >= 0)
         await provider.settle()
         #expect(await provider.refreshCount == 1)
@@ -233,18 +233,18 @@ struct CredentialChainTests {
         let first = try #require(await provider.snapshot)
         await bed.simulator.configureCredentialServices { $0.refusing = true }
 
-        bed.clock.advance(seconds: 3400)
+        bed.clock.advance(by: .seconds(3400))
         #expect(try await bed.call(provider) >= 0)
         await provider.settle()
         #expect(await provider.snapshot == first)
         // Retried after the retry interval, still refused, still working on the current keys.
-        bed.clock.advance(seconds: 60)
+        bed.clock.advance(by: .seconds(60))
         #expect(try await bed.call(provider) >= 0)
         await provider.settle()
         #expect(await bed.simulator.credentialServicesState.calls["metadataRefused"] == 2)
         #expect(bed.logs.lines.contains { $0.contains("credential refresh failed; keeping the current ones") })
 
-        bed.clock.advance(seconds: 200)
+        bed.clock.advance(by: .seconds(200))
         let error = await #expect(throws: CredentialError.self) { try await bed.call(provider) }
         #expect(error?.code == .expired)
         #expect(error?.message.contains("CVM instance role tattle-reader") == true)

@@ -2,35 +2,26 @@ import Curl
 import Foundation
 import InMemoryLogging
 import Logging
-import Synchronization
 import TATSimulator
 import TencentCloud
 import TestSupport
 import Testing
 
-/// A wall clock tests move by hand: the simulator judges expiry and signatures by it, the client
-/// signs and refreshes by it, so credentials expire without anyone waiting.
-final class ManualWallClock: Sendable {
-    private let date: Mutex<Date>
-    init(_ start: Date = Date(timeIntervalSince1970: 1_780_000_000)) { date = Mutex(start) }
-    var now: Date { date.withLock { $0 } }
-    var source: @Sendable () -> Date { { [self] in now } }
-    func advance(seconds: Double) { date.withLock { $0 = $0.addingTimeInterval(seconds) } }
-}
-
-/// A simulator serving TAT, the metadata service and STS on one loopback port, on a manual wall clock.
+/// A simulator serving TAT, the metadata service and STS on one loopback port, on a test clock's wall
+/// time (``TestClock/date``): the simulator judges expiry and signatures by it, the client signs and
+/// refreshes by it, so credentials expire without anyone waiting.
 struct CredentialTestBed {
     let simulator: TATSimulator
-    let clock: ManualWallClock
+    let clock: TestClock
     let endpoint: Endpoint
     let logs = InMemoryLogHandler.capturingAll()
 
     static func start(_ services: @escaping @Sendable (inout CredentialServices) -> Void = { _ in })
         async throws -> CredentialTestBed
     {
-        let clock = ManualWallClock()
+        let clock = TestClock(start: Date(timeIntervalSince1970: 1_780_000_000))
         let simulator = try await TATSimulator(
-            configuration: .init(origin: clock.now, requestsPerSecond: nil, now: clock.source))
+            configuration: .init(origin: clock.date, requestsPerSecond: nil, now: { clock.date }))
         await simulator.configureCredentialServices(services)
         try await simulator.start()
         let endpoint = try #require(Endpoint(parsing: await simulator.endpoint))
@@ -53,7 +44,7 @@ struct CredentialTestBed {
     func chain(_ environment: [String: String]) -> CredentialChain {
         var chain = CredentialChain(
             environment: environment, tatEndpoint: endpoint,
-            refresh: .init(refreshWindow: .seconds(300), retryInterval: .seconds(30)), now: clock.source,
+            refresh: .init(refreshWindow: .seconds(300), retryInterval: .seconds(30)), now: { clock.date },
             logger: logger)
         // The whole suite loads the machine: give the loopback metadata service time to answer.
         chain.metadataTimeout = Self.metadataTimeout
@@ -68,7 +59,7 @@ struct CredentialTestBed {
         var configuration = APIClient.Configuration(endpoint: endpoint)
         configuration.retry = RetryPolicy(maxAttempts: 1)
         return TATClient(
-            api: APIClient(credentialProvider: provider, configuration: configuration, now: clock.source))
+            api: APIClient(credentialProvider: provider, configuration: configuration, now: { clock.date }))
     }
 
     /// One `DescribeInvocations` call signed by `provider`.

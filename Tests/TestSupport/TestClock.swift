@@ -43,6 +43,13 @@ public final class TestClock: Clock, Sendable {
     /// Moves time forward without a sleep.
     public func advance(by duration: Swift.Duration) { state.withLock { $0.now += duration } }
 
+    /// Moves time forward to the wall time `date`, without a sleep (never back: an earlier `date`
+    /// leaves the clock where it is).
+    public func advance(to date: Date) {
+        let offset = Swift.Duration.seconds(date.timeIntervalSince(start))
+        state.withLock { $0.now = max($0.now, offset) }
+    }
+
     public func sleep(until deadline: Instant, tolerance: Swift.Duration?) async throws {
         try Task.checkCancellation()
         let count = state.withLock { state in
