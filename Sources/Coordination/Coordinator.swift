@@ -161,7 +161,8 @@ public final class Coordinator: Service, Sendable {
         let now = now()
         let soonest = state.withLock { $0.activeFrom.values.filter { $0 > now }.min() }
         guard let soonest else { return configuration.renewInterval }
-        return min(configuration.renewInterval, .milliseconds(Int64(soonest.timeIntervalSince(now) * 1000) + 1))
+        let pollable = Duration.milliseconds(ofSeconds: soonest.timeIntervalSince(now), rounding: .towardZero)
+        return min(configuration.renewInterval, pollable + .milliseconds(1))
     }
 
     static func metadata(_ lease: Lease) -> Logger.Metadata {

@@ -1,5 +1,6 @@
 import Foundation
 import Rules
+import Timekeeping
 
 /// Reads how long a rate-limited receiver asked us to wait.
 ///
@@ -61,6 +62,6 @@ public enum RetryAfter {
 
     private static func clamp(_ seconds: Double) -> Duration {
         let bounded = min(max(0, seconds), 3600)
-        return .milliseconds(Int64((bounded * 1000).rounded(.up)))
+        return .milliseconds(ofSeconds: bounded, rounding: .up)
     }
 }

@@ -57,7 +57,7 @@ public struct RetryPolicy: Sendable, Hashable {
     public func applying(_ limits: RetryLimits) -> RetryPolicy {
         var copy = self
         if let attempts = limits.maxAttempts { copy.maxAttempts = max(1, attempts) }
-        if let age = limits.maxAgeSeconds { copy.maxAge = .milliseconds(Int64(max(0, age) * 1000)) }
+        if let age = limits.maxAgeSeconds { copy.maxAge = .milliseconds(ofSeconds: max(0, age), rounding: .towardZero) }
         return copy
     }
 

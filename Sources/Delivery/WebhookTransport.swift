@@ -2,6 +2,7 @@ import Curl
 import Foundation
 import Rules
 import Secrets
+import Timekeeping
 
 /// Posts webhook messages through libcurl, signing at send time, and classifies the answer.
 ///
@@ -73,7 +74,7 @@ public struct WebhookTransport: Sendable {
             headers.removeAll { $0.name.lowercased().hasPrefix("webhook-") }
             headers.append(contentsOf: signed.map { HTTPHeader($0.0, $0.1) })
         }
-        let total = receiver.timeoutSeconds.map { Duration.milliseconds(Int64(max(0.001, $0) * 1000)) }
+        let total = receiver.timeoutSeconds.map { Duration.milliseconds(ofSeconds: max(0.001, $0), rounding: .towardZero) }
             ?? defaultTimeout
         return HTTPRequest(
             method: message.method.isEmpty ? "POST" : message.method, url: url, headers: headers, body: body,

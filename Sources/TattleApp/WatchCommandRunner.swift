@@ -4,6 +4,7 @@ import Logging
 import Pipeline
 import Store
 import TencentCloud
+import Timekeeping
 import UnixSignals
 import Watcher
 
@@ -105,7 +106,7 @@ public struct WatchCommandRunner: Sendable {
             throw OptionsError(
                 description: "\(Self.tombstoneDaysVariable) must be a number of days above 0 (at most 3650), got \(text)")
         }
-        return .milliseconds(Int64((days * 86_400_000).rounded()))
+        return .milliseconds(ofSeconds: days * 86_400)
     }
 
     /// The API settings with the region filled in from the CVM metadata service when none was given.
@@ -128,11 +129,11 @@ public struct WatchCommandRunner: Sendable {
                 description: "no region given: pass --region or set \(APISettings.regionVariable)")
         }
         return Watcher.Configuration(
-            interval: .milliseconds(Int64((options.interval * 1000).rounded())),
+            interval: .milliseconds(ofSeconds: options.interval),
             regions: regions,
             filters: Watcher.Filters(
                 commandIds: options.commandIds, createdBy: options.createdBy, instanceKinds: options.instanceKinds),
-            backfill: options.backfill.map { .milliseconds(Int64(($0 * 1000).rounded())) },
+            backfill: options.backfill.map { .milliseconds(ofSeconds: $0) },
             tombstoneRetention: try tombstoneRetention())
     }
 

@@ -74,7 +74,8 @@ public struct Daemon: Sendable {
                     stopped: { replication?.stopPolling() }),
             ],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-        configuration.maximumGracefulShutdownDuration = .milliseconds(Int64(options.shutdownGrace * 1000) + 2000)
+        configuration.maximumGracefulShutdownDuration =
+            .milliseconds(ofSeconds: options.shutdownGrace, rounding: .towardZero) + .seconds(2)
         let units = parts.accounts.units
         logger.info(
             "tattle started",
@@ -294,16 +295,16 @@ extension Daemon {
         var configuration = Dispatcher.Configuration(
             // `tattle replay` runs in another process: look for re-queued rows every few seconds.
             idlePollInterval: .seconds(5),
-            shutdownGracePeriod: .milliseconds(Int64(shutdownGrace * 1000)))
+            shutdownGracePeriod: .milliseconds(ofSeconds: shutdownGrace, rounding: .towardZero))
         if let replicaLease {
             configuration.lease = replicaLease
             configuration.recoversInFlightAtStart = false
             configuration.idlePollInterval = min(configuration.idlePollInterval, replicaLease / 3)
         }
         if let base = environment["TATTLE_RETRY_BASE_SECONDS"].flatMap(Double.init), base > 0, base.isFinite {
-            configuration.retry.base = .milliseconds(Int64(base * 1000))
-            configuration.retry.minimumDelay = .milliseconds(Int64(min(base, 1) * 1000))
-            configuration.retry.cap = .milliseconds(Int64(base * 10_000))
+            configuration.retry.base = .milliseconds(ofSeconds: base, rounding: .towardZero)
+            configuration.retry.minimumDelay = .milliseconds(ofSeconds: min(base, 1), rounding: .towardZero)
+            configuration.retry.cap = .milliseconds(ofSeconds: base * 10, rounding: .towardZero)
         }
         return configuration
     }

@@ -4,6 +4,7 @@ import Logging
 import Metrics
 import Rules
 import ServiceLifecycle
+import Timekeeping
 import UnixSignals
 
 /// Hot reload of the rules file when its content (or that of a `${file:}` it names) changes, and on
@@ -67,7 +68,7 @@ struct RulesReloader: Service {
             "watching the rules for changes",
             metadata: [
                 "directories": "\(monitor.watched.joined(separator: ","))",
-                "recheck_seconds": "\(recheckInterval.components.seconds)",
+                "recheck_seconds": "\(Int(recheckInterval.seconds.rounded()))",
             ])
         for await trigger in merge(fileChanges, hangups, ticks).cancelOnGracefulShutdown() {
             if trigger == "file change" { try? await Task.sleep(for: settleDelay) }

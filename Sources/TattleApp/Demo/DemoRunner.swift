@@ -5,6 +5,7 @@ import Store
 import Synchronization
 import TATSimulator
 import TencentCloud
+import Timekeeping
 
 /// `tattle demo`: the whole product on loopback with no cloud account. Starts the TAT simulator with
 /// a scripted fleet, a local webhook receiver that prints what it gets, and the daemon with demo
@@ -69,7 +70,7 @@ public struct DemoRunner: Sendable {
                 print(line)
             }
         }
-        try await daemon.run(logger: Logger(label: "tattle.demo"), stopAfter: .milliseconds(Int64(seconds * 1000)))
+        try await daemon.run(logger: Logger(label: "tattle.demo"), stopAfter: .milliseconds(ofSeconds: seconds, rounding: .towardZero))
         await receiver.stop()
         await simulator.stop()
 
