@@ -1,9 +1,11 @@
+import Timekeeping
+
 /// The pause before the next cycle: the interval after a success; after `failures` consecutive
-/// failures, the interval doubled per failure, capped at `maxMultiplier` × interval.
+/// failures, the interval doubled per failure (``Timekeeping/Backoff/ceiling(step:base:factor:cap:)``,
+/// without jitter: a poller's rhythm stays predictable), capped at `maxMultiplier` × interval.
 func pollDelay(interval: Duration, failures: Int, maxMultiplier: Int) -> Duration {
     guard failures > 0 else { return interval }
-    let multiplier = failures >= 31 ? maxMultiplier : min(1 << failures, max(1, maxMultiplier))
-    return interval * multiplier
+    return Backoff.ceiling(step: failures + 1, base: interval, cap: interval * max(1, maxMultiplier))
 }
 
 extension Watcher {
