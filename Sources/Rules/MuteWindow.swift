@@ -48,8 +48,8 @@ struct LocalTime: Sendable {
 
     init(_ date: Date, in timeZone: TimeZone) {
         let seconds = Int64(date.timeIntervalSince1970.rounded(.down)) + Int64(timeZone.secondsFromGMT(for: date))
-        let days = Int64((Double(seconds) / 86400).rounded(.down))
-        let secondOfDay = seconds - days * 86400
+        let days = UTCTime.floorDiv(seconds, 86_400)
+        let secondOfDay = seconds - days * 86_400
         minuteOfDay = Int(secondOfDay / 60)
         weekday = Int(((days % 7) + 7 + 3) % 7) + 1
         let (year, month, day) = UTCTime.civil(fromDays: days)
@@ -101,11 +101,11 @@ extension MuteWindow {
     static func parseDate(_ text: String) -> Int? {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]), (1...12).contains(month)
+            let year = Int64(parts[0]), let month = Int64(parts[1]), let day = Int64(parts[2]),
+            (1...12).contains(month), (1...31).contains(day),
+            // The day exists when the calendar gives it back (2026-02-30 comes back as 2026-03-02).
+            UTCTime.civil(fromDays: UTCTime.days(year: year, month: month, day: day)) == (year, month, day)
         else { return nil }
-        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-        let lengths = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-        guard (1...lengths[month - 1]).contains(day) else { return nil }
-        return year * 10000 + month * 100 + day
+        return Int(year * 10000 + month * 100 + day)
     }
 }
