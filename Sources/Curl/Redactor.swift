@@ -10,12 +10,13 @@ import Secrets
 struct Redactor: Sendable {
     /// `scheme://host:port`, the port made explicit for the schemes this module speaks.
     let target: String
-    /// What never to reveal: the URL's credential parts, every path or query piece of 6+ characters,
-    /// and the extra secrets; compiled once per transfer, scrubbed with the one placeholder.
-    let secrets: SecretSet
+    private let url: String
+    private let extraSecrets: [String]
 
     /// Parses `url` without validating it; `extraSecrets` are removed from scrubbed text too.
     init(url: String, extraSecrets: [String?] = []) {
+        self.url = url
+        self.extraSecrets = extraSecrets.compactMap { $0 }.filter { $0.count >= 4 }
         var rest = Substring(url)
         var scheme = ""
         if let separator = rest.firstRange(of: "://") {
@@ -26,9 +27,14 @@ struct Redactor: Sendable {
         var authority = rest[..<authorityEnd]
         if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
         self.target = Self.target(scheme: scheme, authority: authority)
+    }
+
+    /// What never to reveal: the URL's credential parts, every path or query piece of 6+ characters,
+    /// and the extra secrets, scrubbed with the one placeholder. Built when an error needs it, not
+    /// for every transfer (most succeed and scrub nothing).
+    var secrets: SecretSet {
         // Text here is libcurl's or a server's, so every longer URL piece counts, not only likely tokens.
-        self.secrets = SecretSet(
-            secrets: extraSecrets.compactMap { $0 }.filter { $0.count >= 4 }, urls: [url], everyURLPiece: true)
+        SecretSet(secrets: extraSecrets, urls: [url], everyURLPiece: true)
     }
 
     /// `text` with every secret replaced by ``SecretSet/placeholder``.

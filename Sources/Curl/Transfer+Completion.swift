@@ -1,4 +1,5 @@
 import CCurl
+import Secrets
 
 extension Transfer {
     /// Finishes the transfer with libcurl's result; loop thread, after the handle left the multi handle.
@@ -40,9 +41,10 @@ extension Transfer {
         // Only text from libcurl and the server is scrubbed: the summary and target are ours.
         var message = "\(String(cString: curl_easy_strerror(code))) (\(redactor.target))"
         let details = String(cString: errorBuffer)
-        if !details.isEmpty { message += ": \(redactor.scrub(details))" }
+        let secrets = redactor.secrets
+        if !details.isEmpty { message += ": \(secrets.scrub(details))" }
         if self.kind == .mail, let reply = failureReply {
-            message += "; server replied: \(redactor.scrub(reply))"
+            message += "; server replied: \(secrets.scrub(reply))"
         }
         return CurlError(
             code: kind, message: message, curlCode: raw, responseCode: responseCode, isRetryable: retryable)

@@ -2,6 +2,7 @@ import Curl
 import Foundation
 import Rules
 import Secrets
+import Timekeeping
 
 /// Sends mail through libcurl's SMTP and classifies the server's answer.
 ///
@@ -19,6 +20,8 @@ public struct MailTransport: Sendable {
     public var client: any MailSending
     /// The wall clock for the `Date` header. Default `Date.init`.
     public var now: @Sendable () -> Date
+    /// Each receiver's secrets, kept between sends.
+    private let secrets = ReceiverSecrets()
 
     /// Makes a transport over `client`.
     public init(client: any MailSending, now: @escaping @Sendable () -> Date = { Date() }) {
@@ -28,7 +31,7 @@ public struct MailTransport: Sendable {
 
     /// Sends `message` to the receiver's recipients.
     public func send(_ message: EmailMessage, to receiver: Receiver, idempotencyKey: String) async -> Classification {
-        let redactor = SecretSet(receivers: [receiver])
+        let redactor = secrets.secrets(of: receiver)
         guard let settings = receiver.email else {
             return Classification(.permanent("receiver \(receiver.name) has no email settings"))
         }
@@ -56,7 +59,8 @@ public struct MailTransport: Sendable {
     ) -> MailRequest {
         let bytes = MailComposer.compose(
             message, from: settings.from, to: settings.to, idempotencyKey: idempotencyKey, date: date)
-        let total = timeoutSeconds.map { Duration.milliseconds(Int64(max(0.001, $0) * 1000)) } ?? defaultTimeout
+        let total = timeoutSeconds.map { Duration.milliseconds(ofSeconds: max(0.001, $0), rounding: .towardZero) }
+            ?? defaultTimeout
         return MailRequest(
             url: settings.url, username: settings.username.flatMap { $0.isEmpty ? nil : $0 },
             password: settings.password, from: MailComposer.bareAddress(settings.from),

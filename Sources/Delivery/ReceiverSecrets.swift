@@ -7,6 +7,8 @@ import Synchronization
 final class ReceiverSecrets: Sendable {
     /// What is merged with the receiver's own secrets.
     private enum Addition: Hashable {
+        /// Nothing: the receiver's own secrets alone.
+        case none
         /// A whole set (the dispatcher's: every configured receiver's).
         case set(SecretSet)
         /// The credential parts of a URL (a message's target).
@@ -20,6 +22,11 @@ final class ReceiverSecrets: Sendable {
     }
 
     private let entries = Mutex<[String: Entry]>([:])
+
+    /// The secrets of `receiver` (its URL's credential parts, signing secret, SMTP password).
+    func secrets(of receiver: Receiver) -> SecretSet {
+        merged(receiver, .none) { SecretSet(receivers: [receiver]) }
+    }
 
     /// `base` plus the secrets of `receiver`.
     func secrets(base: SecretSet, receiver: Receiver) -> SecretSet {
