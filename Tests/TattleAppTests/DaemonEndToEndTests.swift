@@ -16,33 +16,29 @@ struct DaemonEndToEndTests {
 
     /// A scratch directory plus the fakes.
     final class World: @unchecked Sendable {
-        let directory: URL
-        let simulator: TATSimulator
+        let scratch: SimulatedScratch
         let wecom = HTTPReceiver(default: .json(200, #"{"errcode":0,"errmsg":"ok"}"#))
         let audit = HTTPReceiver()
         let smtp: SMTPTestServer
-        var endpoint = ""
+        var directory: URL { scratch.directory }
+        var simulator: TATSimulator { scratch.simulator }
+        var endpoint: String { scratch.endpoint }
         var stderr: URL { directory.appendingPathComponent("stderr.log") }
         var rules: URL { directory.appendingPathComponent("rules.json") }
         var state: URL { directory.appendingPathComponent("state", isDirectory: true) }
 
         init() async throws {
-            directory = FileManager.default.temporaryDirectory.appendingPathComponent("tattle-e2e-\(UUID())")
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            simulator = try await TATSimulator(configuration: .init(seed: 11, clockMode: .manual))
-            try await simulator.start()
-            endpoint = await simulator.endpoint
+            scratch = try await SimulatedScratch.start("tattle-e2e", seed: 11)
             try await wecom.start()
             try await audit.start()
             smtp = try await SMTPTestServer.start(auth: ("bot", "smtp-pass-e2e-77aa"))
         }
 
         func close() async {
-            await simulator.stop()
             await wecom.stop()
             await audit.stop()
             smtp.stop()
-            try? FileManager.default.removeItem(at: directory)
+            await scratch.close()
         }
 
         /// Rules: failures to the WeCom robot and mail, every invocation change to the audit webhook.

@@ -67,7 +67,8 @@ final class DaemonProcess: @unchecked Sendable {
 
     /// `tattle run` with the e2e flags.
     static func run(
-        rules: URL, stateDir: URL, endpoint: String, stderr: URL, extra: [String] = []
+        rules: URL, stateDir: URL, endpoint: String, stderr: URL, extra: [String] = [],
+        extraEnvironment: [String: String] = [:]
     ) throws -> DaemonProcess {
         let port = try FreePort.pick()
         return try DaemonProcess(
@@ -75,7 +76,7 @@ final class DaemonProcess: @unchecked Sendable {
                 "run", "--rules", rules.path, "--state-dir", stateDir.path, "--interval", "0.3",
                 "--listen", "127.0.0.1:\(port)", "--log-format", "json", "--shutdown-grace", "1",
             ] + extra,
-            endpoint: endpoint, stderr: stderr, statusPort: port)
+            endpoint: endpoint, stderr: stderr, statusPort: port, extraEnvironment: extraEnvironment)
     }
 
     var log: String { (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? "" }
@@ -166,4 +167,27 @@ extension HTTPReceiver.RecordedRequest {
 extension [String: Any] {
     var eventId: String { self["id"] as? String ?? "" }
     var eventStatus: String { self["status"] as? String ?? "" }
+}
+
+/// A scratch directory and a started simulator on a manual clock: what each `tattle run` world of
+/// these tests starts from (its receivers are its own).
+struct SimulatedScratch {
+    let directory: URL
+    let simulator: TATSimulator
+    let endpoint: String
+
+    /// A fresh directory named `prefix-<UUID>` and a simulator whose fleet is seeded with `seed`.
+    static func start(_ prefix: String, seed: UInt64) async throws -> SimulatedScratch {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let simulator = try await TATSimulator(configuration: .init(seed: seed, clockMode: .manual))
+        try await simulator.start()
+        return SimulatedScratch(directory: directory, simulator: simulator, endpoint: await simulator.endpoint)
+    }
+
+    /// Stops the simulator and removes the directory.
+    func close() async {
+        await simulator.stop()
+        try? FileManager.default.removeItem(at: directory)
+    }
 }

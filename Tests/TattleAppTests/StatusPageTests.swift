@@ -23,28 +23,24 @@ struct StatusPageTests {
 
     /// Simulator, a working WeCom robot and a webhook that refuses everything (400: dead letters).
     final class World: @unchecked Sendable {
-        let directory: URL
-        let simulator: TATSimulator
+        let scratch: SimulatedScratch
         let wecom = HTTPReceiver(default: .json(200, #"{"errcode":0,"errmsg":"ok"}"#))
         let broken = HTTPReceiver(default: .text(400, "bad request"))
-        var endpoint = ""
+        var directory: URL { scratch.directory }
+        var simulator: TATSimulator { scratch.simulator }
+        var endpoint: String { scratch.endpoint }
         var rules: URL { directory.appendingPathComponent("rules.json") }
 
         init() async throws {
-            directory = FileManager.default.temporaryDirectory.appendingPathComponent("tattle-status-\(UUID())")
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            simulator = try await TATSimulator(configuration: .init(seed: 14, clockMode: .manual))
-            try await simulator.start()
-            endpoint = await simulator.endpoint
+            scratch = try await SimulatedScratch.start("tattle-status", seed: 14)
             try await wecom.start()
             try await broken.start()
         }
 
         func close() async {
-            await simulator.stop()
             await wecom.stop()
             await broken.stop()
-            try? FileManager.default.removeItem(at: directory)
+            await scratch.close()
         }
 
         func rulesObject() -> [String: Any] {
@@ -83,14 +79,9 @@ struct StatusPageTests {
         }
 
         func startDaemon(state: String, token: String?) throws -> DaemonProcess {
-            let port = try FreePort.pick()
-            let stateDir = directory.appendingPathComponent(state, isDirectory: true)
-            return try DaemonProcess(
-                arguments: [
-                    "run", "--rules", rules.path, "--state-dir", stateDir.path, "--interval", "0.3",
-                    "--listen", "127.0.0.1:\(port)", "--log-format", "json", "--shutdown-grace", "1",
-                ],
-                endpoint: endpoint, stderr: directory.appendingPathComponent("\(state).log"), statusPort: port,
+            try DaemonProcess.run(
+                rules: rules, stateDir: directory.appendingPathComponent(state, isDirectory: true), endpoint: endpoint,
+                stderr: directory.appendingPathComponent("\(state).log"),
                 extraEnvironment: token.map { ["TATTLE_ADMIN_TOKEN": $0, "TATTLE_RETRY_BASE_SECONDS": "0.2"] }
                     ?? ["TATTLE_RETRY_BASE_SECONDS": "0.2"])
         }
