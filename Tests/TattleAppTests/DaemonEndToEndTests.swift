@@ -101,14 +101,7 @@ struct DaemonEndToEndTests {
     }
 
     static func withWorld(_ body: (World) async throws -> Void) async throws {
-        let world = try await World()
-        do {
-            try await body(world)
-            await world.close()
-        } catch {
-            await world.close()
-            throw error
-        }
+        try await using(try await World(), close: { await $0.close() }, body)
     }
 
     @Test("a scripted fleet gives exactly the expected notifications; status endpoints; no secrets logged")

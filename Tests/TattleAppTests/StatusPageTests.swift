@@ -141,14 +141,7 @@ struct StatusPageTests {
     }
 
     static func withWorld(_ body: (World) async throws -> Void) async throws {
-        let world = try await World()
-        do {
-            try await body(world)
-            await world.close()
-        } catch {
-            await world.close()
-            throw error
-        }
+        try await using(try await World(), close: { await $0.close() }, body)
     }
 
     /// Records every admin API answer, to check them against `docs/api.yaml`.
