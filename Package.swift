@@ -60,7 +60,7 @@ let package = Package(
         .target(
             name: "TencentCloud",
             dependencies: [
-                "Curl", "Timekeeping",
+                "Curl", "Secrets", "Timekeeping",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],

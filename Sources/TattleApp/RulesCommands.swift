@@ -102,7 +102,8 @@ public enum RulesCommands {
             do {
                 let message = try engine.render(
                     rule: dispatch.rule, receiver: dispatch.receiver, events: [event], isRecovery: dispatch.isRecovery)
-                text += describe(message)
+                // Scrubbed with the rules load's one secret set, as the status pages show payloads.
+                text += engine.secrets.scrub(describe(message))
             } catch {
                 text += "render error: \(error.message)\n"
                 status = 1

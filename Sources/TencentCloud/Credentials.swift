@@ -1,4 +1,5 @@
 import Foundation
+import Secrets
 
 /// A Tencent Cloud API key pair, with the session token of temporary (STS) credentials.
 ///
@@ -51,10 +52,12 @@ public struct Credentials: Sendable, Hashable, CustomStringConvertible, CustomDe
     /// The SecretId's first four characters followed by "…" (e.g. `AKID…`).
     public var redactedSecretId: String { String(secretId.prefix(4)) + "…" }
 
-    /// `Credentials(secretId: AKID…, secretKey: <redacted>, sessionToken: <redacted>|nil)`.
+    /// `Credentials(secretId: AKID…, secretKey: [redacted], sessionToken: [redacted]|nil)`, with
+    /// ``Secrets/SecretSet/placeholder``.
     public var description: String {
-        "Credentials(secretId: \(redactedSecretId), secretKey: <redacted>, sessionToken: "
-            + (sessionToken == nil ? "nil" : "<redacted>") + ")"
+        let hidden = SecretSet.placeholder
+        return "Credentials(secretId: \(redactedSecretId), secretKey: \(hidden), sessionToken: "
+            + (sessionToken == nil ? "nil" : hidden) + ")"
     }
 
     /// Same as `description`: secrets stay redacted in debug output too.
