@@ -40,6 +40,9 @@ public final class TestClock: Clock, Sendable {
     /// The wall time matching the clock.
     public var date: Date { start.addingTimeInterval(state.withLock { $0.now }.seconds) }
 
+    /// ``date`` as a `now` source, for code that reads the wall time through a closure.
+    public var dateSource: @Sendable () -> Date { { [self] in date } }
+
     /// Moves time forward without a sleep.
     public func advance(by duration: Swift.Duration) { state.withLock { $0.now += duration } }
 

@@ -6,16 +6,8 @@ import Store
 import Synchronization
 import TATSimulator
 import TencentCloud
+import TestSupport
 import Watcher
-
-/// A wall clock the test moves by hand, in step with the simulator's manual fleet clock.
-final class TestNow: Sendable {
-    private let value: Mutex<Date>
-    init(_ start: Date) { value = Mutex(start) }
-    var date: Date { value.withLock { $0 } }
-    func advance(by seconds: Double) { value.withLock { $0 = $0.addingTimeInterval(seconds) } }
-    var source: @Sendable () -> Date { { self.date } }
-}
 
 /// Records what sinks committed, in order, across watcher instances.
 final class CommitLog: Sendable {
@@ -59,7 +51,8 @@ struct Harness {
     let client: TATClient
     let directory: URL
     let store: SQLiteStore
-    let now: TestNow
+    /// The watcher's wall clock, moved by hand in step with the simulator's manual fleet clock.
+    let now: TestClock
     let log = CommitLog()
     static let region = "ap-guangzhou"
     static let origin = Date(timeIntervalSince1970: 1_764_000_000)
@@ -85,7 +78,7 @@ struct Harness {
                 now: { Date().addingTimeInterval(clientClockOffset) }))
         let harness = Harness(
             simulator: simulator, client: client, directory: directory, store: try SQLiteStore(directory: directory),
-            now: TestNow(origin))
+            now: TestClock(start: origin))
         defer { try? FileManager.default.removeItem(at: directory) }
         do {
             try await body(harness)
@@ -103,13 +96,13 @@ struct Harness {
     ) -> Watcher {
         Watcher(
             configuration: configuration, reader: client, store: store,
-            sink: sink ?? RecordingSink(store: store, log: log), now: now.source, metricsFactory: metrics)
+            sink: sink ?? RecordingSink(store: store, log: log), now: now.dateSource, metricsFactory: metrics)
     }
 
     /// Moves the fleet and the watcher's wall clock forward together.
     func advance(seconds: Double) async {
         await simulator.advance(by: .milliseconds(Int64(seconds * 1000)))
-        now.advance(by: seconds)
+        now.advance(by: .seconds(seconds))
     }
 }
 

@@ -2,6 +2,7 @@ import Events
 import Foundation
 import MetricsTestKit
 import TATSimulator
+import TestSupport
 import Testing
 import Watcher
 

@@ -13,7 +13,7 @@ struct RunLoopTests {
             let watcher = Watcher(
                 configuration: Watcher.Configuration(interval: .milliseconds(1500), regions: [Harness.region]),
                 reader: h.client, store: h.store, sink: RecordingSink(store: h.store, log: h.log), clock: clock,
-                now: h.now.source)
+                now: h.now.dateSource)
             await h.simulator.failNext(3, with: .requestLimitExceeded)
             await watcher.run()
             #expect(

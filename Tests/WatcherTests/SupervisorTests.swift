@@ -3,6 +3,7 @@ import Foundation
 import MetricsTestKit
 import Store
 import TATSimulator
+import TestSupport
 import Testing
 import Watcher
 
@@ -34,7 +35,7 @@ struct SupervisorTests {
             let supervisor = WatchSupervisor(
                 configuration: Watcher.Configuration(interval: .seconds(3600), backfill: .seconds(86_400)),
                 reader: { _ in h.client }, store: h.store, sink: RecordingSink(store: h.store, log: h.log),
-                now: h.now.source)
+                now: h.now.dateSource)
             let running = Task { await supervisor.run() }
 
             let first = await supervisor.reconcile(to: [prod, plain])
@@ -78,7 +79,7 @@ struct SupervisorTests {
             let supervisor = WatchSupervisor(
                 configuration: Watcher.Configuration(interval: .seconds(3600)),
                 reader: { $0 == broken ? nil : h.client }, store: h.store,
-                sink: RecordingSink(store: h.store, log: h.log), now: h.now.source)
+                sink: RecordingSink(store: h.store, log: h.log), now: h.now.dateSource)
             let change = await supervisor.reconcile(to: [broken, WatchUnit(region: Harness.region)])
             #expect(change.unavailable == [broken])
             #expect(supervisor.units == [WatchUnit(region: Harness.region)])
@@ -93,7 +94,7 @@ struct SupervisorTests {
             let metrics = TestMetrics()
             let supervisor = WatchSupervisor(
                 configuration: Watcher.Configuration(interval: .seconds(3600)), reader: { _ in h.client },
-                store: h.store, sink: RecordingSink(store: h.store, log: h.log), now: h.now.source,
+                store: h.store, sink: RecordingSink(store: h.store, log: h.log), now: h.now.dateSource,
                 metricsFactory: metrics)
             await supervisor.reconcile(to: [
                 WatchUnit(region: Harness.region), WatchUnit(account: "prod", region: Harness.region),
