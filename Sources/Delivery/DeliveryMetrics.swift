@@ -1,4 +1,5 @@
 import Metrics
+import Timekeeping
 
 /// The delivery metrics, labelled by receiver **name** only (never a URL):
 /// `tattle_deliveries_total{receiver,outcome}`, `tattle_delivery_duration_seconds{receiver}`,
@@ -28,14 +29,5 @@ public struct DeliveryMetrics: Sendable {
     func deadLetters(receiver: String, count: Int) {
         Counter(label: "tattle_dead_letters_total", dimensions: [("receiver", receiver)], factory: factory)
             .increment(by: count)
-    }
-}
-
-extension Duration {
-    /// Whole nanoseconds, saturating.
-    var nanoseconds: Int64 {
-        let (seconds, atto) = components
-        let (whole, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-        return overflow ? .max : whole + atto / 1_000_000_000
     }
 }
