@@ -43,3 +43,15 @@ extension SecretSet {
         return parts.filter { !$0.isEmpty }
     }
 }
+
+extension SecretSet {
+    /// `scheme://host[:port]/…`: the only form of a webhook URL fit for a status page.
+    public static func origin(_ url: String) -> String {
+        guard let components = URLComponents(string: url), let scheme = components.scheme,
+            let host = components.host
+        else { return placeholder }
+        let port = components.port.map { ":\($0)" } ?? ""
+        let hasMore = !(components.path.isEmpty || components.path == "/") || components.query != nil
+        return "\(scheme)://\(host)\(port)" + (hasMore ? "/…" : "")
+    }
+}

@@ -13,21 +13,6 @@ struct RedactorTests {
     static let teams = "https://prod-00.westus.logic.azure.com/workflows/abc/triggers/manual/paths/invoke?api-version=2016-06-01&sig=Zx9_SIGvalue"
     static let feishu = "https://open.feishu.cn/open-apis/bot/v2/hook/7d3c1a2b-aaaa-bbbb-cccc-0123456789ab"
 
-    @Test(
-        "display() masks the credential part of each platform's URL",
-        arguments: [
-            (wecom, "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=***"),
-            (dingtalk, "https://oapi.dingtalk.com/robot/send?access_token=***"),
-            (slack, "https://hooks.slack.com/services/***"),
-            (discord, "https://discord.com/api/webhooks/123456789012345678/***"),
-            (teams, "https://prod-00.westus.logic.azure.com/workflows/abc/triggers/manual/paths/invoke?api-version=2016-06-01&sig=***"),
-            (feishu, "https://open.feishu.cn/open-apis/bot/v2/hook/***"),
-            ("smtp://bot:hunter22@mail.example.com:587", "smtp://***@mail.example.com:587"),
-        ])
-    func display(url: String, expected: String) {
-        #expect(SecretSet.display(url) == expected)
-    }
-
     @Test("origin() keeps only scheme and host")
     func origin() {
         #expect(SecretSet.origin(Self.slack) == "https://hooks.slack.com/…")
