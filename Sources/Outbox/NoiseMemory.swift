@@ -7,6 +7,29 @@ public protocol NoiseMemory: Sendable {
     func lastNotified(rule: String, groupKey: String) -> Date?
     /// Whether the command identified by `key` (a rule's recovery key) is currently failing.
     func isFailing(key: String) -> Bool
+    /// Whether some failing key has the tail `tail` (see ``RecoveryKeyTail``). `false` promises that
+    /// ``isFailing(key:)`` is false for every key with that tail, so a success skips the lookups of
+    /// all the rules that would key it so; `true` promises nothing. Default: `true` (no index).
+    func mayBeFailing(tail: String) -> Bool
+}
+
+extension NoiseMemory {
+    /// Without an index every key may be failing.
+    public func mayBeFailing(tail: String) -> Bool { true }
+}
+
+/// The tail of a recovery key: the text after its last U+001F (unit separator), or the whole key
+/// when it has none. Recovery keys end with the value that identifies the command (by default its
+/// name), so a success event knows the tail of every key it could clear before building any key.
+public enum RecoveryKeyTail {
+    /// The separator between a recovery key's components.
+    public static let separator: UInt8 = 0x1F
+
+    /// The tail of `key`.
+    public static func of(_ key: String) -> String {
+        guard let last = key.utf8.lastIndex(of: separator) else { return key }
+        return String(key[key.utf8.index(after: last)...])
+    }
 }
 
 /// A change to ``NoiseMemory`` decided by the engine.
@@ -18,24 +41,48 @@ public enum NoiseUpdate: Codable, Sendable, Hashable {
 }
 
 /// A ``NoiseMemory`` held in memory: for tests, `tattle test-rule`, and as the daemon's cache.
+///
+/// Failing keys are also counted by tail (``RecoveryKeyTail``), so that a success of a command that
+/// has no recorded failure answers ``mayBeFailing(tail:)`` with one lookup instead of one per rule
+/// with recovery. Equality and hashing see the throttle windows and the failing keys only.
 public struct InMemoryNoiseMemory: NoiseMemory, Hashable {
     /// Last notification time by rule and group key.
     public var notified: [String: Date] = [:]
-    /// Keys of commands currently failing.
-    public var failing: Set<String> = []
+    /// Keys of commands currently failing. Setting it rebuilds the tail index; ``apply(_:)`` keeps
+    /// the index up to date key by key.
+    public var failing: Set<String> {
+        get { failingKeys }
+        set {
+            failingKeys = newValue
+            failingTails = [:]
+            for key in newValue { failingTails[RecoveryKeyTail.of(key), default: 0] += 1 }
+        }
+    }
+    private var failingKeys: Set<String> = []
+    /// How many of ``failing``'s keys have each tail (no entry for a count of zero).
+    private var failingTails: [String: Int] = [:]
 
     public init() {}
 
     public func lastNotified(rule: String, groupKey: String) -> Date? { notified[Self.key(rule, groupKey)] }
-    public func isFailing(key: String) -> Bool { failing.contains(key) }
+    public func isFailing(key: String) -> Bool { failingKeys.contains(key) }
+    public func mayBeFailing(tail: String) -> Bool { failingTails[tail] != nil }
 
     /// Applies updates in order.
     public mutating func apply(_ updates: [NoiseUpdate]) {
         for update in updates {
             switch update {
             case let .notified(rule, groupKey, at): notified[Self.key(rule, groupKey)] = at
-            case let .failing(key, true): failing.insert(key)
-            case let .failing(key, false): failing.remove(key)
+            case let .failing(key, true):
+                if failingKeys.insert(key).inserted { failingTails[RecoveryKeyTail.of(key), default: 0] += 1 }
+            case let .failing(key, false):
+                guard failingKeys.remove(key) != nil else { continue }
+                let tail = RecoveryKeyTail.of(key)
+                if let count = failingTails[tail], count > 1 {
+                    failingTails[tail] = count - 1
+                } else {
+                    failingTails[tail] = nil
+                }
             }
         }
     }
@@ -48,5 +95,14 @@ public struct InMemoryNoiseMemory: NoiseMemory, Hashable {
         key += "\u{1F}"
         key += groupKey
         return key
+    }
+
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.notified == rhs.notified && lhs.failingKeys == rhs.failingKeys
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(notified)
+        hasher.combine(failingKeys)
     }
 }

@@ -4,7 +4,8 @@ import Events
 /// cost of interpreting Mustache for every message. `DefaultTextTests` checks that both agree.
 enum DefaultText {
     static func title(_ events: [Event], isRecovery: Bool) -> String {
-        Headline.emoji(events[0], isRecovery: isRecovery) + " " + Headline.title(events: events, isRecovery: isRecovery)
+        events.withFirst { Headline.emoji($0, isRecovery: isRecovery) } + " "
+            + Headline.title(events: events, isRecovery: isRecovery)
     }
 
     /// The default body. `title`: the default title of these events when the caller already has it.
@@ -12,7 +13,13 @@ enum DefaultText {
         _ events: [Event], isRecovery: Bool, presentation: Presentation = Presentation(markup: .plain),
         title: String? = nil
     ) -> String {
-        let event = events[0]
+        events.withFirst { body($0, events, isRecovery: isRecovery, presentation: presentation, title: title) }
+    }
+
+    /// ``body(_:isRecovery:presentation:title:)`` with the first event borrowed (not copied).
+    private static func body(
+        _ event: Event, _ events: [Event], isRecovery: Bool, presentation: Presentation, title: String?
+    ) -> String {
         var text = ""
         text.reserveCapacity(512)
         text += title ?? Self.title(events, isRecovery: isRecovery)

@@ -26,8 +26,8 @@ enum Headline {
 
     /// One line saying what happened, e.g. `deploy-web FAILED on 3/10 instances (ap-guangzhou)`.
     static func title(events: [Event], isRecovery: Bool) -> String {
-        guard let event = events.first else { return "" }
-        let single = title(event, isRecovery: isRecovery)
+        guard !events.isEmpty else { return "" }
+        let single = events.withFirst { title($0, isRecovery: isRecovery) }
         guard events.count > 1 else { return single }
         return "[\(events.count)] \(single) (+\(events.count - 1) more)"
     }
@@ -62,5 +62,13 @@ enum Headline {
         let plain = region.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D }
         let encoded = plain ? region : (region.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
         return "https://console.cloud.tencent.com/tat/log?region=" + encoded
+    }
+}
+
+extension [Event] {
+    /// `body` applied to the first event, read in place: `events[0]` and `events.first` copy the
+    /// whole event (a retain per field) on the rendering path. The array must not be empty.
+    func withFirst<Result>(_ body: (Event) -> Result) -> Result {
+        withUnsafeBufferPointer { body($0[0]) }
     }
 }

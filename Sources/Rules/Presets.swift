@@ -122,7 +122,7 @@ public enum Presets {
                 ),
             ])
         case .teams:
-            let console = events.first.map(Headline.consoleURL) ?? ""
+            let console = events.isEmpty ? "" : events.withFirst(Headline.consoleURL)
             return fit(maxBytes: teamsBodyBytes, body) { body in
                 let card: Value = .object([
                     ("$schema", .string("http://adaptivecards.io/schemas/adaptive-card.json")),
@@ -174,7 +174,7 @@ public enum Presets {
                 ("description", .string(Truncation.toCharacters(body, discordDescriptionCharacters))),
                 ("color", .int(color(events: events, isRecovery: isRecovery))),
             ]
-            if let event = events.first { embed.append(("url", .string(Headline.consoleURL(event)))) }
+            if !events.isEmpty { embed.append(("url", .string(events.withFirst(Headline.consoleURL)))) }
             return .object([("embeds", .array([.object(embed)])), ("allowed_mentions", noMentions)])
         default:
             // Generic webhook, format "event": the versioned envelope with the events' documented JSON.
@@ -267,10 +267,12 @@ public enum Presets {
 
     /// Discord embed colour: red for failures, amber for stuck, green for success and recovery.
     static func color(events: [Event], isRecovery: Bool) -> Int {
-        guard let event = events.first else { return 0x99AAB5 }
-        if isRecovery || event.status.isSuccess { return 0x2EB67D }
-        if event.stuck != nil { return 0xECB22E }
-        return StatusClass.isFailure(event) ? 0xE01E5A : 0x99AAB5
+        guard !events.isEmpty else { return 0x99AAB5 }
+        return events.withFirst { event in
+            if isRecovery || event.status.isSuccess { return 0x2EB67D }
+            if event.stuck != nil { return 0xECB22E }
+            return StatusClass.isFailure(event) ? 0xE01E5A : 0x99AAB5
+        }
     }
 
     /// Builds the payload with `body`, shortening the body until the encoded payload fits `maxBytes`.

@@ -1,5 +1,6 @@
 import Events
 import Foundation
+import Outbox
 
 /// One rule of the rules file, validated and compiled.
 public struct Rule: Sendable {
@@ -110,11 +111,8 @@ public struct Rule: Sendable {
         key.reserveCapacity(prefix.utf8.count + 48)
         key += prefix
         var anyValue = false
-        for field in recovery.fields {
-            var value = field.text(event) ?? ""
-            if value.isEmpty, recovery.fields.count == 1, recovery.keyBy == Self.defaultRecoveryKey {
-                value = event.invocation.commandId ?? ""
-            }
+        for index in recovery.fields.indices {
+            let value = recovery.value(index, event)
             anyValue = anyValue || !value.isEmpty
             key += separator
             key += value
@@ -123,6 +121,31 @@ public struct Rule: Sendable {
     }
 
     static let defaultRecoveryKey = ["invocation.commandName"]
+}
+
+extension Rule.Recovery {
+    /// The value of key field `index` of `event` as a recovery key holds it: absent as empty, and
+    /// with the default `keyBy`, the command id when the command has no name.
+    func value(_ index: Int, _ event: Event) -> String {
+        let value = fields[index].text(event) ?? ""
+        if value.isEmpty, fields.count == 1, keyBy == Rule.defaultRecoveryKey { return event.invocation.commandId ?? "" }
+        return value
+    }
+
+    /// The ``RecoveryKeyTail`` of every recovery key these settings make for `event`, whichever the
+    /// rule and level (the tail lies in the last key value); `nil` without key fields.
+    func keyTail(_ event: Event) -> String? {
+        guard !fields.isEmpty else { return nil }
+        let last = value(fields.count - 1, event)
+        return last.utf8.contains(RecoveryKeyTail.separator) ? RecoveryKeyTail.of(last) : last
+    }
+
+    /// Settings whose keys of an event have the same tail share this identity: the last key field
+    /// and whether the command id stands in for a missing name.
+    var tailIdentity: String? {
+        guard let last = keyBy.last, !fields.isEmpty else { return nil }
+        return keyBy == Rule.defaultRecoveryKey ? last + "\u{1F}default" : last
+    }
 }
 
 /// A receiver of the rules file: the delivery contract plus what rendering needs.

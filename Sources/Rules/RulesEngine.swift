@@ -17,6 +17,11 @@ public struct RulesEngine: Sendable {
     private let index: CommandIndex
     /// Positions in ``entries`` by rule name (rendering looks rules up by the name in a dispatch).
     private let positions: [String: Int]
+    /// One recovery setting per distinct ``Rule/Recovery/tailIdentity``: a success asks the noise
+    /// memory once per entry whether anything with its key tail fails, instead of once per rule.
+    private let tailSettings: [Rule.Recovery]
+    /// Every rule, as the candidates of an evaluation that visits them all.
+    private let every: [CommandIndex.Candidate]
     /// The receivers as rendering reads them, by name: shared, with their request headers made once
     /// per rules load rather than per message.
     let renderTargets: [String: RenderTarget]
@@ -48,8 +53,11 @@ public struct RulesEngine: Sendable {
         let recovery: Rule.Recovery?
         /// Recovery keys start with these (invocation level, task level): built once, not per event.
         let recoveryPrefixes: (invocation: String, task: String)
+        /// The position of the rule's recovery setting in the engine's `tailSettings`; `nil` without
+        /// recovery or when the setting is not indexed (beyond ``TailFilter/capacity``).
+        let tailSetting: Int?
 
-        init(_ rule: Rule) {
+        init(_ rule: Rule, tailSetting: Int?) {
             self.rule = rule
             self.name = rule.name
             self.matcher = rule.matcher
@@ -65,6 +73,7 @@ public struct RulesEngine: Sendable {
                 Rule.recoveryKeyPrefix(rule: rule.name, taskLevel: false),
                 Rule.recoveryKeyPrefix(rule: rule.name, taskLevel: true)
             )
+            self.tailSetting = tailSetting
         }
 
         var hasRecovery: Bool { recovery != nil }
@@ -95,7 +104,20 @@ public struct RulesEngine: Sendable {
     public init(ruleSet: RuleSet) {
         self.ruleSet = ruleSet
         self.secrets = SecretSet(receivers: ruleSet.receivers.values)
-        self.entries = ruleSet.rules.map(Entry.init)
+        var tailSettings: [Rule.Recovery] = []
+        var tailPositions: [String: Int] = [:]
+        self.entries = ruleSet.rules.map { rule in
+            guard let recovery = rule.recovery, let identity = recovery.tailIdentity else {
+                return Entry(rule, tailSetting: nil)
+            }
+            if let position = tailPositions[identity] { return Entry(rule, tailSetting: position) }
+            guard tailSettings.count < TailFilter.capacity else { return Entry(rule, tailSetting: nil) }
+            tailPositions[identity] = tailSettings.count
+            tailSettings.append(recovery)
+            return Entry(rule, tailSetting: tailSettings.count - 1)
+        }
+        self.tailSettings = tailSettings
+        self.every = ruleSet.rules.indices.map { CommandIndex.Candidate(position: $0, recoveryOnly: false) }
         self.index = CommandIndex(rules: ruleSet.rules)
         self.renderTargets = ruleSet.receiverConfigs.mapValues(RenderTarget.init)
         self.positions = Dictionary(
@@ -124,8 +146,9 @@ public struct RulesEngine: Sendable {
         // Explanations visit every rule; otherwise only those that can match the command name (and,
         // for a success, every rule with recovery).
         if explain || !index.isUseful {
-            let every = entries.indices.lazy.map { CommandIndex.Candidate(position: $0, recoveryOnly: false) }
-            return evaluate(event, isSuccess: isSuccess, visiting: every, now: now, memory: memory, explain: explain)
+            return every.withUnsafeBufferPointer { every in
+                evaluate(event, isSuccess: isSuccess, visiting: every, now: now, memory: memory, explain: explain)
+            }
         }
         return index.withCandidates(for: event, isSuccess: isSuccess) { candidates in
             evaluate(event, isSuccess: isSuccess, visiting: candidates, now: now, memory: memory, explain: false)
@@ -133,7 +156,7 @@ public struct RulesEngine: Sendable {
     }
 
     private func evaluate(
-        _ event: Event, isSuccess: Bool, visiting candidates: some Sequence<CommandIndex.Candidate>, now: Date,
+        _ event: Event, isSuccess: Bool, visiting candidates: UnsafeBufferPointer<CommandIndex.Candidate>, now: Date,
         memory: some NoiseMemory, explain: Bool
     ) -> Evaluation {
         var evaluation = Evaluation()
@@ -142,6 +165,10 @@ public struct RulesEngine: Sendable {
         var isFailure: Bool?
         // Recovery keys are looked up in this one buffer: no string is allocated per rule and event.
         var scratch = ""
+        // Which recovery settings' key tails have a recorded failure: the rules whose tail has none
+        // cannot recover, and build no key.
+        var tails = TailFilter()
+        if isSuccess { tails.load(tailSettings, event, memory) }
 
         for candidate in candidates {
             let entry = entries[candidate.position]
@@ -156,8 +183,8 @@ public struct RulesEngine: Sendable {
                 if !entry.matcher.matches(event) { continue }
                 matched = true
             }
-            if isSuccess, entry.hasRecovery, entry.recoveryKey(for: event, into: &scratch),
-                memory.isFailing(key: scratch)
+            if isSuccess, entry.hasRecovery, tails.mayBeFailing(entry.tailSetting),
+                entry.recoveryKey(for: event, into: &scratch), memory.isFailing(key: scratch)
             {
                 let key = scratch
                 evaluation.updates.append(.failing(key: key, false))
@@ -259,11 +286,37 @@ public struct RulesEngine: Sendable {
     }
 }
 
+/// For one success event: whether the noise memory may hold a failure under the key tail of each of
+/// the engine's distinct recovery settings (a bit per setting, asked once per event).
+struct TailFilter {
+    /// How many settings get a bit; rules with any further setting are always looked up.
+    static let capacity = 64
+    private var mayFail: UInt64 = 0
+
+    /// No setting may fail (until ``load(_:_:_:)``).
+    init() {}
+
+    /// Asks `memory` about the key tails of `event` under each of `settings`.
+    mutating func load(_ settings: [Rule.Recovery], _ event: Event, _ memory: some NoiseMemory) {
+        for (position, setting) in settings.enumerated() {
+            guard let tail = setting.keyTail(event), memory.mayBeFailing(tail: tail) else { continue }
+            mayFail |= 1 << UInt64(position)
+        }
+    }
+
+    /// Whether the rule with recovery setting `position` may find its key failing (`nil`: not indexed).
+    func mayBeFailing(_ position: Int?) -> Bool {
+        guard let position else { return true }
+        return mayFail & (1 << UInt64(position)) != 0
+    }
+}
+
 /// A noise memory seen through updates not yet persisted.
 struct OverlayNoiseMemory<Base: NoiseMemory>: NoiseMemory {
     let base: Base
     var notified: [String: Date] = [:]
     var failing: [String: Bool] = [:]
+    var failingTails: Set<String> = []
 
     func lastNotified(rule: String, groupKey: String) -> Date? {
         notified[InMemoryNoiseMemory.key(rule, groupKey)] ?? base.lastNotified(rule: rule, groupKey: groupKey)
@@ -271,11 +324,17 @@ struct OverlayNoiseMemory<Base: NoiseMemory>: NoiseMemory {
 
     func isFailing(key: String) -> Bool { failing[key] ?? base.isFailing(key: key) }
 
+    /// Keys set failing here are counted by tail, like the base does (cleared ones stay: the answer
+    /// may err towards `true` only).
+    func mayBeFailing(tail: String) -> Bool { failingTails.contains(tail) || base.mayBeFailing(tail: tail) }
+
     mutating func apply(_ updates: [NoiseUpdate]) {
         for update in updates {
             switch update {
             case .notified(let rule, let groupKey, let at): notified[InMemoryNoiseMemory.key(rule, groupKey)] = at
-            case .failing(let key, let flag): failing[key] = flag
+            case .failing(let key, let flag):
+                failing[key] = flag
+                if flag { failingTails.insert(RecoveryKeyTail.of(key)) }
             }
         }
     }
