@@ -4,8 +4,12 @@ import Events
 /// cost of interpreting Mustache for every message. `DefaultTextTests` checks that both agree.
 enum DefaultText {
     static func title(_ events: [Event], isRecovery: Bool) -> String {
-        events.withFirst { Headline.emoji($0, isRecovery: isRecovery) } + " "
-            + Headline.title(events: events, isRecovery: isRecovery)
+        var text = ""
+        text.reserveCapacity(96)
+        text += events.withFirst { Headline.emoji($0, isRecovery: isRecovery) }
+        text += " "
+        Headline.appendTitle(events: events, isRecovery: isRecovery, into: &text)
+        return text
     }
 
     /// The default body. `title`: the default title of these events when the caller already has it.
@@ -40,14 +44,30 @@ enum DefaultText {
         } else {
             header(event, into: &text, stuck: true)
             if let description = event.invocation.description, !description.isEmpty {
-                text += "Description: \(description)\n"
+                text += "Description: "
+                text += description
+                text += "\n"
             }
             for instance in EventContext.instances(event, presentation).prefix(Presentation.detailedInstances) {
-                text += "- \(instance.instanceId): \(instance.status)"
-                if let code = instance.exitCode { text += " (exit code \(code))" }
-                if let error = instance.errorInfo, !error.isEmpty { text += " — " + error }
+                text += "- "
+                text += instance.instanceId
+                text += ": "
+                text += instance.status
+                if let code = instance.exitCode {
+                    text += " (exit code "
+                    text += String(code)
+                    text += ")"
+                }
+                if let error = instance.errorInfo, !error.isEmpty {
+                    text += " — "
+                    text += error
+                }
                 text += "\n"
-                if let tail = instance.outputTail { text += "```\n" + tail + "\n```\n" }
+                if let tail = instance.outputTail {
+                    text += "```\n"
+                    text += tail
+                    text += "\n```\n"
+                }
             }
             if let more = EventContext.moreInstances(event, presentation) {
                 text += "… and \(more.count) more" + (more.ids.map { ": " + $0 } ?? "") + "\n"
@@ -55,7 +75,9 @@ enum DefaultText {
             if let output = event.task?.output.flatMap(presentation.show) {
                 text += "Output (last part"
                 if output.omittedBytes > 0 { text += ", \(output.omittedBytes) bytes before omitted" }
-                text += "):\n```\n" + output.text + "\n```\n"
+                text += "):\n```\n"
+                text += output.text
+                text += "\n```\n"
             }
         }
         text += Headline.consoleURL(event)
@@ -63,10 +85,23 @@ enum DefaultText {
     }
 
     private static func header(_ event: Event, into text: inout String, stuck: Bool) {
-        text += "Command: " + Headline.commandName(event)
-        if let id = event.invocation.commandId { text += " (\(id))" }
-        text += "\nInvocation: \(event.invocation.id) · Region: \(event.region)\n"
-        text += "Status: " + (event.previousStatus.map { "\($0) → \(event.status)" } ?? event.status.rawValue)
+        text += "Command: "
+        text += Headline.commandName(event)
+        if let id = event.invocation.commandId {
+            text += " ("
+            text += id
+            text += ")"
+        }
+        text += "\nInvocation: "
+        text += event.invocation.id
+        text += " · Region: "
+        text += event.region
+        text += "\nStatus: "
+        if let previous = event.previousStatus {
+            text += previous.rawValue
+            text += " → "
+        }
+        text += event.status.rawValue
         if stuck, let info = event.stuck {
             text += " for \(DurationText.format(info.seconds)) (limit \(DurationText.format(info.limitSeconds)))"
         }

@@ -26,34 +26,82 @@ enum Headline {
 
     /// One line saying what happened, e.g. `deploy-web FAILED on 3/10 instances (ap-guangzhou)`.
     static func title(events: [Event], isRecovery: Bool) -> String {
-        guard !events.isEmpty else { return "" }
-        let single = events.withFirst { title($0, isRecovery: isRecovery) }
-        guard events.count > 1 else { return single }
-        return "[\(events.count)] \(single) (+\(events.count - 1) more)"
+        var text = ""
+        appendTitle(events: events, isRecovery: isRecovery, into: &text)
+        return text
+    }
+
+    /// ``title(events:isRecovery:)`` appended to `text` (no intermediate strings).
+    static func appendTitle(events: [Event], isRecovery: Bool, into text: inout String) {
+        guard !events.isEmpty else { return }
+        let group = events.count > 1
+        if group {
+            text += "["
+            text += String(events.count)
+            text += "] "
+        }
+        events.withFirst { appendTitle($0, isRecovery: isRecovery, into: &text) }
+        if group {
+            text += " (+"
+            text += String(events.count - 1)
+            text += " more)"
+        }
     }
 
     static func title(_ event: Event, isRecovery: Bool) -> String {
-        let name = commandName(event)
+        var text = ""
+        appendTitle(event, isRecovery: isRecovery, into: &text)
+        return text
+    }
+
+    /// ``title(_:isRecovery:)`` appended to `text`.
+    static func appendTitle(_ event: Event, isRecovery: Bool, into text: inout String) {
+        text += commandName(event)
         if isRecovery {
-            let on = event.task.map { " on \($0.instanceId)" } ?? ""
-            return "\(name) recovered: \(event.status)\(on) (\(event.region))"
+            text += " recovered: "
+            text += event.status.rawValue
+            if let task = event.task {
+                text += " on "
+                text += task.instanceId
+            }
+        } else {
+            switch event.type {
+            case .taskStatusChanged:
+                text += " "
+                text += event.status.rawValue
+                text += " on "
+                text += event.task?.instanceId ?? "?"
+                if let code = event.task?.exitCode {
+                    text += ", exit code "
+                    text += String(code)
+                }
+            case .invocationStuck, .taskStuck:
+                text += " stuck in "
+                text += event.status.rawValue
+                if let task = event.task {
+                    text += " on "
+                    text += task.instanceId
+                }
+                if let stuck = event.stuck {
+                    text += " for "
+                    text += DurationText.format(stuck.seconds)
+                }
+            default:
+                text += " "
+                text += event.status.rawValue
+                let failed = EventContext.failedCount(event)
+                if failed > 0 && event.invocation.instanceCount > 0 {
+                    text += " on "
+                    text += String(failed)
+                    text += "/"
+                    text += String(event.invocation.instanceCount)
+                    text += " instances"
+                }
+            }
         }
-        switch event.type {
-        case .taskStatusChanged:
-            let task = event.task
-            let exit = task?.exitCode.map { ", exit code \($0)" } ?? ""
-            return "\(name) \(event.status) on \(task?.instanceId ?? "?")\(exit) (\(event.region))"
-        case .invocationStuck, .taskStuck:
-            let on = event.task.map { " on \($0.instanceId)" } ?? ""
-            let duration = event.stuck.map { " for \(DurationText.format($0.seconds))" } ?? ""
-            return "\(name) stuck in \(event.status)\(on)\(duration) (\(event.region))"
-        default:
-            let failed = EventContext.failedCount(event)
-            let count =
-                failed > 0 && event.invocation.instanceCount > 0
-                ? " on \(failed)/\(event.invocation.instanceCount) instances" : ""
-            return "\(name) \(event.status)\(count) (\(event.region))"
-        }
+        text += " ("
+        text += event.region
+        text += ")"
     }
 
     /// The TAT execution log page of the event's region in the Tencent Cloud console.
@@ -62,13 +110,5 @@ enum Headline {
         let plain = region.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D }
         let encoded = plain ? region : (region.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
         return "https://console.cloud.tencent.com/tat/log?region=" + encoded
-    }
-}
-
-extension [Event] {
-    /// `body` applied to the first event, read in place: `events[0]` and `events.first` copy the
-    /// whole event (a retain per field) on the rendering path. The array must not be empty.
-    func withFirst<Result>(_ body: (Event) -> Result) -> Result {
-        withUnsafeBufferPointer { body($0[0]) }
     }
 }

@@ -196,14 +196,15 @@ public enum Presets {
     /// Whether a message with this title and body fits the platform's limit without the preset
     /// cutting it (the JSON-encoded platforms are estimated from the escaped text, on the safe side).
     static func fits(platform: Platform, format: String?, title: String, body text: String) -> Bool {
-        let body = detail(title, text)
+        // Measured, not built: the detail is a slice of the body.
+        let body = detailSlice(title, text)
         let full = joined(title, text)
         // Escaping is the dear part; a value is at most 6 times longer escaped (\u00XX).
-        func escaped(_ value: String) -> Int {
-            value.utf8.count * 6 < 2048 ? value.utf8.count * 6 : JSONText.escape(value).utf8.count
+        func escaped(_ value: some StringProtocol) -> Int {
+            value.utf8.count * 6 < 2048 ? value.utf8.count * 6 : JSONText.escape(String(value)).utf8.count
         }
         // A string never has more characters than UTF-8 bytes: most bodies fit without counting.
-        func characters(_ value: String, within limit: Int) -> Bool {
+        func characters(_ value: some StringProtocol, within limit: Int) -> Bool {
             value.utf8.count <= limit || value.count <= limit
         }
         switch platform {
@@ -222,7 +223,7 @@ public enum Presets {
         case .slack:
             return format == "text"
                 ? characters(slackEscape(full), within: slackTextCharacters)
-                : characters(slackEscape(body), within: slackSectionCharacters)
+                : characters(slackEscape(String(body)), within: slackSectionCharacters)
         case .teams:
             return escaped(title) + escaped(body) + 1000 <= teamsBodyBytes
         case .discord:
@@ -234,9 +235,16 @@ public enum Presets {
         }
     }
 
+    /// The body without its first line when that line is the title (presets with a title field).
     static func detail(_ title: String, _ body: String) -> String {
-        guard !title.isEmpty, let end = prefixEnd(title, in: body) else { return body }
-        return String(body[end...].drop { $0 == "\n" })
+        let slice = detailSlice(title, body)
+        return slice.startIndex == body.startIndex ? body : String(slice)
+    }
+
+    /// ``detail(_:_:)`` as a slice of `body`.
+    private static func detailSlice(_ title: String, _ body: String) -> Substring {
+        guard !title.isEmpty, let end = prefixEnd(title, in: body) else { return body[...] }
+        return body[end...].drop { $0 == "\n" }
     }
 
     static func joined(_ title: String, _ body: String) -> String {

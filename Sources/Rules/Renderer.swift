@@ -149,12 +149,12 @@ struct Renderer: Sendable {
     /// The title as one line: line breaks become spaces, surrounding space trimmed.
     static func oneLine(_ text: String) -> String {
         // Fast path, as most titles are: no line break and no blank at either end. Line breaks are
-        // bytes 0x0A–0x0D, U+0085 (C2 85) and U+2028/U+2029 (E2 80 A8/A9): text with none of the
-        // bytes 0x0A–0x0D, 0x85, 0xA8, 0xA9 has none (other text takes the character-wise path).
+        // bytes 0x0A–0x0D, U+0085 (C2 85) and U+2028/U+2029 (E2 80 A8/A9), looked for as those
+        // sequences (a lone 0x85 is the end of ✅, E2 9C 85); text with a break takes the
+        // character-wise path.
         let utf8 = text.utf8
-        func breaks(_ byte: UInt8) -> Bool { (0x0A...0x0D).contains(byte) || byte == 0x85 || byte == 0xA8 || byte == 0xA9 }
         if let first = utf8.first, let last = utf8.last, first != 0x20, first != 0x09, last != 0x20, last != 0x09,
-            !(utf8.withContiguousStorageIfAvailable { $0.contains(where: breaks) } ?? utf8.contains(where: breaks))
+            !(utf8.withContiguousStorageIfAvailable(hasLineBreak) ?? hasLineBreak(Array(utf8)))
         {
             return text
         }
@@ -165,6 +165,21 @@ struct Renderer: Sendable {
         if first == joined.startIndex, joined.index(after: last) == joined.endIndex { return joined }
         return String(joined[first...last])
     }
+
+    /// Whether UTF-8 `bytes` hold a line break (what `Character.isNewline` is true for).
+    private static func hasLineBreak(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        for index in bytes.indices {
+            switch bytes[index] {
+            case 0x0A...0x0D: return true
+            case 0x85 where index >= 1 && bytes[index - 1] == 0xC2: return true
+            case 0xA8, 0xA9: if index >= 2 && bytes[index - 1] == 0x80 && bytes[index - 2] == 0xE2 { return true }
+            default: continue
+            }
+        }
+        return false
+    }
+
+    private static func hasLineBreak(_ bytes: [UInt8]) -> Bool { bytes.withUnsafeBufferPointer(hasLineBreak) }
 
     /// Trailing spaces and runs of blank lines removed.
     static func tidy(_ text: String) -> String {

@@ -255,7 +255,7 @@ public struct RulesEngine: Sendable {
     public func evaluate(_ events: [Event], now: Date, memory: some NoiseMemory, explain: Bool = false) -> Evaluation {
         var overlay = OverlayNoiseMemory(base: memory)
         var total = Evaluation()
-        for event in events {
+        events.forEachInPlace { event in
             let evaluation = evaluate(event, now: now, memory: overlay, explain: explain)
             overlay.apply(evaluation.updates)
             total.dispatches += evaluation.dispatches
