@@ -128,8 +128,8 @@ extension Rule.Recovery {
     /// with the default `keyBy`, the command id when the command has no name.
     func value(_ index: Int, _ event: Event) -> String {
         let value = fields[index].text(event) ?? ""
-        if value.isEmpty, fields.count == 1, keyBy == Rule.defaultRecoveryKey { return event.invocation.commandId ?? "" }
-        return value
+        guard value.isEmpty, fields.count == 1, keyBy == Rule.defaultRecoveryKey else { return value }
+        return event.invocation.commandId ?? ""
     }
 
     /// The ``RecoveryKeyTail`` of every recovery key these settings make for `event`, whichever the
