@@ -182,6 +182,30 @@ import Testing
         #expect(Self.recovered(indexed) == ["by-name", "by-region", "by-account", "grouped"])
     }
 
+    @Test func settingsBeyondTheFilterCapacityAreLookedUpKeyByKey() throws {
+        // Each rule's key ends with a different field: more settings than the filter has bits.
+        let count = TailFilter.capacity + 6
+        let rules = (0..<count).map { index in
+            #"{"name": "r\#(index)", "match": {"status": "FAILED"}, "receivers": ["hook"], "continue": true, "#
+                + #""recovery": {"keyBy": ["invocation.commandName", "invocation.taskCounts.S\#(index)"]}}"#
+        }
+        let (ruleSet, diagnostics) = Support.load(
+            Support.rulesFile(rules: "[" + rules.joined(separator: ",") + "]"))
+        let engine = RulesEngine(ruleSet: try #require(ruleSet, "\(diagnostics)"))
+        var indexed = InMemoryNoiseMemory()
+        var plain = UnindexedMemory()
+        let failure = engine.evaluate(Self.event("FAILED", invocation: "1"), now: Support.t0, memory: indexed)
+        #expect(failure.updates.filter { if case .failing(_, true) = $0 { true } else { false } }.count == count)
+        indexed.apply(failure.updates)
+        plain.base.apply(failure.updates)
+        let success = Self.event("SUCCESS", invocation: "2")
+        let fast = engine.evaluate(success, now: Support.t0 + 60, memory: indexed)
+        let full = engine.evaluate(success, now: Support.t0 + 60, memory: plain)
+        #expect(Self.recovered(fast) == (0..<count).map { "r\($0)" })
+        #expect(fast.updates == full.updates)
+        #expect(fast.trace == full.trace)
+    }
+
     /// The rules whose trace says they recovered.
     static func recovered(_ evaluation: Evaluation) -> [String] {
         evaluation.trace.compactMap { if case .recovered = $0.outcome { $0.rule } else { nil } }
