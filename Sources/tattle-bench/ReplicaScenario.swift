@@ -75,7 +75,7 @@ enum ReplicaScenario {
                  "rules": [{"name": "all", "match": {"type": "invocation.status_changed"}, "receivers": ["hook"]}]}
                 """.utf8
             ).write(to: rules)
-            let binary = try TattleProcess.siblingBinary()
+            let binary = try ReplicaScenario.currentTattle()
             let endpoint = await simulator.endpoint
             let url = postgres.url(database: database)
             let directory = directory
@@ -114,6 +114,22 @@ enum ReplicaScenario {
                 return (replica, region, at)
             }
         }
+    }
+
+    /// The `tattle` binary beside this one, refused when it is older than this one: `swift build
+    /// --product tattle-bench` (and `swift run tattle-bench`) build only the bench, and replicas of
+    /// a stale daemon would measure old code or not start at all.
+    static func currentTattle() throws -> URL {
+        let binary = try TattleProcess.siblingBinary()
+        let bench = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        func modified(_ url: URL) -> Date? {
+            (try? FileManager.default.attributesOfItem(atPath: url.path))?[.modificationDate] as? Date
+        }
+        if let daemon = modified(binary), let own = modified(bench), daemon < own {
+            throw BenchError(
+                "\(binary.path) is older than tattle-bench; build both first: swift build -c release")
+        }
+        return binary
     }
 
     /// Runs `body` with a fresh setup, stopped afterwards whatever `body` did.
