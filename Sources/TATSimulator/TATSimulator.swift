@@ -72,6 +72,7 @@ public actor TATSimulator {
         } else {
             port = configuration.port
         }
+        disableNagle(onListeningPort: port)
         logger.info("TAT simulator listening", metadata: ["endpoint": "\(endpoint)"])
     }
 
