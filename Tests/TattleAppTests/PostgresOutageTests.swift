@@ -91,7 +91,15 @@ struct PostgresOutageTests {
                 }
                 return left.keys.sorted()
             }
-            try await eventually("every final status delivered", timeout: .seconds(90)) { undelivered().isEmpty }
+            do {
+                try await eventually("every final status delivered", timeout: .seconds(90)) { undelivered().isEmpty }
+            } catch {
+                // What a rare failure here needs for a diagnosis: which ones, and what the daemon said.
+                let rows = (try? await daemon.get("/api/v1/deliveries?limit=200").bodyText) ?? "(no answer)"
+                Issue.record(
+                    "undelivered: \(undelivered()); daemon log tail:\n\(daemon.log.suffix(6000))\ndeliveries: \(rows.prefix(6000))")
+                throw error
+            }
             #expect(undelivered().isEmpty)
 
             let metrics = try await daemon.get("/metrics").bodyText
