@@ -22,8 +22,11 @@ extension NoiseMemory {
 /// when it has none. Recovery keys end with the value that identifies the command (by default its
 /// name), so a success event knows the tail of every key it could clear before building any key.
 public enum RecoveryKeyTail {
-    /// The separator between a recovery key's components.
+    /// The separator between a recovery key's components, as a byte.
     public static let separator: UInt8 = 0x1F
+    /// The same separator as text: what ``Rules`` writes between a key's components, so the tail
+    /// this type finds is the one the keys were built with.
+    public static let separatorText = String(UnicodeScalar(separator))
 
     /// The tail of `key`.
     public static func of(_ key: String) -> String {

@@ -106,7 +106,7 @@ public struct Rule: Sendable {
     /// ``recoveryKey(prefix:_:_:)`` written into `key`, whose storage is reused (the engine looks up
     /// every recovery rule's key for each success without allocating); false when there is no key.
     static func recoveryKey(prefix: String, _ recovery: Recovery, _ event: Event, into key: inout String) -> Bool {
-        let separator = "\u{1F}"
+        let separator = RecoveryKeyTail.separatorText
         key.removeAll(keepingCapacity: true)
         key.reserveCapacity(prefix.utf8.count + 48)
         key += prefix
